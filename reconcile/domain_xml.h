@@ -1,0 +1,27 @@
+// Reading libvirt XML: the SR-IOV devices inside a domain, and a network's VF pool.
+// Addresses are read in hex (bus='0x0b') and decimal (bus='11') alike.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "reconcile/observed_state.h"
+#include "reconcile/result.h"
+
+namespace sriov::reconcile {
+
+// The namespace of sriov-apply's <metadata> element in networks it defines, and the element.
+inline constexpr const char* kOwnerNamespace = "http://sriov-apply.org/xmlns/v1";
+inline constexpr const char* kOwnerElement = "sriov-apply:owner";
+// Prefix of the user aliases of guest devices sriov-apply attaches (<alias name='ua-sriov-...'/>).
+inline constexpr const char* kOwnedAliasPrefix = "ua-sriov-";
+
+// <interface type='hostdev'>, <interface type='network'> and <hostdev type='pci'> elements of
+// <devices>, in document order. Other devices are skipped. Fails on XML that does not parse.
+Result<std::vector<GuestDevice>> parseGuestDevices(const std::string& domainXml);
+
+// Name, forward mode, managed, <pf dev>, VF addresses, vlan and ownership of a network.
+// active, autostart and persistent are left at their defaults; xml is set to the input.
+Result<ObservedNetwork> parseNetworkXml(const std::string& networkXml);
+
+}  // namespace sriov::reconcile

@@ -1,0 +1,39 @@
+// Lookups and names for the observed state.
+#include "reconcile/observed_state.h"
+
+#include "schema/pci_address.h"
+
+namespace sriov::reconcile {
+
+const char* toString(DomainState state) {
+  switch (state) {
+    case DomainState::running: return "running";
+    case DomainState::paused: return "paused";
+    case DomainState::shutoff: return "shutoff";
+    case DomainState::other: return "other";
+  }
+  return "?";
+}
+
+const ObservedPf* ObservedState::findPf(const std::string& ref) const {
+  std::optional<std::string> pci = schema::normalisePci(ref);
+  for (const ObservedPf& pf : pfs) {
+    if (!pf.name.empty() && pf.name == ref) return &pf;
+    if (pci && pf.pci == *pci) return &pf;
+  }
+  return nullptr;
+}
+
+const ObservedNetwork* ObservedState::findNetwork(const std::string& name) const {
+  for (const ObservedNetwork& n : networks)
+    if (n.name == name) return &n;
+  return nullptr;
+}
+
+const ObservedDomain* ObservedState::findDomain(const std::string& name) const {
+  for (const ObservedDomain& d : domains)
+    if (d.name == name) return &d;
+  return nullptr;
+}
+
+}  // namespace sriov::reconcile

@@ -1,0 +1,120 @@
+// What a host really is, observed in one pass: SR-IOV PFs and VFs (sysfs, netlink) and the
+// libvirt networks and domains that use them. Plain data; also the content of a state file.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "schema/spec.h"
+
+namespace sriov::reconcile {
+
+using schema::LinkState;
+using schema::Virtualport;
+
+// The PF-side netlink settings of one VF (IFLA_VFINFO_LIST).
+struct VfNetlink {
+  std::string mac = "00:00:00:00:00:00";  // lowercase, colon separated; all zero when unset
+  unsigned vlan = 0;
+  unsigned qos = 0;
+  std::optional<bool> spoofCheck;  // unset when the driver does not report it
+  std::optional<bool> trust;
+  LinkState linkState = LinkState::auto_;
+  uint32_t minTxRate = 0;  // Mbit/s
+  uint32_t maxTxRate = 0;  // Mbit/s
+  friend bool operator==(const VfNetlink&, const VfNetlink&) = default;
+};
+
+struct ObservedVf {
+  unsigned index = 0;
+  std::string pci;     // from the PF's virtfnN link, normalised
+  std::string netdev;  // empty when the VF has no netdev (bound to vfio-pci, no driver, NVMe)
+  std::string driver;  // bound driver, empty when none
+  VfNetlink settings;
+  friend bool operator==(const ObservedVf&, const ObservedVf&) = default;
+};
+
+struct ObservedPf {
+  std::string name;  // netdev name; empty for a non-network PF (NVMe)
+  std::string pci;   // normalised PCI address
+  std::string driver;
+  std::string vendorId;  // "0x8086"
+  std::string deviceId;  // "0x10c9"
+  unsigned totalVfs = 0;
+  unsigned numVfs = 0;
+  unsigned vfOffset = 0;
+  unsigned vfStride = 0;
+  bool linkUp = false;  // IFF_UP of the PF netdev
+  int iommuGroup = -1;  // -1: no group (IOMMU off)
+  std::vector<ObservedVf> vfs;  // by index, numVfs of them
+  friend bool operator==(const ObservedPf&, const ObservedPf&) = default;
+
+  const std::string& label() const { return name.empty() ? pci : name; }
+};
+
+struct ObservedNetwork {
+  std::string name;
+  bool active = false;
+  bool autostart = false;
+  bool persistent = true;
+  std::string forwardMode;        // "hostdev", "bridge", ... empty when none
+  bool managed = false;           // <forward managed='yes'>
+  std::string pfDev;              // <forward><pf dev=.../>
+  std::vector<std::string> vfs;   // <forward><address .../> as normalised PCI addresses
+  std::optional<unsigned> vlan;   // <vlan><tag id=.../>
+  bool owned = false;             // carries sriov-apply's <metadata>
+  std::string xml;                // persistent (inactive) definition
+  friend bool operator==(const ObservedNetwork&, const ObservedNetwork&) = default;
+};
+
+// One SR-IOV relevant device inside a domain's XML.
+struct GuestDevice {
+  enum class Kind { hostdevInterface, networkInterface, hostdev };
+  Kind kind = Kind::hostdev;
+  std::string pci;      // hostdevInterface, hostdev: source address, normalised
+  std::string network;  // networkInterface: source network
+  std::string mac;      // interfaces: lowercase MAC; empty when none
+  std::optional<unsigned> vlan;
+  std::optional<Virtualport> virtualport;
+  std::string alias;    // <alias name=.../>; user aliases start with "ua-"
+  bool managed = true;
+  friend bool operator==(const GuestDevice&, const GuestDevice&) = default;
+
+  bool owned() const { return alias.rfind("ua-sriov-", 0) == 0; }
+};
+
+enum class DomainState { running, paused, shutoff, other };
+const char* toString(DomainState state);
+
+struct ObservedDomain {
+  std::string name;
+  DomainState state = DomainState::shutoff;
+  bool autostart = false;
+  bool persistent = true;
+  std::vector<GuestDevice> liveDevices;    // from the live XML (only when not shut off)
+  std::vector<GuestDevice> configDevices;  // from the inactive (persistent) XML
+  std::string xml;          // live XML; equal to inactiveXml when shut off
+  std::string inactiveXml;  // VIR_DOMAIN_XML_INACTIVE
+  friend bool operator==(const ObservedDomain&, const ObservedDomain&) = default;
+
+  bool running() const { return state == DomainState::running || state == DomainState::paused; }
+};
+
+struct ObservedState {
+  std::string hostname;
+  bool iommuEnabled = false;              // /sys/kernel/iommu_groups has groups
+  std::optional<bool> selinuxVirtUseSysfs;  // unset when SELinux is off or absent
+  std::vector<ObservedPf> pfs;            // sorted by PCI address
+  std::vector<ObservedNetwork> networks;  // sorted by name
+  std::vector<ObservedDomain> domains;    // sorted by name
+  friend bool operator==(const ObservedState&, const ObservedState&) = default;
+
+  // Lookups by netdev name or PCI address (any form); nullptr when absent.
+  const ObservedPf* findPf(const std::string& ref) const;
+  const ObservedNetwork* findNetwork(const std::string& name) const;
+  const ObservedDomain* findDomain(const std::string& name) const;
+};
+
+}  // namespace sriov::reconcile

@@ -1,0 +1,131 @@
+// The desired state of a host as host.yaml describes it (SPEC.md, apiVersion sriov-apply/v1).
+// Plain data with defaults applied; every element remembers where it was written.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sriov::schema {
+
+inline constexpr const char* kApiVersion = "sriov-apply/v1";
+
+// A place in the spec file, 1-based. line == 0 means "not from a file".
+struct Position {
+  int line = 0;
+  int col = 0;
+  friend bool operator==(const Position&, const Position&) = default;
+};
+
+enum class LinkState { auto_, enable, disable };
+enum class OnDisruption { hotplug, restart, refuse };
+
+const char* toString(LinkState state);
+const char* toString(OnDisruption mode);
+
+// A reference to one VF: the PF (netdev name or normalised PCI address, as written) and index.
+struct VfRef {
+  std::string pf;
+  unsigned index = 0;
+  Position pos;
+  friend bool operator==(const VfRef& a, const VfRef& b) {
+    return a.pf == b.pf && a.index == b.index;
+  }
+};
+
+// Host-side settings of a VF, set through netlink on its PF. Unset fields are left alone.
+struct VfSettings {
+  std::optional<std::string> mac;  // normalised: lowercase, colon separated
+  std::optional<unsigned> vlan;    // 0..4095, 0 = untagged
+  std::optional<unsigned> qos;     // 0..7
+  std::optional<bool> spoofCheck;
+  std::optional<bool> trust;
+  std::optional<LinkState> linkState;
+  std::optional<uint32_t> minTxRate;  // Mbit/s
+  std::optional<uint32_t> maxTxRate;  // Mbit/s
+  std::optional<std::string> driver;  // e.g. vfio-pci; unset: the kernel's VF driver
+};
+
+// One entry of a PF's vfs: a single index (first == last) or a range "first-last".
+struct VfEntry {
+  unsigned first = 0;
+  unsigned last = 0;
+  VfSettings settings;
+  Position pos;
+};
+
+struct Pf {
+  std::optional<std::string> name;  // netdev name
+  std::optional<std::string> pci;   // normalised PCI address, 0000:0b:00.0
+  unsigned numVfs = 0;
+  bool persist = true;
+  std::vector<VfEntry> vfs;
+  Position pos;
+
+  // The name used in messages and plan targets: the netdev name if given, else the PCI address.
+  const std::string& label() const { return name ? *name : *pci; }
+};
+
+struct Network {
+  std::string name;
+  std::optional<std::string> pf;  // pool of every VF of this PF (<pf dev=.../>)
+  std::vector<VfRef> vfs;         // or an explicit VF list
+  bool managed = true;
+  std::optional<unsigned> vlan;
+  bool autostart = true;
+  bool active = true;
+  Position pos;
+};
+
+// <virtualport type='802.1Qbh'> (profileid) or type='802.1Qbg' (managerid, typeid, ...).
+struct Virtualport {
+  std::string type;
+  std::optional<std::string> profileid;
+  std::optional<std::string> instanceid;
+  std::optional<unsigned> managerid;
+  std::optional<unsigned> typeid_;
+  std::optional<unsigned> typeidversion;
+  friend bool operator==(const Virtualport&, const Virtualport&) = default;
+};
+
+struct Interface {
+  enum class Kind { vf, network };
+  Kind kind = Kind::vf;
+  VfRef vf;             // kind == vf: <interface type='hostdev'> on this VF
+  std::string network;  // kind == network: <interface type='network'> from this pool
+  std::optional<std::string> mac;  // normalised; unset: derived (stable) at plan time
+  std::optional<unsigned> vlan;
+  std::optional<Virtualport> virtualport;
+  Position pos;
+};
+
+struct Hostdev {
+  std::optional<std::string> pci;  // a whole device, normalised PCI address
+  std::optional<VfRef> vf;         // or a VF of a declared PF
+  Position pos;
+};
+
+struct Guest {
+  std::string name;
+  OnDisruption onDisruption = OnDisruption::hotplug;
+  std::vector<Interface> interfaces;
+  std::vector<Hostdev> hostdevs;
+  Position pos;
+};
+
+struct Spec {
+  std::string file;  // path it was loaded from, for messages
+  std::string apiVersion = kApiVersion;
+  std::optional<std::string> host;
+  std::vector<Pf> pfs;
+  std::vector<Network> networks;
+  std::vector<Guest> guests;
+  bool prune = false;
+
+  // The PF a reference (netdev name or PCI address, any form) names, or nullptr.
+  const Pf* findPf(const std::string& ref) const;
+  const Network* findNetwork(const std::string& name) const;
+};
+
+}  // namespace sriov::schema
