@@ -1,10 +1,22 @@
-// The command line as parsed: one struct per concern, filled by CLI11 in cli.cpp.
+// The command line as parsed: one struct per subcommand, filled by CLI11 in cli.cpp.
 #pragma once
 
 #include <string>
 #include <vector>
 
 namespace sriov::cmd {
+
+// Exit codes (SPEC.md, "Exit codes").
+enum ExitCode : int {
+  kExitOk = 0,
+  kExitFailure = 1,      // runtime failure, or a bad command line
+  kExitChanges = 2,      // --detailed-exitcode: changes were planned or made
+  kExitInvalidSpec = 3,  // the spec is invalid
+  kExitRefused = 4,      // preflight, onDisruption: refuse, --max-disruption, unlisted guest, host:
+};
+
+enum class OutputFormat { text, json, yaml };
+enum class Color { automatic, never };
 
 // Options of every subcommand that touches a host (SPEC.md, "Command line").
 struct HostOptions {
@@ -13,7 +25,31 @@ struct HostOptions {
   std::string stateFile;  // non-empty: simulated host loaded from this state file
 };
 
-enum class OutputFormat { text, json, yaml };
+struct ValidateOptions {
+  std::vector<std::string> specs;
+  OutputFormat output = OutputFormat::text;
+  bool strict = false;  // warnings fail too
+  Color color = Color::automatic;
+};
+
+// plan, and apply (which plans first; dryRun stops there).
+struct ApplyOptions {
+  std::string spec;
+  HostOptions host;
+  OutputFormat output = OutputFormat::text;
+  bool detailedExitcode = false;
+  std::string maxDisruption = "recreate";
+  bool force = false;
+  bool dryRun = false;
+  bool rollback = true;
+  unsigned jobs = 4;
+  unsigned settleTimeoutSeconds = 120;
+  unsigned lockTimeoutSeconds = 60;
+  std::string lockFile = "/run/sriov-apply.lock";
+  std::string persistFile = "/etc/udev/rules.d/70-sriov-apply.rules";
+  std::string snapshotDir = "/var/lib/sriov-apply";
+  Color color = Color::automatic;
+};
 
 struct ShowOptions {
   HostOptions host;

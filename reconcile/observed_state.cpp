@@ -7,10 +7,14 @@ namespace sriov::reconcile {
 
 const char* toString(DomainState state) {
   switch (state) {
-    case DomainState::running: return "running";
-    case DomainState::paused: return "paused";
-    case DomainState::shutoff: return "shutoff";
-    case DomainState::other: return "other";
+    case DomainState::running:
+      return "running";
+    case DomainState::paused:
+      return "paused";
+    case DomainState::shutoff:
+      return "shutoff";
+    case DomainState::other:
+      return "other";
   }
   return "?";
 }

@@ -46,8 +46,8 @@ struct ObservedPf {
   unsigned numVfs = 0;
   unsigned vfOffset = 0;
   unsigned vfStride = 0;
-  bool linkUp = false;  // IFF_UP of the PF netdev
-  int iommuGroup = -1;  // -1: no group (IOMMU off)
+  bool linkUp = false;          // IFF_UP of the PF netdev
+  int iommuGroup = -1;          // -1: no group (IOMMU off)
   std::vector<ObservedVf> vfs;  // by index, numVfs of them
   friend bool operator==(const ObservedPf&, const ObservedPf&) = default;
 
@@ -59,13 +59,13 @@ struct ObservedNetwork {
   bool active = false;
   bool autostart = false;
   bool persistent = true;
-  std::string forwardMode;        // "hostdev", "bridge", ... empty when none
-  bool managed = false;           // <forward managed='yes'>
-  std::string pfDev;              // <forward><pf dev=.../>
-  std::vector<std::string> vfs;   // <forward><address .../> as normalised PCI addresses
-  std::optional<unsigned> vlan;   // <vlan><tag id=.../>
-  bool owned = false;             // carries sriov-apply's <metadata>
-  std::string xml;                // persistent (inactive) definition
+  std::string forwardMode;       // "hostdev", "bridge", ... empty when none
+  bool managed = false;          // <forward managed='yes'>
+  std::string pfDev;             // <forward><pf dev=.../>
+  std::vector<std::string> vfs;  // <forward><address .../> as normalised PCI addresses
+  std::optional<unsigned> vlan;  // <vlan><tag id=.../>
+  bool owned = false;            // carries sriov-apply's <metadata>
+  std::string xml;               // persistent (inactive) definition
   friend bool operator==(const ObservedNetwork&, const ObservedNetwork&) = default;
 };
 
@@ -78,7 +78,7 @@ struct GuestDevice {
   std::string mac;      // interfaces: lowercase MAC; empty when none
   std::optional<unsigned> vlan;
   std::optional<Virtualport> virtualport;
-  std::string alias;    // <alias name=.../>; user aliases start with "ua-"
+  std::string alias;  // <alias name=.../>; user aliases start with "ua-"
   bool managed = true;
   friend bool operator==(const GuestDevice&, const GuestDevice&) = default;
 
@@ -95,8 +95,8 @@ struct ObservedDomain {
   bool persistent = true;
   std::vector<GuestDevice> liveDevices;    // from the live XML (only when not shut off)
   std::vector<GuestDevice> configDevices;  // from the inactive (persistent) XML
-  std::string xml;          // live XML; equal to inactiveXml when shut off
-  std::string inactiveXml;  // VIR_DOMAIN_XML_INACTIVE
+  std::string xml;                         // live XML; equal to inactiveXml when shut off
+  std::string inactiveXml;                 // VIR_DOMAIN_XML_INACTIVE
   friend bool operator==(const ObservedDomain&, const ObservedDomain&) = default;
 
   bool running() const { return state == DomainState::running || state == DomainState::paused; }
@@ -104,11 +104,11 @@ struct ObservedDomain {
 
 struct ObservedState {
   std::string hostname;
-  bool iommuEnabled = false;              // /sys/kernel/iommu_groups has groups
+  bool iommuEnabled = false;                // /sys/kernel/iommu_groups has groups
   std::optional<bool> selinuxVirtUseSysfs;  // unset when SELinux is off or absent
-  std::vector<ObservedPf> pfs;            // sorted by PCI address
-  std::vector<ObservedNetwork> networks;  // sorted by name
-  std::vector<ObservedDomain> domains;    // sorted by name
+  std::vector<ObservedPf> pfs;              // sorted by PCI address
+  std::vector<ObservedNetwork> networks;    // sorted by name
+  std::vector<ObservedDomain> domains;      // sorted by name
   friend bool operator==(const ObservedState&, const ObservedState&) = default;
 
   // Lookups by netdev name or PCI address (any form); nullptr when absent.

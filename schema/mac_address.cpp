@@ -26,6 +26,8 @@ bool isMulticastMac(std::string_view mac) {
   return (first & 1u) != 0;
 }
 
-bool isZeroMac(std::string_view mac) { return mac == "00:00:00:00:00:00"; }
+bool isZeroMac(std::string_view mac) {
+  return mac == "00:00:00:00:00:00";
+}
 
 }  // namespace sriov::schema

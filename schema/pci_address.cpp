@@ -57,8 +57,7 @@ std::optional<PciAddress> PciAddress::parse(std::string_view text) {
   return a;
 }
 
-std::optional<PciAddress> PciAddress::fromAttributes(std::string_view domain,
-                                                     std::string_view bus,
+std::optional<PciAddress> PciAddress::fromAttributes(std::string_view domain, std::string_view bus,
                                                      std::string_view slot,
                                                      std::string_view function) {
   auto d = domain.empty() ? std::optional<unsigned>(0) : parseAttribute(domain, 0xffff);

@@ -18,8 +18,7 @@ struct PciAddress {
   static std::optional<PciAddress> parse(std::string_view text);
   // From libvirt's <address> attributes, each hex ("0x0b") or decimal ("11").
   static std::optional<PciAddress> fromAttributes(std::string_view domain, std::string_view bus,
-                                                  std::string_view slot,
-                                                  std::string_view function);
+                                                  std::string_view slot, std::string_view function);
   // The function number "routing ID" arithmetic the kernel uses for VFs (pci_iov_virtfn_bus/
   // devfn): this address plus offset + stride * index, carrying into slot and bus.
   PciAddress plusRoutingId(unsigned delta) const;

@@ -7,18 +7,24 @@ namespace sriov::schema {
 
 const char* toString(LinkState state) {
   switch (state) {
-    case LinkState::auto_: return "auto";
-    case LinkState::enable: return "enable";
-    case LinkState::disable: return "disable";
+    case LinkState::auto_:
+      return "auto";
+    case LinkState::enable:
+      return "enable";
+    case LinkState::disable:
+      return "disable";
   }
   return "?";
 }
 
 const char* toString(OnDisruption mode) {
   switch (mode) {
-    case OnDisruption::hotplug: return "hotplug";
-    case OnDisruption::restart: return "restart";
-    case OnDisruption::refuse: return "refuse";
+    case OnDisruption::hotplug:
+      return "hotplug";
+    case OnDisruption::restart:
+      return "restart";
+    case OnDisruption::refuse:
+      return "refuse";
   }
   return "?";
 }

@@ -59,12 +59,13 @@ struct Pf {
   std::optional<std::string> name;  // netdev name
   std::optional<std::string> pci;   // normalised PCI address, 0000:0b:00.0
   unsigned numVfs = 0;
+  bool numVfsKnown = true;  // false when numVfs was missing or invalid (already reported)
   bool persist = true;
   std::vector<VfEntry> vfs;
   Position pos;
 
   // The name used in messages and plan targets: the netdev name if given, else the PCI address.
-  const std::string& label() const { return name ? *name : *pci; }
+  std::string label() const { return name ? *name : pci ? *pci : std::string("(unnamed PF)"); }
 };
 
 struct Network {
@@ -92,8 +93,8 @@ struct Virtualport {
 struct Interface {
   enum class Kind { vf, network };
   Kind kind = Kind::vf;
-  VfRef vf;             // kind == vf: <interface type='hostdev'> on this VF
-  std::string network;  // kind == network: <interface type='network'> from this pool
+  VfRef vf;                        // kind == vf: <interface type='hostdev'> on this VF
+  std::string network;             // kind == network: <interface type='network'> from this pool
   std::optional<std::string> mac;  // normalised; unset: derived (stable) at plan time
   std::optional<unsigned> vlan;
   std::optional<Virtualport> virtualport;

@@ -65,8 +65,7 @@ class Host : public HostReader {
   virtual Result<void> updateDevice(const std::string& domain, const std::string& deviceXml,
                                     DeviceScope scope) = 0;
   // Asks the guest to shut down and waits up to timeout for it to stop.
-  virtual Result<void> shutdownGuest(const std::string& domain,
-                                     std::chrono::seconds timeout) = 0;
+  virtual Result<void> shutdownGuest(const std::string& domain, std::chrono::seconds timeout) = 0;
   virtual Result<void> startGuest(const std::string& domain) = 0;
 
   // Writes a whole file atomically (temp file + rename), mode 0644.

@@ -1,0 +1,221 @@
+// From YAML text to a Spec: parse, check the shape against the key table, build, cross-check.
+#include "schema/loader.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "schema/mac_address.h"
+#include "schema/pci_address.h"
+#include "schema/shape.h"
+#include "schema/validate.h"
+
+namespace sriov::schema {
+namespace {
+
+// Builds the Spec from a tree that checkShape has seen. Invalid values were reported there and
+// are skipped here (left at their defaults), so this code never reports anything itself.
+class Builder {
+ public:
+  Spec build(const YAML::Node& root, const std::string& file) {
+    Spec spec;
+    spec.file = file;
+    spec.host = string(root["host"]);
+    spec.prune = boolean(root["prune"]).value_or(false);
+    for (const YAML::Node& n : sequence(root["pfs"])) spec.pfs.push_back(pf(n));
+    for (const YAML::Node& n : sequence(root["networks"])) spec.networks.push_back(network(n));
+    for (const YAML::Node& n : sequence(root["guests"])) spec.guests.push_back(guest(n));
+    return spec;
+  }
+
+ private:
+  static std::vector<YAML::Node> sequence(const YAML::Node& node) {
+    std::vector<YAML::Node> out;
+    if (node && node.IsSequence())
+      for (const YAML::Node& item : node)
+        if (item.IsMap()) out.push_back(item);
+    return out;
+  }
+  static std::optional<std::string> string(const YAML::Node& node) {
+    return node ? readString(node) : std::nullopt;
+  }
+  static std::optional<bool> boolean(const YAML::Node& node) {
+    return node ? readBoolean(node) : std::nullopt;
+  }
+  static std::optional<unsigned> number(const YAML::Node& node, int64_t max) {
+    std::optional<int64_t> v = node ? readInteger(node) : std::nullopt;
+    if (!v || *v < 0 || *v > max) return std::nullopt;
+    return static_cast<unsigned>(*v);
+  }
+  static std::optional<std::string> pci(const YAML::Node& node) {
+    std::optional<std::string> s = string(node);
+    return s ? normalisePci(*s) : std::nullopt;
+  }
+  static std::optional<std::string> mac(const YAML::Node& node) {
+    std::optional<std::string> s = string(node);
+    return s ? normaliseMac(*s) : std::nullopt;
+  }
+
+  static VfRef vfRef(const YAML::Node& node) {
+    VfRef ref;
+    ref.pos = positionOf(node);
+    if (!node.IsMap()) return ref;
+    ref.pf = string(node["pf"]).value_or("");
+    ref.index = number(node["index"], 65534).value_or(0);
+    return ref;
+  }
+
+  static Pf pf(const YAML::Node& node) {
+    Pf pf;
+    pf.pos = positionOf(node);
+    pf.name = string(node["name"]);
+    pf.pci = pci(node["pci"]);
+    std::optional<unsigned> numVfs = number(node["numVfs"], 65535);
+    pf.numVfs = numVfs.value_or(0);
+    pf.numVfsKnown = numVfs.has_value();
+    pf.persist = boolean(node["persist"]).value_or(true);
+    for (const YAML::Node& n : sequence(node["vfs"])) {
+      VfEntry entry;
+      entry.pos = positionOf(n);
+      std::optional<std::pair<unsigned, unsigned>> range =
+          n["index"] ? readVfIndex(n["index"]) : std::nullopt;
+      if (range) std::tie(entry.first, entry.last) = *range;
+      VfSettings& s = entry.settings;
+      s.mac = mac(n["mac"]);
+      s.vlan = number(n["vlan"], 4095);
+      s.qos = number(n["qos"], 7);
+      s.spoofCheck = boolean(n["spoofCheck"]);
+      s.trust = boolean(n["trust"]);
+      if (std::optional<std::string> ls = string(n["linkState"])) {
+        if (*ls == "auto") s.linkState = LinkState::auto_;
+        if (*ls == "enable") s.linkState = LinkState::enable;
+        if (*ls == "disable") s.linkState = LinkState::disable;
+      }
+      s.minTxRate = number(n["minTxRate"], 4294967295);
+      s.maxTxRate = number(n["maxTxRate"], 4294967295);
+      s.driver = string(n["driver"]);
+      if (range) pf.vfs.push_back(entry);
+    }
+    return pf;
+  }
+
+  static Network network(const YAML::Node& node) {
+    Network net;
+    net.pos = positionOf(node);
+    net.name = string(node["name"]).value_or("");
+    net.pf = string(node["pf"]);
+    for (const YAML::Node& n : sequence(node["vfs"])) net.vfs.push_back(vfRef(n));
+    net.managed = boolean(node["managed"]).value_or(true);
+    net.vlan = number(node["vlan"], 4095);
+    net.autostart = boolean(node["autostart"]).value_or(true);
+    net.active = boolean(node["active"]).value_or(true);
+    return net;
+  }
+
+  static Guest guest(const YAML::Node& node) {
+    Guest g;
+    g.pos = positionOf(node);
+    g.name = string(node["name"]).value_or("");
+    if (std::optional<std::string> mode = string(node["onDisruption"])) {
+      if (*mode == "restart") g.onDisruption = OnDisruption::restart;
+      if (*mode == "refuse") g.onDisruption = OnDisruption::refuse;
+    }
+    for (const YAML::Node& n : sequence(node["interfaces"])) {
+      Interface i;
+      i.pos = positionOf(n);
+      if (n["vf"] && n["vf"].IsMap()) {
+        i.kind = Interface::Kind::vf;
+        i.vf = vfRef(n["vf"]);
+      } else if (std::optional<std::string> net = string(n["network"])) {
+        i.kind = Interface::Kind::network;
+        i.network = *net;
+      }
+      i.mac = mac(n["mac"]);
+      i.vlan = number(n["vlan"], 4095);
+      const YAML::Node vp = n["virtualport"];
+      if (vp && vp.IsMap()) {
+        Virtualport v;
+        v.type = string(vp["type"]).value_or("");
+        v.profileid = string(vp["profileid"]);
+        v.instanceid = string(vp["instanceid"]);
+        v.managerid = number(vp["managerid"], 255);
+        v.typeid_ = number(vp["typeid"], 16777215);
+        v.typeidversion = number(vp["typeidversion"], 255);
+        i.virtualport = v;
+      }
+      g.interfaces.push_back(i);
+    }
+    for (const YAML::Node& n : sequence(node["hostdevs"])) {
+      Hostdev h;
+      h.pos = positionOf(n);
+      h.pci = pci(n["pci"]);
+      if (n["vf"] && n["vf"].IsMap()) h.vf = vfRef(n["vf"]);
+      g.hostdevs.push_back(h);
+    }
+    return g;
+  }
+};
+
+bool blank(const std::string& text) {
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    size_t first = line.find_first_not_of(" \t\r");
+    if (first != std::string::npos && line[first] != '#') return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+LoadResult loadSpec(const std::string& text, const std::string& fileName) {
+  LoadResult result{Spec{}, Diagnostics(fileName)};
+  result.spec.file = fileName;
+  Diagnostics& d = result.diagnostics;
+  if (blank(text)) {
+    d.error({1, 1}, "the file is empty; a spec starts with 'apiVersion: sriov-apply/v1'");
+    return result;
+  }
+  std::vector<YAML::Node> documents;
+  try {
+    documents = YAML::LoadAll(text);
+  } catch (const YAML::Exception& e) {
+    d.error({e.mark.line + 1, e.mark.column + 1}, "YAML syntax error: " + e.msg);
+    return result;
+  }
+  if (documents.size() != 1) {
+    Position pos = documents.size() > 1 ? positionOf(documents[1]) : Position{1, 1};
+    d.error(pos, "expected one YAML document, found " + std::to_string(documents.size()) +
+                     "; put one host's spec in each file");
+    return result;
+  }
+  const YAML::Node& root = documents[0];
+  if (!root.IsMap()) {
+    d.error(positionOf(root).line ? positionOf(root) : Position{1, 1},
+            "a spec must be a mapping (apiVersion, pfs, networks, guests), got " +
+                std::string(root.IsSequence() ? "a sequence" : "a scalar"));
+    return result;
+  }
+  checkShape(root, specRoot(), d);
+  result.spec = Builder().build(root, fileName);
+  validateReferences(result.spec, d);
+  return result;
+}
+
+LoadResult loadSpecFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    int err = errno;
+    LoadResult result{Spec{}, Diagnostics(path)};
+    result.diagnostics.error({}, std::string("cannot read the spec: ") + std::strerror(err));
+    return result;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return loadSpec(text.str(), path);
+}
+
+}  // namespace sriov::schema

@@ -1,0 +1,314 @@
+// Table-driven checking of the YAML tree: the part of validation that needs no cross-references.
+#include "schema/shape.h"
+
+#include <charconv>
+#include <map>
+#include <vector>
+
+#include "schema/mac_address.h"
+#include "schema/names.h"
+#include "schema/pci_address.h"
+
+namespace sriov::schema {
+namespace {
+
+std::string quoted(const std::string& text) {
+  return "\"" + text + "\"";
+}
+
+bool isQuoted(const YAML::Node& node) {
+  return node.Tag() == "!";
+}
+
+// "first-last" as two numbers, in whatever order they were written.
+std::optional<std::pair<unsigned, unsigned>> splitRange(const std::string& s) {
+  size_t dash = s.find('-');
+  if (dash == std::string::npos || dash == 0) return std::nullopt;
+  unsigned first = 0, last = 0;
+  auto a = std::from_chars(s.data(), s.data() + dash, first);
+  auto b = std::from_chars(s.data() + dash + 1, s.data() + s.size(), last);
+  if (a.ec != std::errc() || a.ptr != s.data() + dash || b.ec != std::errc() ||
+      b.ptr != s.data() + s.size())
+    return std::nullopt;
+  return std::make_pair(first, last);
+}
+
+// "a mapping", "a sequence", "null" or the scalar itself, for "got ..." in messages.
+std::string describe(const YAML::Node& node) {
+  if (node.IsMap()) return "a mapping";
+  if (node.IsSequence()) return "a sequence";
+  if (node.IsNull()) return "nothing";
+  if (isQuoted(node)) return "the string " + quoted(node.Scalar());
+  return quoted(node.Scalar());
+}
+
+std::string joined(std::span<const std::string_view> words, std::string_view last) {
+  std::string out;
+  for (size_t i = 0; i < words.size(); ++i) {
+    if (i > 0) out += (i + 1 == words.size()) ? std::string(last) : std::string(", ");
+    out += words[i];
+  }
+  return out;
+}
+
+std::string quotedList(std::span<const std::string_view> words, std::string_view last) {
+  std::vector<std::string> q;
+  for (std::string_view w : words) q.push_back("'" + std::string(w) + "'");
+  std::vector<std::string_view> views(q.begin(), q.end());
+  return joined(views, last);
+}
+
+std::optional<std::string> formatProblem(Format format, const std::string& value) {
+  switch (format) {
+    case Format::none:
+      return std::nullopt;
+    case Format::pciAddress:
+      if (PciAddress::parse(value)) return std::nullopt;
+      return quoted(value) +
+             " is not a PCI address; write domain:bus:slot.function, e.g. 0000:0b:00.0 or "
+             "0b:00.0";
+    case Format::macAddress: {
+      std::optional<std::string> mac = normaliseMac(value);
+      if (!mac) {
+        return quoted(value) +
+               " is not a MAC address; write six hex pairs separated by ':', e.g. "
+               "52:54:00:6d:90:02";
+      }
+      if (isZeroMac(*mac))
+        return "MAC " + *mac + " is all zero; give a unicast MAC or leave mac out";
+      if (isMulticastMac(*mac)) {
+        return "MAC " + *mac +
+               " is a multicast address (the first octet is odd); a VF needs a unicast MAC";
+      }
+      return std::nullopt;
+    }
+    case Format::ifname:
+      if (std::optional<std::string> p = ifnameProblem(value)) return quoted(value) + ": " + *p;
+      return std::nullopt;
+    case Format::pfRef:
+      if (PciAddress::parse(value) || !ifnameProblem(value)) return std::nullopt;
+      return quoted(value) +
+             " is neither an interface name nor a PCI address: " + *ifnameProblem(value);
+    case Format::objectName:
+      if (std::optional<std::string> p = objectNameProblem(value)) return quoted(value) + ": " + *p;
+      return std::nullopt;
+    case Format::driverName:
+      if (std::optional<std::string> p = driverNameProblem(value)) return quoted(value) + ": " + *p;
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+class ShapeChecker {
+ public:
+  explicit ShapeChecker(Diagnostics& diagnostics) : d_(diagnostics) {}
+
+  void object(const YAML::Node& node, const ObjectDef& def) {
+    if (!node.IsMap()) {
+      d_.error(positionOf(node),
+               std::string(def.noun) + " must be a mapping, got " + describe(node));
+      return;
+    }
+    std::map<std::string, Position> seen;
+    for (const auto& entry : node) {
+      const YAML::Node& keyNode = entry.first;
+      std::string key = keyNode.IsScalar() ? keyNode.Scalar() : std::string();
+      Position keyPos = positionOf(keyNode);
+      auto [it, inserted] = seen.emplace(key, keyPos);
+      if (!inserted) {
+        d_.error(keyPos, "duplicate key '" + key + "' (first at " +
+                             std::to_string(it->second.line) + ":" +
+                             std::to_string(it->second.col) + ")");
+        continue;
+      }
+      const KeyDef* k = def.find(key);
+      if (!k) {
+        unknownKey(keyPos, key, def);
+        continue;
+      }
+      value(entry.second, *k, keyPos);
+    }
+    for (const KeyDef& k : def.keys) {
+      if (k.required == Required::yes && !seen.count(std::string(k.name))) {
+        d_.error(positionOf(node), std::string(def.noun) + " needs '" + std::string(k.name) + "'");
+      }
+    }
+    for (const ChoiceDef& choice : def.choices) {
+      size_t present = 0;
+      for (std::string_view k : choice.keys) present += seen.count(std::string(k));
+      if (present == 0) {
+        d_.error(positionOf(node),
+                 std::string(def.noun) + " needs " + quotedList(choice.keys, " or "));
+      } else if (present > 1 && choice.kind == ChoiceDef::Kind::oneOf) {
+        d_.error(positionOf(node), std::string(def.noun) + " takes only one of " +
+                                       quotedList(choice.keys, " or ") + ", not both");
+      }
+    }
+  }
+
+ private:
+  void unknownKey(Position pos, const std::string& key, const ObjectDef& def) {
+    std::vector<std::string_view> names;
+    for (const KeyDef& k : def.keys) names.push_back(k.name);
+    std::string message = "unknown key '" + key + "' in " + std::string(def.noun);
+    if (std::optional<std::string_view> near = closest(key, names)) {
+      message += "; did you mean '" + std::string(*near) + "'?";
+    } else {
+      message += "; expected " + quotedList(names, " or ");
+    }
+    d_.error(pos, message);
+  }
+
+  void value(const YAML::Node& node, const KeyDef& k, Position keyPos) {
+    Position pos = positionOf(node);
+    if (pos.line == 0) pos = keyPos;
+    std::string name = "'" + std::string(k.name) + "'";
+    if (node.IsNull() && k.kind != ValueKind::object) {
+      d_.error(keyPos, name + " has no value");
+      return;
+    }
+    switch (k.kind) {
+      case ValueKind::string: {
+        std::optional<std::string> s = readString(node);
+        if (!s) {
+          d_.error(pos, name + " must be a string, got " + describe(node));
+        } else if (std::optional<std::string> p = formatProblem(k.format, *s)) {
+          d_.error(pos, *p);
+        }
+        return;
+      }
+      case ValueKind::integer:
+        integer(node, k, name, pos);
+        return;
+      case ValueKind::boolean:
+        if (!readBoolean(node))
+          d_.error(pos, name + " must be true or false, got " + describe(node));
+        return;
+      case ValueKind::enumeration: {
+        std::optional<std::string> s = readString(node);
+        bool ok = false;
+        for (std::string_view v : k.values) ok = ok || (s && *s == v);
+        if (ok) return;
+        std::string message = name + " must be " + (k.values.size() == 1 ? "" : "one of ") +
+                              joined(k.values, ", ") + "; got " + describe(node);
+        if (s) {
+          if (std::optional<std::string_view> near = closest(*s, k.values))
+            message += "; did you mean '" + std::string(*near) + "'?";
+        }
+        d_.error(pos, message);
+        return;
+      }
+      case ValueKind::object:
+        if (node.IsNull()) {
+          d_.error(keyPos, name + " has no value");
+        } else {
+          object(node, *k.object);
+        }
+        return;
+      case ValueKind::array:
+        if (!node.IsSequence()) {
+          d_.error(pos, name + " must be a sequence, got " + describe(node));
+          return;
+        }
+        for (const YAML::Node& item : node) {
+          if (k.item.kind == ValueKind::object) {
+            object(item, *k.item.object);
+          } else if (!readString(item)) {
+            d_.error(positionOf(item),
+                     "items of " + name + " must be strings, got " + describe(item));
+          }
+        }
+        return;
+      case ValueKind::vfIndex:
+        vfIndex(node, k, name, pos);
+        return;
+    }
+  }
+
+  void integer(const YAML::Node& node, const KeyDef& k, const std::string& name, Position pos) {
+    if (node.IsScalar() && isQuoted(node) && readInteger(YAML::Node(node.Scalar()))) {
+      d_.error(pos, name + " must be an integer, got the string " + quoted(node.Scalar()) +
+                        "; remove the quotes");
+      return;
+    }
+    std::optional<int64_t> v = readInteger(node);
+    if (!v) {
+      d_.error(pos, name + " must be an integer, got " + describe(node));
+    } else if (*v < k.min || *v > k.max) {
+      d_.error(pos, name + " must be between " + std::to_string(k.min) + " and " +
+                        std::to_string(k.max) + ", got " + std::to_string(*v));
+    }
+  }
+
+  void vfIndex(const YAML::Node& node, const KeyDef& k, const std::string& name, Position pos) {
+    if (std::optional<int64_t> v = readInteger(node)) {
+      if (*v < k.min || *v > k.max) {
+        d_.error(pos, name + " must be between " + std::to_string(k.min) + " and " +
+                          std::to_string(k.max) + ", got " + std::to_string(*v));
+      }
+      return;
+    }
+    if (readVfIndex(node)) return;
+    std::optional<std::string> s = readString(node);
+    std::optional<std::pair<unsigned, unsigned>> range = s ? splitRange(*s) : std::nullopt;
+    if (range && range->first > range->second) {
+      d_.error(pos, "VF range " + quoted(*s) + " is backwards; write " +
+                        std::to_string(range->second) + "-" + std::to_string(range->first));
+      return;
+    }
+    d_.error(pos, name + " must be a VF index or a range like \"0-3\", got " + describe(node));
+  }
+
+  Diagnostics& d_;
+};
+
+}  // namespace
+
+Position positionOf(const YAML::Node& node) {
+  const YAML::Mark mark = node.Mark();
+  if (mark.is_null() || mark.line < 0) return {};
+  return {mark.line + 1, mark.column + 1};
+}
+
+void checkShape(const YAML::Node& node, const ObjectDef& def, Diagnostics& diagnostics) {
+  ShapeChecker(diagnostics).object(node, def);
+}
+
+std::optional<std::string> readString(const YAML::Node& node) {
+  if (!node.IsScalar()) return std::nullopt;
+  return node.Scalar();
+}
+
+std::optional<int64_t> readInteger(const YAML::Node& node) {
+  if (!node.IsScalar() || isQuoted(node)) return std::nullopt;
+  const std::string& s = node.Scalar();
+  const char* begin = s.data();
+  if (!s.empty() && s[0] == '+') ++begin;
+  int64_t value = 0;
+  auto [end, ec] = std::from_chars(begin, s.data() + s.size(), value);
+  if (ec != std::errc() || end != s.data() + s.size() || begin == s.data() + s.size())
+    return std::nullopt;
+  return value;
+}
+
+std::optional<bool> readBoolean(const YAML::Node& node) {
+  if (!node.IsScalar() || isQuoted(node)) return std::nullopt;
+  const std::string& s = node.Scalar();
+  if (s == "true" || s == "True" || s == "TRUE") return true;
+  if (s == "false" || s == "False" || s == "FALSE") return false;
+  return std::nullopt;
+}
+
+std::optional<std::pair<unsigned, unsigned>> readVfIndex(const YAML::Node& node) {
+  if (std::optional<int64_t> v = readInteger(node)) {
+    if (*v < 0 || *v > 65534) return std::nullopt;
+    return std::make_pair(static_cast<unsigned>(*v), static_cast<unsigned>(*v));
+  }
+  std::optional<std::string> s = readString(node);
+  if (!s) return std::nullopt;
+  std::optional<std::pair<unsigned, unsigned>> range = splitRange(*s);
+  if (!range || range->first > range->second || range->second > 65534) return std::nullopt;
+  return range;
+}
+
+}  // namespace sriov::schema
