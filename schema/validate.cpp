@@ -5,6 +5,9 @@
 #include <string>
 #include <utility>
 
+#include "schema/names.h"
+#include "schema/pci_address.h"
+
 namespace sriov::schema {
 namespace {
 
@@ -76,6 +79,11 @@ class Validator {
         }
       }
       const VfSettings& s = e.settings;
+      if (s.mac || s.vlan) {
+        size_t pfIndex = static_cast<size_t>(&pf - spec_.pfs.data());
+        for (unsigned i = e.first; i <= e.last && i < pf.numVfs; ++i)
+          hostAddressed_.emplace(VfKey{pfIndex, i}, e.pos);
+      }
       if (s.qos && *s.qos != 0 && s.vlan.value_or(0) == 0)
         d_.error(e.pos, "qos needs a vlan: the priority is carried in the VLAN tag");
       if (s.minTxRate && s.maxTxRate && *s.maxTxRate != 0 && *s.minTxRate > *s.maxTxRate) {
@@ -102,6 +110,7 @@ class Validator {
   // The index in spec.pfs of the PF ref names, or nullopt after reporting it.
   std::optional<size_t> resolvePf(const std::string& ref, Position pos) {
     const Pf* pf = spec_.findPf(ref);
+    if (!pf && !normalisePci(ref) && ifnameProblem(ref)) return std::nullopt;  // reported already
     if (!pf) {
       d_.error(pos, "PF " + ref + " is not declared under pfs; declare it there (name or pci)");
       return std::nullopt;
@@ -170,7 +179,16 @@ class Validator {
       }
       std::string by = "guest '" + g.name + "'";
       for (const Interface& i : g.interfaces) {
-        if (i.kind == Interface::Kind::vf && !i.vf.pf.empty()) directVf(i.vf, by);
+        if (i.kind == Interface::Kind::vf && !i.vf.pf.empty()) {
+          std::optional<VfKey> key = directVf(i.vf, by);
+          auto host = key ? hostAddressed_.find(*key) : hostAddressed_.end();
+          if (host != hostAddressed_.end()) {
+            d_.error(i.vf.pos, "VF " + vfName(*key) + " gets a mac or vlan under pfs (" +
+                                   at(host->second) + "), but " + by +
+                                   " uses it as an interface and libvirt sets the VF's mac and "
+                                   "vlan from the interface; set them there instead");
+          }
+        }
         if (i.kind == Interface::Kind::network && !i.network.empty()) {
           const Network* net = spec_.findNetwork(i.network);
           if (!net) {
@@ -204,15 +222,16 @@ class Validator {
     }
   }
 
-  void directVf(const VfRef& ref, const std::string& by) {
+  std::optional<VfKey> directVf(const VfRef& ref, const std::string& by) {
     std::optional<VfKey> key = resolveVf(ref);
-    if (!key) return;
+    if (!key) return key;
     use(*key, ref.pos, by);
     auto pool = pooled_.find(key->first);
     if (pool != pooled_.end()) {
       d_.warning(ref.pos, "VF " + vfName(*key) + " is also in the pool of network '" +
                               pool->second + "', which may hand it to another guest first");
     }
+    return key;
   }
 
   void virtualport(const Virtualport& v, Position pos) {
@@ -235,7 +254,9 @@ class Validator {
   Diagnostics& d_;
   std::map<VfKey, Use> users_;
   std::map<std::string, Position> macs_;
-  std::map<size_t, std::string> pooled_;  // PF index -> name of a network pooling all its VFs
+  std::map<size_t, std::string> pooled_;
+  std::map<VfKey, Position> hostAddressed_;  // VFs with a mac or vlan set under pfs  // PF index ->
+                                             // name of a network pooling all its VFs
 };
 
 }  // namespace

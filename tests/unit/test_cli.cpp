@@ -1,0 +1,130 @@
+// The sriov-apply binary as users run it: subcommands, exit codes, output formats, errors.
+#include <doctest/doctest.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "tests/unit/test_helpers.h"
+
+namespace {
+
+struct Run {
+  int code = -1;
+  std::string out;  // stdout
+  std::string err;  // stderr
+};
+
+// Runs the built binary (SRIOV_APPLY_BIN, set by CTest) with args in the source directory.
+Run sriovApply(const std::string& args) {
+  const char* bin = std::getenv("SRIOV_APPLY_BIN");
+  REQUIRE_MESSAGE(bin, "SRIOV_APPLY_BIN is not set; run the tests through ctest");
+  std::string errFile = std::string(std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp") +
+                        "/sriov-cli-test.err";
+  std::string command = std::string("cd ") + SRIOV_SOURCE_DIR + " && NO_COLOR=1 " + bin + " " +
+                        args + " 2>" + errFile;
+  Run run;
+  FILE* pipe = popen(command.c_str(), "r");
+  REQUIRE(pipe);
+  char buf[4096];
+  size_t n = 0;
+  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) run.out.append(buf, n);
+  int status = pclose(pipe);
+  run.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  run.err = sriov::test::readText(errFile);
+  return run;
+}
+
+}  // namespace
+
+TEST_CASE("validate: a valid spec exits 0 and says what it holds") {
+  Run r = sriovApply("validate examples/two-pfs.yaml examples/hostdev-interface.yaml");
+  CHECK(r.code == 0);
+  CHECK(r.out ==
+        "examples/two-pfs.yaml: valid (2 PFs, 1 network, 3 guests)\n"
+        "examples/hostdev-interface.yaml: valid (1 PF, 0 networks, 1 guest)\n");
+  CHECK(r.err.empty());
+}
+
+TEST_CASE("validate: an invalid spec exits 3 with every problem and a count") {
+  Run r = sriovApply("validate examples/invalid/unsafe-names.yaml");
+  CHECK(r.code == 3);
+  CHECK(r.out == sriov::test::readText(std::string(SRIOV_SOURCE_DIR) +
+                                       "/examples/invalid/unsafe-names.expected") +
+                     "examples/invalid/unsafe-names.yaml: 8 errors, 0 warnings\n");
+}
+
+TEST_CASE("validate: warnings pass unless --strict") {
+  std::string spec = std::string(std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp") +
+                     "/sriov-cli-warn.yaml";
+  sriov::test::writeText(spec, "apiVersion: sriov-apply/v1\npfs:\n  - name: eth0\n    numVfs: 300\n");
+  Run r = sriovApply("validate " + spec);
+  CHECK(r.code == 0);
+  CHECK(r.out == spec +
+                     ":3:5: warning: numVfs 300 of eth0 is above 256; few devices support that "
+                     "many VFs (sriov_totalvfs decides)\n" +
+                     spec + ": 0 errors, 1 warning\n");
+  CHECK(sriovApply("validate --strict " + spec).code == 3);
+}
+
+TEST_CASE("validate --output json lists the diagnostics with positions") {
+  Run r = sriovApply("validate --output json examples/invalid/syntax-error.yaml examples/two-pfs.yaml");
+  CHECK(r.code == 3);
+  nlohmann::json doc = nlohmann::json::parse(r.out);
+  CHECK(doc["kind"] == "ValidationResult");
+  CHECK(doc["valid"] == false);
+  REQUIRE(doc["files"].size() == 2);
+  CHECK(doc["files"][0]["valid"] == false);
+  CHECK(doc["files"][0]["diagnostics"] ==
+        nlohmann::json::parse(R"([{"file": "examples/invalid/syntax-error.yaml", "line": 5,
+          "col": 4, "severity": "error",
+          "message": "YAML syntax error: end of sequence not found"}])"));
+  CHECK(doc["files"][1]["valid"] == true);
+  CHECK(doc["files"][1]["diagnostics"].empty());
+}
+
+TEST_CASE("a missing spec file is an invalid spec, named") {
+  Run r = sriovApply("validate no-such.yaml");
+  CHECK(r.code == 3);
+  CHECK(r.out ==
+        "no-such.yaml: error: cannot read the spec: No such file or directory\n"
+        "no-such.yaml: 1 error, 0 warnings\n");
+}
+
+TEST_CASE("command line errors") {
+  Run r = sriovApply("validate --output xml examples/two-pfs.yaml");
+  CHECK(r.code == 1);
+  CHECK(r.err.rfind("sriov-apply: error: --output: Check xml value in {", 0) == 0);
+  r = sriovApply("plan");
+  CHECK(r.code == 1);
+  CHECK(r.err ==
+        "sriov-apply: error: SPEC is required\nRun 'sriov-apply --help' for more information.\n");
+  r = sriovApply("plan --max-disruption everything host.yaml");
+  CHECK(r.code == 1);
+  CHECK(r.err.find("--max-disruption: everything not in {") != std::string::npos);
+}
+
+TEST_CASE("--version and --help") {
+  Run r = sriovApply("--version");
+  CHECK(r.code == 0);
+  CHECK(r.out == "sriov-apply 0.1.0\n");
+  r = sriovApply("--help");
+  CHECK(r.code == 0);
+  CHECK(r.out.find("Examples:\n  sriov-apply validate host.yaml") != std::string::npos);
+  CHECK(r.out.find("Exit codes: 0 ok, 1 failure, 2 changes (--detailed-exitcode), 3 invalid spec, "
+                   "4 refused.") != std::string::npos);
+  r = sriovApply("plan --help");
+  CHECK(r.code == 0);
+  for (const char* option : {"--sysfs-root", "--connect", "--state", "--output",
+                             "--detailed-exitcode", "--max-disruption", "--force"})
+    CHECK_MESSAGE(r.out.find(option) != std::string::npos, option);
+}
+
+TEST_CASE("schema prints the committed JSON Schema") {
+  Run r = sriovApply("schema");
+  CHECK(r.code == 0);
+  CHECK(r.out == sriov::test::readText(std::string(SRIOV_SOURCE_DIR) +
+                                       "/schema/sriov-apply.schema.json"));
+}
