@@ -1,0 +1,66 @@
+#!/bin/bash
+# The project's two entry points for people and CI, on Debian 12:
+#   ./dev.sh demo   install what is missing, build, run sriov-apply on the bundled example host
+#   ./dev.sh test   install what is missing, build (warnings are errors), run every test tier,
+#                   then again under AddressSanitizer + UndefinedBehaviorSanitizer
+# Packages are installed with apt-get (through sudo when not root) only when missing.
+set -euo pipefail
+cd "$(dirname "$(readlink -f "$0")")"
+
+JOBS=${JOBS:-$(nproc)}
+
+# Build tools and libraries (Debian 12 package names; versions are bookworm's).
+PACKAGES=(
+  cmake ninja-build g++ pkg-config
+  libyaml-cpp-dev libvirt-dev libudev-dev libcli11-dev libspdlog-dev doctest-dev
+  libnl-3-dev libnl-route-3-dev libpugixml-dev nlohmann-json3-dev
+)
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+install_packages() {
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "==> installing: ${missing[*]}"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      "${missing[@]}"
+  fi
+}
+
+# build DIR [cmake options...]
+build() {
+  local dir=$1; shift
+  cmake -S . -B "$dir" -G Ninja "$@" >/dev/null
+  cmake --build "$dir" -j "$JOBS"
+}
+
+demo() {
+  install_packages "${PACKAGES[@]}"
+  build build
+  echo "==> sriov-apply validate examples/*.yaml"
+  ./build/sriov-apply validate examples/*.yaml
+}
+
+test_all() {
+  install_packages "${PACKAGES[@]}"
+  echo "==> build (warnings are errors)"
+  build build -DSRIOV_WERROR=ON
+  echo "==> tests"
+  ctest --test-dir build --output-on-failure
+  echo "==> build with AddressSanitizer + UndefinedBehaviorSanitizer"
+  build build-asan -DSRIOV_WERROR=ON -DSRIOV_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
+  echo "==> tests under ASan + UBSan"
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    ctest --test-dir build-asan --output-on-failure
+  echo "==> all tests passed"
+}
+
+case "${1:-}" in
+  demo) demo ;;
+  test) test_all ;;
+  *) echo "usage: $0 demo|test" >&2; exit 2 ;;
+esac
