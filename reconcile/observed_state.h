@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -104,11 +105,13 @@ struct ObservedDomain {
 
 struct ObservedState {
   std::string hostname;
-  bool iommuEnabled = false;                // /sys/kernel/iommu_groups has groups
-  std::optional<bool> selinuxVirtUseSysfs;  // unset when SELinux is off or absent
-  std::vector<ObservedPf> pfs;              // sorted by PCI address
-  std::vector<ObservedNetwork> networks;    // sorted by name
-  std::vector<ObservedDomain> domains;      // sorted by name
+  bool iommuEnabled = false;                 // /sys/kernel/iommu_groups has groups
+  std::optional<bool> selinuxVirtUseSysfs;   // unset when SELinux is off or absent
+  std::vector<std::string> pciDrivers;       // loaded PCI drivers (/sys/bus/pci/drivers), sorted
+  std::map<std::string, std::string> files;  // files sriov-apply owns (persistence rules), as read
+  std::vector<ObservedPf> pfs;               // sorted by PCI address
+  std::vector<ObservedNetwork> networks;     // sorted by name
+  std::vector<ObservedDomain> domains;       // sorted by name
   friend bool operator==(const ObservedState&, const ObservedState&) = default;
 
   // Lookups by netdev name or PCI address (any form); nullptr when absent.

@@ -1,0 +1,118 @@
+// pugixml builders for guest device and network XML.
+#include "reconcile/device_xml.h"
+
+#include <pugixml.hpp>
+#include <sstream>
+
+#include "reconcile/domain_xml.h"
+#include "schema/pci_address.h"
+
+namespace sriov::reconcile {
+namespace {
+
+std::string hex(unsigned value, int width) {
+  std::ostringstream out;
+  out << "0x" << std::hex;
+  out.width(width);
+  out.fill('0');
+  out << value;
+  return out.str();
+}
+
+void addPciAddress(pugi::xml_node parent, const std::string& pci) {
+  std::optional<schema::PciAddress> a = schema::PciAddress::parse(pci);
+  if (!a) return;
+  pugi::xml_node address = parent.append_child("address");
+  address.append_attribute("type") = "pci";
+  address.append_attribute("domain") = hex(a->domain, 4).c_str();
+  address.append_attribute("bus") = hex(a->bus, 2).c_str();
+  address.append_attribute("slot") = hex(a->slot, 2).c_str();
+  address.append_attribute("function") = hex(a->function, 1).c_str();
+}
+
+void addVlan(pugi::xml_node parent, std::optional<unsigned> vlan) {
+  if (!vlan) return;
+  parent.append_child("vlan").append_child("tag").append_attribute("id") = *vlan;
+}
+
+void addVirtualport(pugi::xml_node parent, const std::optional<Virtualport>& vp) {
+  if (!vp) return;
+  pugi::xml_node node = parent.append_child("virtualport");
+  node.append_attribute("type") = vp->type.c_str();
+  pugi::xml_node params = node.append_child("parameters");
+  if (vp->profileid) params.append_attribute("profileid") = vp->profileid->c_str();
+  if (vp->managerid) params.append_attribute("managerid") = *vp->managerid;
+  if (vp->typeid_) params.append_attribute("typeid") = *vp->typeid_;
+  if (vp->typeidversion) params.append_attribute("typeidversion") = *vp->typeidversion;
+  if (vp->instanceid) params.append_attribute("instanceid") = vp->instanceid->c_str();
+}
+
+std::string print(const pugi::xml_document& doc) {
+  std::ostringstream out;
+  doc.save(out, "  ", pugi::format_indent | pugi::format_no_declaration);
+  return out.str();
+}
+
+}  // namespace
+
+std::string deviceXml(const GuestDevice& dev) {
+  pugi::xml_document doc;
+  pugi::xml_node node;
+  switch (dev.kind) {
+    case GuestDevice::Kind::hostdevInterface:
+      node = doc.append_child("interface");
+      node.append_attribute("type") = "hostdev";
+      node.append_attribute("managed") = dev.managed ? "yes" : "no";
+      break;
+    case GuestDevice::Kind::networkInterface:
+      node = doc.append_child("interface");
+      node.append_attribute("type") = "network";
+      break;
+    case GuestDevice::Kind::hostdev:
+      node = doc.append_child("hostdev");
+      node.append_attribute("mode") = "subsystem";
+      node.append_attribute("type") = "pci";
+      node.append_attribute("managed") = dev.managed ? "yes" : "no";
+      break;
+  }
+  if (dev.kind != GuestDevice::Kind::hostdev && !dev.mac.empty())
+    node.append_child("mac").append_attribute("address") = dev.mac.c_str();
+  pugi::xml_node source = node.append_child("source");
+  if (dev.kind == GuestDevice::Kind::networkInterface) {
+    source.append_attribute("network") = dev.network.c_str();
+  } else {
+    addPciAddress(source, dev.pci);
+  }
+  if (dev.kind != GuestDevice::Kind::hostdev) {
+    addVlan(node, dev.vlan);
+    addVirtualport(node, dev.virtualport);
+  }
+  if (!dev.alias.empty()) node.append_child("alias").append_attribute("name") = dev.alias.c_str();
+  return print(doc);
+}
+
+std::string networkXml(const NetworkDefinition& def) {
+  pugi::xml_document doc;
+  pugi::xml_node network = doc.append_child("network");
+  network.append_child("name").text() = def.name.c_str();
+  pugi::xml_node owner = network.append_child("metadata").append_child(kOwnerElement);
+  owner.append_attribute("xmlns:sriov-apply") = kOwnerNamespace;
+  pugi::xml_node forward = network.append_child("forward");
+  forward.append_attribute("mode") = "hostdev";
+  forward.append_attribute("managed") = def.managed ? "yes" : "no";
+  if (!def.pfDev.empty()) {
+    forward.append_child("pf").append_attribute("dev") = def.pfDev.c_str();
+  } else {
+    for (const std::string& vf : def.vfs) addPciAddress(forward, vf);
+  }
+  addVlan(network, def.vlan);
+  return print(doc);
+}
+
+bool sameDefinition(const ObservedNetwork& observed, const NetworkDefinition& def) {
+  return observed.name == def.name && observed.forwardMode == "hostdev" &&
+         observed.managed == def.managed && observed.pfDev == def.pfDev &&
+         observed.vfs == def.vfs && observed.vlan == def.vlan;
+}
+
+}  // namespace sriov::reconcile

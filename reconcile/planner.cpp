@@ -1,0 +1,933 @@
+// The planner: compares the spec with the observed host and drafts actions in safe phases
+// (guests let go, networks stop, VF counts change, VFs are set up, networks start, devices come
+// back, guests start), with explicit dependencies so independent branches can run in parallel.
+#include "reconcile/planner.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "reconcile/device_xml.h"
+#include "reconcile/preflight.h"
+#include "schema/pci_address.h"
+
+namespace sriov::reconcile {
+
+std::string stableMac(const std::string& host, const std::string& guest, const std::string& slot) {
+  uint64_t hash = 1469598103934665603ull;  // FNV-1a 64
+  for (const std::string* part : {&host, &guest, &slot}) {
+    for (char c : *part) {
+      hash ^= static_cast<unsigned char>(c);
+      hash *= 1099511628211ull;
+    }
+    hash ^= 0;
+    hash *= 1099511628211ull;
+  }
+  char buf[18];
+  std::snprintf(buf, sizeof buf, "52:54:00:%02x:%02x:%02x",
+                static_cast<unsigned>(hash >> 16) & 0xff, static_cast<unsigned>(hash >> 8) & 0xff,
+                static_cast<unsigned>(hash) & 0xff);
+  return buf;
+}
+
+namespace {
+
+// Execution phases; actions are ordered by phase, then target, then kind.
+enum Phase {
+  kPreGuest,     // guests let go of VFs whose PF re-creates them (detach live, shut down)
+  kDetach,       // devices the spec changed, moved or pruned
+  kNetStop,      // networks stop (pool re-read, redefinition, deactivation, prune)
+  kNetUndefine,  // pruned networks
+  kZero,         // sriov_numvfs = 0
+  kCount,        // sriov_numvfs = N
+  kVf,           // PF link up, VF settings, VF drivers
+  kPersist,      // udev rules
+  kNetDefine,    // define / redefine, autostart
+  kNetStart,     // networks start (libvirt reads the VF list now)
+  kAttach,       // devices attached or updated
+  kStartGuest,   // guests shut down for the change start again
+};
+
+struct Draft {
+  Action action;
+  Phase phase;
+  std::set<size_t> deps;  // draft indices
+};
+
+std::string onOff(bool b) {
+  return b ? "on" : "off";
+}
+
+std::string deviceSummary(const GuestDevice& d) {
+  std::string out;
+  switch (d.kind) {
+    case GuestDevice::Kind::hostdevInterface:
+      out = "hostdev interface " + d.pci;
+      break;
+    case GuestDevice::Kind::networkInterface:
+      out = "interface on network " + d.network;
+      break;
+    case GuestDevice::Kind::hostdev:
+      out = "hostdev " + d.pci;
+      break;
+  }
+  if (!d.mac.empty()) out += " mac " + d.mac;
+  if (d.vlan) out += " vlan " + std::to_string(*d.vlan);
+  if (d.virtualport) {
+    out += " virtualport " + d.virtualport->type;
+    if (d.virtualport->profileid) out += " " + *d.virtualport->profileid;
+  }
+  return out;
+}
+
+std::string networkSummary(const NetworkDefinition& n) {
+  std::string out = "hostdev pool of ";
+  if (!n.pfDev.empty()) {
+    out += "pf " + n.pfDev;
+  } else {
+    out += std::to_string(n.vfs.size()) + " VF" + (n.vfs.size() == 1 ? "" : "s");
+    for (const std::string& vf : n.vfs) out += " " + vf;
+  }
+  out += n.managed ? ", managed" : ", unmanaged";
+  if (n.vlan) out += ", vlan " + std::to_string(*n.vlan);
+  return out;
+}
+
+std::string networkSummary(const ObservedNetwork& n) {
+  if (n.forwardMode != "hostdev")
+    return "forward mode " + (n.forwardMode.empty() ? "none" : n.forwardMode);
+  NetworkDefinition d{n.name, n.pfDev, n.vfs, n.managed, n.vlan};
+  return networkSummary(d);
+}
+
+bool sameDevice(const GuestDevice& a, const GuestDevice& b) {
+  return a.kind == b.kind && a.pci == b.pci && a.network == b.network && a.mac == b.mac &&
+         a.vlan == b.vlan && a.virtualport == b.virtualport && a.managed == b.managed;
+}
+
+bool sameSource(const GuestDevice& observed, const GuestDevice& want) {
+  if (observed.kind != want.kind) return false;
+  if (want.kind == GuestDevice::Kind::networkInterface)
+    return observed.network == want.network && observed.mac == want.mac;
+  return observed.pci == want.pci;
+}
+
+bool isInterface(const GuestDevice& d) {
+  return d.kind != GuestDevice::Kind::hostdev;
+}
+
+std::string vfChangeText(const VfChange& c) {
+  std::vector<std::string> parts;
+  if (c.mac) parts.push_back("mac " + *c.mac);
+  if (c.vlan) parts.push_back("vlan " + std::to_string(*c.vlan));
+  if (c.qos) parts.push_back("qos " + std::to_string(*c.qos));
+  if (c.spoofCheck) parts.push_back("spoofchk " + onOff(*c.spoofCheck));
+  if (c.trust) parts.push_back("trust " + onOff(*c.trust));
+  if (c.linkState) parts.push_back(std::string("state ") + schema::toString(*c.linkState));
+  if (c.minTxRate) parts.push_back("min_tx_rate " + std::to_string(*c.minTxRate));
+  if (c.maxTxRate) parts.push_back("max_tx_rate " + std::to_string(*c.maxTxRate));
+  std::string out;
+  for (const std::string& p : parts) out += (out.empty() ? "" : ", ") + p;
+  return out;
+}
+
+class Planner {
+ public:
+  Planner(const schema::Spec& spec, const ObservedState& obs, const PlanOptions& options)
+      : spec_(spec), obs_(obs), options_(options) {}
+
+  Plan run() {
+    findings_ = preflight(spec_, obs_, options_.force ? Force::yes : Force::no);
+    resolvePfs();
+    planVfCounts();
+    planVfSetup();
+    planNetworks();
+    planGuests();
+    planPersistence();
+    finishNetworks();
+    checkConflicts();
+    return finish();
+  }
+
+ private:
+  struct PfPlan {
+    const schema::Pf* spec = nullptr;
+    const ObservedPf* obs = nullptr;
+    bool recreate = false;  // VFs exist and are destroyed (count to 0, maybe then to N)
+    bool changes = false;   // the count changes at all
+    std::optional<size_t> zero, count;
+    std::vector<size_t> pre;  // drafts that must finish before VFs disappear
+  };
+
+  // ---- drafting ----------------------------------------------------------------------------
+
+  size_t add(Phase phase, Action a) {
+    drafts_.push_back({std::move(a), phase, {}});
+    return drafts_.size() - 1;
+  }
+  void dep(size_t draft, std::optional<size_t> on) {
+    if (on && *on != draft) drafts_[draft].deps.insert(*on);
+  }
+  void deps(size_t draft, const std::vector<size_t>& on) {
+    for (size_t o : on) dep(draft, o);
+  }
+
+  // ---- PFs -----------------------------------------------------------------------------------
+
+  void resolvePfs() {
+    for (const schema::Pf& p : spec_.pfs) {
+      PfPlan plan;
+      plan.spec = &p;
+      plan.obs = resolvePf(obs_, p);
+      pfs_.push_back(plan);
+    }
+  }
+
+  PfPlan* pfPlanFor(const std::string& ref) {
+    const schema::Pf* p = spec_.findPf(ref);
+    if (!p) return nullptr;
+    PfPlan& plan = pfs_[static_cast<size_t>(p - spec_.pfs.data())];
+    return plan.obs ? &plan : nullptr;
+  }
+
+  // The PCI address VF index of pf will have after the plan.
+  static std::string futureVfPci(const ObservedPf& pf, unsigned index) {
+    if (index < pf.vfs.size()) return pf.vfs[index].pci;
+    std::optional<schema::PciAddress> a = schema::PciAddress::parse(pf.pci);
+    if (!a) return "";
+    return a->plusRoutingId(pf.vfOffset + pf.vfStride * index).str();
+  }
+
+  PfPlan* pfOwningVf(const std::string& pci) {
+    for (PfPlan& p : pfs_) {
+      if (!p.obs) continue;
+      for (unsigned i = 0; i < std::max<unsigned>(p.spec->numVfs, p.obs->numVfs); ++i)
+        if (futureVfPci(*p.obs, i) == pci) return &p;
+    }
+    return nullptr;
+  }
+
+  void planVfCounts() {
+    for (PfPlan& p : pfs_) {
+      if (!p.obs || !canSetCount(*p.obs, *p.spec)) continue;
+      unsigned from = p.obs->numVfs, to = p.spec->numVfs;
+      if (from == to) continue;
+      p.changes = true;
+      std::string target = "pf/" + p.obs->label();
+      if (from > 0) {
+        p.recreate = true;
+        for (const ObservedVf& vf : p.obs->vfs) recreatedVfs_.insert(vf.pci);
+        Action a;
+        a.kind = ActionKind::setNumVfs;
+        a.target = target;
+        a.from = std::to_string(from);
+        a.to = "0";
+        a.disruption = Disruption::recreate;
+        a.pfPci = p.obs->pci;
+        a.count = 0;
+        a.reason = to == 0 ? "the spec wants no VFs"
+                           : "the VF count changes from " + std::to_string(from) + " to " +
+                                 std::to_string(to) + ": the kernel needs 0 first";
+        p.zero = add(kZero, a);
+      }
+      if (to > 0) {
+        Action a;
+        a.kind = ActionKind::setNumVfs;
+        a.target = target;
+        a.from = std::to_string(p.recreate ? 0 : from);
+        a.to = std::to_string(to);
+        a.disruption = p.recreate ? Disruption::recreate : Disruption::none;
+        a.pfPci = p.obs->pci;
+        a.count = to;
+        a.reason = p.recreate ? "re-create the VFs with the new count"
+                              : "create " + std::to_string(to) + " VFs";
+        p.count = add(kCount, a);
+        dep(*p.count, p.zero);
+      }
+    }
+  }
+
+  bool canSetCount(const ObservedPf& obs, const schema::Pf& spec) const {
+    return spec.numVfs <= obs.totalVfs && (!obs.driver.empty() || spec.numVfs == obs.numVfs);
+  }
+
+  // After the count: PF link up, each VF's settings and driver.
+  void planVfSetup() {
+    for (PfPlan& p : pfs_) {
+      if (!p.obs || !canSetCount(*p.obs, *p.spec)) continue;
+      std::string label = p.obs->label();
+      if (!p.obs->name.empty() && !p.obs->linkUp && p.spec->numVfs > 0) {
+        Action a;
+        a.kind = ActionKind::setLinkUp;
+        a.target = "pf/" + label;
+        a.from = "down";
+        a.to = "up";
+        a.disruption = Disruption::link;
+        a.pfPci = p.obs->pci;
+        a.reason = "VFs have no link while their PF is down";
+        linkUp_[p.obs->pci] = add(kVf, a);
+      }
+      for (const schema::VfEntry& e : p.spec->vfs) {
+        for (unsigned i = e.first; i <= e.last && i < p.spec->numVfs; ++i)
+          vfSetup(p, i, e.settings);
+      }
+    }
+  }
+
+  void vfSetup(PfPlan& p, unsigned index, const schema::VfSettings& want) {
+    // A VF that is (re-)created starts from the driver's defaults: set everything the spec says.
+    bool fresh = p.recreate || index >= p.obs->vfs.size();
+    VfNetlink have = fresh ? VfNetlink{} : p.obs->vfs[index].settings;
+    std::string target = "vf/" + p.obs->label() + "/" + std::to_string(index);
+    std::string vfPci = futureVfPci(*p.obs, index);
+    VfChange change, before;
+    if (want.mac && (fresh || *want.mac != have.mac)) {
+      change.mac = want.mac;
+      before.mac = have.mac;
+    }
+    if (want.vlan || want.qos) {
+      unsigned vlan = want.vlan.value_or(have.vlan), qos = want.qos.value_or(have.qos);
+      if (fresh || vlan != have.vlan || qos != have.qos) {
+        change.vlan = vlan;
+        change.qos = qos;
+        before.vlan = have.vlan;
+        before.qos = have.qos;
+      }
+    }
+    if (want.spoofCheck && (fresh || have.spoofCheck != want.spoofCheck)) {
+      change.spoofCheck = want.spoofCheck;
+      before.spoofCheck = have.spoofCheck;
+    }
+    if (want.trust && (fresh || have.trust != want.trust)) {
+      change.trust = want.trust;
+      before.trust = have.trust;
+    }
+    if (want.linkState && (fresh || have.linkState != *want.linkState)) {
+      change.linkState = want.linkState;
+      before.linkState = have.linkState;
+    }
+    if (want.minTxRate || want.maxTxRate) {
+      uint32_t lo = want.minTxRate.value_or(have.minTxRate),
+               hi = want.maxTxRate.value_or(have.maxTxRate);
+      if (fresh || lo != have.minTxRate || hi != have.maxTxRate) {
+        change.minTxRate = lo;
+        change.maxTxRate = hi;
+        before.minTxRate = have.minTxRate;
+        before.maxTxRate = have.maxTxRate;
+      }
+    }
+    std::string to = vfChangeText(change);
+    if (!to.empty()) {
+      Action a;
+      a.kind = ActionKind::setVf;
+      a.target = target;
+      a.from = fresh ? std::optional<std::string>() : vfChangeText(before);
+      a.to = to;
+      a.disruption = fresh ? Disruption::none : Disruption::attribute;
+      a.pfPci = p.obs->pci;
+      a.vfIndex = index;
+      a.change = change;
+      a.reason = fresh ? "settings of a new VF" : "VF settings differ from the spec";
+      size_t d = add(kVf, a);
+      dep(d, p.count);
+      vfSetup_[vfPci].push_back(d);
+    }
+    std::string haveDriver = fresh ? "" : p.obs->vfs[index].driver;
+    if (want.driver && *want.driver != haveDriver) {
+      Action a;
+      a.kind = ActionKind::bindVfDriver;
+      a.target = target;
+      a.from = haveDriver.empty() ? std::optional<std::string>() : haveDriver;
+      a.to = *want.driver;
+      a.disruption = fresh ? Disruption::none : Disruption::link;
+      a.vfPci = vfPci;
+      a.driver = *want.driver;
+      a.reason = "the spec binds this VF to " + *want.driver;
+      size_t d = add(kVf, a);
+      dep(d, p.count);
+      // Settings go through the PF while the VF still has its own driver.
+      for (size_t s : vfSetup_[vfPci]) dep(d, s);
+      vfSetup_[vfPci].push_back(d);
+    }
+  }
+
+  void planPersistence() {
+    std::vector<PersistedPf> rules;
+    for (const PfPlan& p : pfs_)
+      if (p.obs && p.spec->persist && p.spec->numVfs > 0)
+        rules.push_back({p.obs->name, p.obs->pci, p.spec->numVfs});
+    auto current = obs_.files.find(options_.persistFile);
+    if (rules.empty() && current == obs_.files.end()) return;
+    std::string content = persistenceRules(rules);
+    if (current != obs_.files.end() && current->second == content) return;
+    Action a;
+    a.kind = ActionKind::writePersistence;
+    a.target = "file" + options_.persistFile;
+    if (current != obs_.files.end()) a.from = "outdated";
+    std::string to;
+    for (const PersistedPf& r : rules)
+      to += (to.empty() ? "" : ", ") + (r.netdev.empty() ? r.pci : r.netdev) + "=" +
+            std::to_string(r.numVfs);
+    a.to = to.empty() ? "no PFs" : to;
+    a.disruption = Disruption::none;
+    a.path = options_.persistFile;
+    a.content = content;
+    a.reason = "VF counts survive a reboot through this udev rules file";
+    size_t d = add(kPersist, a);
+    for (const PfPlan& p : pfs_) {
+      dep(d, p.zero);
+      dep(d, p.count);
+    }
+  }
+
+  // ---- networks ------------------------------------------------------------------------------
+
+  struct NetPlan {
+    const schema::Network* spec = nullptr;
+    const ObservedNetwork* obs = nullptr;
+    std::optional<NetworkDefinition> def;  // unset when it cannot be resolved
+    std::set<const PfPlan*> pools;         // PFs whose VFs it hands out
+    bool stop = false, define = false, start = false, prune = false;
+    std::optional<size_t> stopDraft, defineDraft, startDraft;
+    std::vector<size_t> users;  // detaches of guests' interfaces on it, before it stops
+  };
+
+  void planNetworks() {
+    for (const schema::Network& n : spec_.networks) {
+      NetPlan plan;
+      plan.spec = &n;
+      plan.obs = obs_.findNetwork(n.name);
+      if (plan.obs && !plan.obs->owned && !options_.force) {
+        nets_[n.name] = plan;
+        continue;  // reported by preflight
+      }
+      NetworkDefinition def;
+      def.name = n.name;
+      def.managed = n.managed;
+      def.vlan = n.vlan;
+      bool resolved = true;
+      if (n.pf) {
+        PfPlan* p = pfPlanFor(*n.pf);
+        resolved = p && !p->obs->name.empty();
+        if (resolved) {
+          def.pfDev = p->obs->name;
+          plan.pools.insert(p);
+        }
+      }
+      for (const schema::VfRef& ref : n.vfs) {
+        PfPlan* p = pfPlanFor(ref.pf);
+        if (!p) {
+          resolved = false;
+          continue;
+        }
+        def.vfs.push_back(futureVfPci(*p->obs, ref.index));
+        plan.pools.insert(p);
+      }
+      if (resolved) plan.def = def;
+      bool poolRecreated = false;
+      for (const PfPlan* p : plan.pools) poolRecreated = poolRecreated || p->changes;
+      if (plan.obs && plan.obs->active) {
+        // A VF list of a changed count must be read again; libvirt reads it at start.
+        for (const std::string& vf : plan.obs->vfs)
+          poolRecreated = poolRecreated || recreatedVfs_.count(vf);
+      }
+      plan.define = plan.def && (!plan.obs || !sameDefinition(*plan.obs, *plan.def));
+      bool active = plan.obs && plan.obs->active;
+      plan.stop = active && (plan.define || poolRecreated || !n.active);
+      plan.start = n.active && plan.def && (!active || plan.stop);
+      if (plan.stop) stoppedNets_.insert(n.name);
+      nets_[n.name] = plan;
+    }
+    if (!spec_.prune) return;
+    for (const ObservedNetwork& o : obs_.networks) {
+      if (!o.owned || spec_.findNetwork(o.name)) continue;
+      NetPlan plan;
+      plan.obs = &o;
+      plan.prune = true;
+      plan.stop = o.active;
+      if (plan.stop) stoppedNets_.insert(o.name);
+      nets_[o.name] = plan;
+    }
+  }
+
+  // Network actions, drafted after the guests so their users' detaches are known.
+  void finishNetworks() {
+    for (auto& [name, n] : nets_) {
+      std::string target = "network/" + name;
+      if (n.stop) {
+        Action a;
+        a.kind = ActionKind::stopNetwork;
+        a.target = target;
+        a.from = "active";
+        a.to = "inactive";
+        a.disruption = Disruption::link;
+        a.name = name;
+        a.reason = n.prune ? "owned by sriov-apply and no longer in the spec (prune)"
+                   : n.spec && !n.spec->active ? "the spec keeps it inactive"
+                   : n.define ? "its definition changes; libvirt applies it at start"
+                              : "its PF re-creates its VFs; libvirt reads the pool at start";
+        n.stopDraft = add(kNetStop, a);
+        deps(*n.stopDraft, n.users);
+        for (const PfPlan* p : n.pools) const_cast<PfPlan*>(p)->pre.push_back(*n.stopDraft);
+      }
+      if (n.prune) {
+        Action a;
+        a.kind = ActionKind::undefineNetwork;
+        a.target = target;
+        a.from = networkSummary(*n.obs);
+        a.disruption = Disruption::none;
+        a.name = name;
+        a.reason = "owned by sriov-apply and no longer in the spec (prune)";
+        size_t d = add(kNetUndefine, a);
+        dep(d, n.stopDraft);
+        deps(d, n.users);
+        continue;
+      }
+      if (!n.def) continue;
+      if (n.define) {
+        Action a;
+        a.kind = ActionKind::defineNetwork;
+        a.target = target;
+        if (n.obs) a.from = networkSummary(*n.obs);
+        a.to = networkSummary(*n.def);
+        a.disruption = Disruption::none;
+        a.name = name;
+        a.xml = networkXml(*n.def);
+        a.reason = n.obs ? "its definition differs from the spec" : "declared in the spec";
+        n.defineDraft = add(kNetDefine, a);
+        poolDeps(*n.defineDraft, n);  // an explicit VF list is checked at define time
+      }
+      bool autostartNow = n.obs ? n.obs->autostart : false;
+      if (n.spec->autostart != autostartNow) {
+        Action a;
+        a.kind = ActionKind::setNetworkAutostart;
+        a.target = target;
+        a.from = onOff(autostartNow);
+        a.to = onOff(n.spec->autostart);
+        a.disruption = Disruption::none;
+        a.name = name;
+        a.autostart = n.spec->autostart;
+        a.reason = "autostart differs from the spec";
+        size_t d = add(kNetDefine, a);
+        dep(d, n.defineDraft);
+      }
+      if (n.start) {
+        Action a;
+        a.kind = ActionKind::startNetwork;
+        a.target = target;
+        a.from = "inactive";
+        a.to = "active";
+        a.disruption = Disruption::none;
+        a.name = name;
+        a.reason = n.stop ? "start again after the change" : "the spec keeps it active";
+        n.startDraft = add(kNetStart, a);
+        dep(*n.startDraft, n.defineDraft);
+        dep(*n.startDraft, n.stopDraft);
+        poolDeps(*n.startDraft, n);
+        for (size_t user : networkAttaches_[name]) dep(user, n.startDraft);
+      }
+    }
+    // Guests that start again wait for the networks they use.
+    for (auto& [net, starters] : startersOf_) {
+      auto it = nets_.find(net);
+      if (it == nets_.end() || !it->second.startDraft) continue;
+      for (size_t s : starters) dep(s, it->second.startDraft);
+    }
+    // Every draft that must happen before a PF's VFs vanish.
+    for (PfPlan& p : pfs_)
+      if (p.zero) deps(*p.zero, p.pre);
+  }
+
+  void poolDeps(size_t draft, const NetPlan& n) {
+    for (const PfPlan* p : n.pools) {
+      dep(draft, p->count);
+      dep(draft, p->zero);
+      if (linkUp_.count(p->obs->pci)) dep(draft, linkUp_[p->obs->pci]);
+    }
+    if (n.def)
+      for (const std::string& vf : n.def->vfs) deps(draft, vfSetup_[vf]);
+  }
+
+  // ---- guests --------------------------------------------------------------------------------
+
+  std::vector<GuestDevice> desiredDevices(const schema::Guest& g) {
+    std::vector<GuestDevice> out;
+    for (size_t i = 0; i < g.interfaces.size(); ++i) {
+      const schema::Interface& in = g.interfaces[i];
+      GuestDevice d;
+      std::string slot = "if" + std::to_string(i);
+      d.alias = "ua-sriov-" + slot;
+      d.mac = in.mac ? *in.mac : stableMac(obs_.hostname, g.name, slot);
+      d.vlan = in.vlan;
+      d.virtualport = in.virtualport;
+      if (in.kind == schema::Interface::Kind::vf) {
+        PfPlan* p = pfPlanFor(in.vf.pf);
+        if (!p) continue;
+        d.kind = GuestDevice::Kind::hostdevInterface;
+        d.pci = futureVfPci(*p->obs, in.vf.index);
+      } else {
+        d.kind = GuestDevice::Kind::networkInterface;
+        d.network = in.network;
+      }
+      out.push_back(d);
+    }
+    for (size_t i = 0; i < g.hostdevs.size(); ++i) {
+      const schema::Hostdev& h = g.hostdevs[i];
+      GuestDevice d;
+      d.kind = GuestDevice::Kind::hostdev;
+      d.alias = "ua-sriov-hd" + std::to_string(i);
+      if (h.vf) {
+        PfPlan* p = pfPlanFor(h.vf->pf);
+        if (!p) continue;
+        d.pci = futureVfPci(*p->obs, h.vf->index);
+      } else if (h.pci) {
+        d.pci = *h.pci;
+      }
+      out.push_back(d);
+    }
+    return out;
+  }
+
+  // Whether a live device of a running guest loses its VF or its network during the plan.
+  bool affected(const GuestDevice& d) const {
+    if (d.kind == GuestDevice::Kind::networkInterface) return stoppedNets_.count(d.network) > 0;
+    return recreatedVfs_.count(d.pci) > 0;
+  }
+
+  // The PFs and networks whose change forces d off its guest first.
+  void blocks(const GuestDevice& d, size_t draft) {
+    if (d.kind == GuestDevice::Kind::networkInterface) {
+      auto it = nets_.find(d.network);
+      if (it != nets_.end()) it->second.users.push_back(draft);
+      return;
+    }
+    for (PfPlan& p : pfs_)
+      if (p.recreate && p.obs)
+        for (const ObservedVf& vf : p.obs->vfs)
+          if (vf.pci == d.pci) p.pre.push_back(draft);
+  }
+
+  // The drafts an attach of d waits for: its VF exists and is set up, its network runs, the
+  // VF's previous holder let go of it.
+  void attachDeps(size_t draft, const GuestDevice& d) {
+    if (d.kind == GuestDevice::Kind::networkInterface) {
+      networkAttaches_[d.network].push_back(draft);
+      return;
+    }
+    if (PfPlan* p = pfOwningVf(d.pci)) {
+      dep(draft, p->count);
+      dep(draft, p->zero);
+      if (linkUp_.count(p->obs->pci)) dep(draft, linkUp_[p->obs->pci]);
+    }
+    deps(draft, vfSetup_[d.pci]);
+    deps(draft, detachesOf_[d.pci]);
+  }
+
+  Action deviceAction(ActionKind kind, const std::string& guest, const GuestDevice& dev,
+                      DeviceScope scope) {
+    Action a;
+    a.kind = kind;
+    a.target = "guest/" + guest + "/" +
+               (dev.alias.empty() ? dev.pci.empty() ? dev.network : dev.pci : dev.alias);
+    a.name = guest;
+    a.xml = deviceXml(dev);
+    a.scope = scope;
+    if (kind == ActionKind::detachDevice) {
+      a.from = deviceSummary(dev);
+      a.disruption = scope.live ? Disruption::detach : Disruption::none;
+    } else {
+      a.to = deviceSummary(dev);
+      a.disruption = Disruption::none;
+    }
+    return a;
+  }
+
+  size_t detach(const std::string& guest, const GuestDevice& dev, DeviceScope scope, Phase phase,
+                const std::string& reason) {
+    Action a = deviceAction(ActionKind::detachDevice, guest, dev, scope);
+    a.reason = reason;
+    size_t d = add(phase, a);
+    if (!dev.pci.empty()) detachesOf_[dev.pci].push_back(d);
+    released_.insert({guest, dev.pci});
+    return d;
+  }
+
+  size_t attach(const std::string& guest, const GuestDevice& dev, DeviceScope scope,
+                const std::string& reason, std::optional<size_t> after = std::nullopt) {
+    Action a = deviceAction(ActionKind::attachDevice, guest, dev, scope);
+    a.reason = reason;
+    size_t d = add(kAttach, a);
+    attachDeps(d, dev);
+    dep(d, after);
+    guestAttaches_[guest].push_back(d);
+    return d;
+  }
+
+  void planGuests() {
+    for (const ObservedDomain& dom : obs_.domains) {
+      const schema::Guest* g = nullptr;
+      for (const schema::Guest& sg : spec_.guests)
+        if (sg.name == dom.name) g = &sg;
+      planGuest(dom, g);
+    }
+  }
+
+  void planGuest(const ObservedDomain& dom, const schema::Guest* g) {
+    std::vector<const GuestDevice*> hit;
+    if (dom.running())
+      for (const GuestDevice& d : dom.liveDevices)
+        if (affected(d)) hit.push_back(&d);
+    std::string target = "guest/" + dom.name;
+    if (!g) {
+      if (hit.empty()) return;
+      if (!options_.force) {
+        findings_.push_back({FindingSeverity::error, target,
+                             "guest '" + dom.name + "' is not in the spec but is running with " +
+                                 deviceSummary(*hit.front()) +
+                                 ", which the plan takes away; add it to the spec (its "
+                                 "onDisruption says how) or run with --force"});
+        return;
+      }
+      // --force: take the devices away live and give them back as they were; its config stays.
+      for (const GuestDevice* d : hit) {
+        size_t det = detach(dom.name, *d, {true, false}, kPreGuest,
+                            "not in the spec (--force): lets go while its VF is re-created");
+        blocks(*d, det);
+        attach(dom.name, *d, {true, false}, "not in the spec (--force): given back as it was", det);
+      }
+      return;
+    }
+    if (!hit.empty() && g->onDisruption == schema::OnDisruption::refuse) {
+      findings_.push_back({FindingSeverity::error, target,
+                           "guest '" + dom.name +
+                               "' has onDisruption: refuse, but the plan takes " +
+                               deviceSummary(*hit.front()) + " away from it while it runs"});
+      return;
+    }
+    bool restart = !hit.empty() && g->onDisruption == schema::OnDisruption::restart;
+    std::optional<size_t> shutdown;
+    if (restart) {
+      Action a;
+      a.kind = ActionKind::shutdownGuest;
+      a.target = target;
+      a.from = toString(dom.state);
+      a.to = "shut off";
+      a.disruption = Disruption::restart;
+      a.name = dom.name;
+      a.reason = "onDisruption: restart, and it uses " + deviceSummary(*hit.front()) +
+                 ", which the plan takes away";
+      shutdown = add(kPreGuest, a);
+      for (const GuestDevice* d : hit) blocks(*d, *shutdown);
+    }
+    bool live = dom.running() && !restart;
+
+    // Devices the change takes away from a hotplug guest: detached live and from the config.
+    std::set<const GuestDevice*> gone;
+    std::map<const GuestDevice*, size_t> goneDraft;
+    if (!restart) {
+      for (const GuestDevice* d : hit) {
+        const GuestDevice* cfg = findSame(dom.configDevices, *d);
+        size_t det = detach(dom.name, *d, {true, cfg != nullptr}, kPreGuest,
+                            "onDisruption: hotplug; lets go while " +
+                                std::string(d->kind == GuestDevice::Kind::networkInterface
+                                                ? "its network restarts"
+                                                : "its VF is re-created"));
+        blocks(*d, det);
+        gone.insert(d);
+        goneDraft[d] = det;
+        if (cfg) gone.insert(cfg);
+      }
+    }
+
+    std::set<const GuestDevice*> matched;
+    for (const GuestDevice& want : desiredDevices(*g)) {
+      claims_.push_back({want.pci, dom.name});
+      const GuestDevice* cfg = match(dom.configDevices, want, matched);
+      const GuestDevice* lv = live ? match(dom.liveDevices, want, matched) : nullptr;
+      if (cfg) matched.insert(cfg);
+      if (lv) matched.insert(lv);
+      if ((cfg && gone.count(cfg)) || (lv && gone.count(lv))) {
+        std::optional<size_t> after;
+        if (lv && goneDraft.count(lv)) after = goneDraft[lv];
+        attach(dom.name, want, {live, true}, "attached again after the change", after);
+        continue;
+      }
+      bool cfgOk = cfg && sameDevice(*cfg, want);
+      bool liveOk = !live || (lv && sameDevice(*lv, want));
+      if (cfgOk && liveOk) continue;
+      if (!cfg && !lv) {
+        attach(dom.name, want, {live, true}, "the spec gives this device to the guest");
+        continue;
+      }
+      if (!live && cfg && isInterface(want) && cfg->mac == want.mac) {
+        Action a = deviceAction(ActionKind::updateDevice, dom.name, want, {false, true});
+        a.from = deviceSummary(*cfg);
+        a.reason = "the device's settings differ from the spec";
+        size_t d = add(kAttach, a);
+        attachDeps(d, want);
+        guestAttaches_[dom.name].push_back(d);
+        continue;
+      }
+      const GuestDevice& old = lv ? *lv : *cfg;
+      size_t det = detach(dom.name, old, {lv != nullptr, cfg != nullptr}, kDetach,
+                          "replaced: the device differs from the spec");
+      attach(dom.name, want, {live, true}, "replaces the device that differed from the spec", det);
+    }
+
+    // Devices the change took away that the spec does not (or no longer) describe: back as they
+    // were. Owned devices the spec dropped: removed with prune, else left alone.
+    for (const GuestDevice* d : hit) {
+      if (matched.count(d) || restart) continue;
+      const GuestDevice* cfg = findSame(dom.configDevices, *d);
+      if (d->owned() && spec_.prune) continue;
+      attach(dom.name, *d, {true, cfg != nullptr}, "given back as it was after the change",
+             goneDraft[d]);
+      claims_.push_back({d->pci, dom.name});
+    }
+    if (spec_.prune) {
+      std::set<std::string> done;
+      for (const std::vector<GuestDevice>* list : {&dom.liveDevices, &dom.configDevices}) {
+        if (list == &dom.liveDevices && !dom.running()) continue;
+        for (const GuestDevice& d : *list) {
+          if (!d.owned() || matched.count(&d) || gone.count(&d) || done.count(d.alias)) continue;
+          done.insert(d.alias);
+          bool inLive = live && findSame(dom.liveDevices, d);
+          bool inConfig = findSame(dom.configDevices, d) != nullptr;
+          size_t det = detach(dom.name, d, {inLive, inConfig}, kDetach,
+                              "owned by sriov-apply and no longer in the spec (prune)");
+          if (d.kind == GuestDevice::Kind::networkInterface) blocks(d, det);
+        }
+      }
+    }
+    if (restart) {
+      Action a;
+      a.kind = ActionKind::startGuest;
+      a.target = target;
+      a.from = "shut off";
+      a.to = toString(dom.state);
+      a.disruption = Disruption::restart;
+      a.name = dom.name;
+      a.reason = "started again after the change (onDisruption: restart)";
+      size_t d = add(kStartGuest, a);
+      dep(d, shutdown);
+      deps(d, guestAttaches_[dom.name]);
+      for (const GuestDevice& c : dom.configDevices) {
+        if (c.kind == GuestDevice::Kind::networkInterface) {
+          startersOf_[c.network].push_back(d);
+        } else if (PfPlan* p = pfOwningVf(c.pci)) {
+          dep(d, p->count);
+          deps(d, vfSetup_[c.pci]);
+        }
+      }
+    }
+  }
+
+  // An observed device matching want: same alias, else (not owned by anyone) the same source.
+  static const GuestDevice* match(const std::vector<GuestDevice>& list, const GuestDevice& want,
+                                  const std::set<const GuestDevice*>& taken) {
+    for (const GuestDevice& d : list)
+      if (!taken.count(&d) && d.alias == want.alias) return &d;
+    for (const GuestDevice& d : list)
+      if (!taken.count(&d) && !d.owned() && sameSource(d, want)) return &d;
+    return nullptr;
+  }
+
+  // The same device in another list (live vs config): by alias, else by source.
+  static const GuestDevice* findSame(const std::vector<GuestDevice>& list, const GuestDevice& d) {
+    for (const GuestDevice& c : list)
+      if (!d.alias.empty() && c.alias == d.alias) return &c;
+    for (const GuestDevice& c : list)
+      if (sameSource(c, d)) return &c;
+    return nullptr;
+  }
+
+  // A VF the spec gives to a guest must not stay in another guest's configuration.
+  void checkConflicts() {
+    for (const auto& [pci, guest] : claims_) {
+      if (pci.empty()) continue;
+      for (const ObservedDomain& other : obs_.domains) {
+        if (other.name == guest || released_.count({other.name, pci})) continue;
+        bool holds = false;
+        for (const GuestDevice& d : other.configDevices)
+          holds = holds || (!d.pci.empty() && d.pci == pci);
+        if (other.running())
+          for (const GuestDevice& d : other.liveDevices)
+            holds = holds || (!d.pci.empty() && d.pci == pci);
+        if (!holds) continue;
+        bool listed = false;
+        for (const schema::Guest& g : spec_.guests) listed = listed || g.name == other.name;
+        findings_.push_back(
+            {FindingSeverity::error, "guest/" + guest,
+             "the spec gives " + pci + " to guest '" + guest + "', but guest '" + other.name +
+                 "' has it in its " +
+                 (listed ? "configuration (not owned by sriov-apply, or prune is off)"
+                         : "configuration and is not in the spec") +
+                 "; remove it there first"});
+      }
+    }
+  }
+
+  // ---- ordering ------------------------------------------------------------------------------
+
+  Plan finish() {
+    std::vector<size_t> order(drafts_.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [this](size_t a, size_t b) {
+      const Draft& x = drafts_[a];
+      const Draft& y = drafts_[b];
+      if (x.phase != y.phase) return x.phase < y.phase;
+      if (x.action.target != y.action.target) return x.action.target < y.action.target;
+      return x.action.kind < y.action.kind;
+    });
+    std::vector<int> idOf(drafts_.size());
+    for (size_t i = 0; i < order.size(); ++i) idOf[order[i]] = static_cast<int>(i + 1);
+    Plan plan;
+    for (size_t i : order) {
+      Action a = drafts_[i].action;
+      a.id = idOf[i];
+      for (size_t d : drafts_[i].deps) a.after.push_back(idOf[d]);
+      std::sort(a.after.begin(), a.after.end());
+      plan.actions.push_back(a);
+    }
+    for (const Action& a : plan.actions) {
+      if (a.disruption > options_.maxDisruption) {
+        findings_.push_back({FindingSeverity::error, a.target,
+                             "action " + std::to_string(a.id) + " (" + toString(a.kind) +
+                                 ") disrupts at level " + toString(a.disruption) +
+                                 ", above --max-disruption " + toString(options_.maxDisruption)});
+      }
+    }
+    std::stable_sort(findings_.begin(), findings_.end(), [](const Finding& a, const Finding& b) {
+      if (a.severity != b.severity) return a.severity < b.severity;
+      return a.target < b.target;
+    });
+    plan.preflight = findings_;
+    return plan;
+  }
+
+  const schema::Spec& spec_;
+  const ObservedState& obs_;
+  const PlanOptions& options_;
+  std::vector<Finding> findings_;
+  std::vector<Draft> drafts_;
+  std::vector<PfPlan> pfs_;
+  std::map<std::string, NetPlan> nets_;
+  std::set<std::string> recreatedVfs_;  // observed VF addresses that vanish during the plan
+  std::set<std::string> stoppedNets_;
+  std::map<std::string, size_t> linkUp_;                        // PF pci -> set-link-up
+  std::map<std::string, std::vector<size_t>> vfSetup_;          // VF pci -> set-vf, bind
+  std::map<std::string, std::vector<size_t>> detachesOf_;       // VF pci -> detaches
+  std::map<std::string, std::vector<size_t>> networkAttaches_;  // network -> attaches on it
+  std::map<std::string, std::vector<size_t>> guestAttaches_;    // guest -> attaches
+  std::map<std::string, std::vector<size_t>> startersOf_;       // network -> guest starts
+  std::set<std::pair<std::string, std::string>> released_;      // (guest, pci) detached by the plan
+  std::vector<std::pair<std::string, std::string>> claims_;     // (pci, guest) the spec wants
+};
+
+}  // namespace
+
+Plan plan(const schema::Spec& spec, const ObservedState& observed, const PlanOptions& options) {
+  return Planner(spec, observed, options).run();
+}
+
+}  // namespace sriov::reconcile

@@ -1,0 +1,155 @@
+// Preflight checks of a spec against the observed host.
+#include "reconcile/preflight.h"
+
+#include <algorithm>
+
+namespace sriov::reconcile {
+namespace {
+
+struct DeviceId {
+  const char* vendor;
+  const char* device;
+  const char* name;
+};
+
+// SR-IOV devices the RHEL virtualization guides list as tested.
+constexpr DeviceId kTested[] = {
+    {"0x8086", "0x10c9", "Intel 82576"},
+    {"0x8086", "0x10e6", "Intel 82576"},
+    {"0x8086", "0x10e7", "Intel 82576"},
+    {"0x8086", "0x10e8", "Intel 82576"},
+    {"0x8086", "0x1526", "Intel 82576"},
+    {"0x8086", "0x10fb", "Intel 82599ES"},
+    {"0x8086", "0x10fc", "Intel 82599"},
+    {"0x8086", "0x154d", "Intel 82599ES"},
+    {"0x8086", "0x1528", "Intel X540"},
+    {"0x8086", "0x1572", "Intel X710"},
+    {"0x8086", "0x1583", "Intel XL710"},
+    {"0x8086", "0x1584", "Intel XL710"},
+    {"0x8086", "0x37d2", "Intel X722"},
+    {"0x8086", "0x1592", "Intel E810-C"},
+    {"0x8086", "0x159b", "Intel E810-XXV"},
+    {"0x15b3", "0x1017", "Mellanox ConnectX-5"},
+    {"0x15b3", "0x1019", "Mellanox ConnectX-5 Ex"},
+    {"0x15b3", "0x101d", "Mellanox ConnectX-6 Dx"},
+    {"0x15b3", "0x1021", "Mellanox ConnectX-7"},
+    {"0x14e4", "0x16d7", "Broadcom BCM57414"},
+    {"0x14e4", "0x1750", "Broadcom BCM57508"},
+    {"0x14e4", "0x168e", "Broadcom BCM57810"},
+};
+
+bool tested(const ObservedPf& pf) {
+  return std::any_of(std::begin(kTested), std::end(kTested), [&pf](const DeviceId& d) {
+    return pf.vendorId == d.vendor && pf.deviceId == d.device;
+  });
+}
+
+bool guestsGetDevices(const schema::Spec& spec) {
+  return std::any_of(spec.guests.begin(), spec.guests.end(), [](const schema::Guest& g) {
+    return !g.interfaces.empty() || !g.hostdevs.empty();
+  });
+}
+
+}  // namespace
+
+const ObservedPf* resolvePf(const ObservedState& observed, const schema::Pf& pf) {
+  const ObservedPf* byName = pf.name ? observed.findPf(*pf.name) : nullptr;
+  const ObservedPf* byPci = pf.pci ? observed.findPf(*pf.pci) : nullptr;
+  if (pf.name && pf.pci) return byName == byPci ? byName : nullptr;
+  return pf.name ? byName : byPci;
+}
+
+std::vector<Finding> preflight(const schema::Spec& spec, const ObservedState& obs, Force force) {
+  std::vector<Finding> out;
+  auto error = [&out](std::string target, std::string message) {
+    out.push_back({FindingSeverity::error, std::move(target), std::move(message)});
+  };
+  auto warning = [&out](std::string target, std::string message) {
+    out.push_back({FindingSeverity::warning, std::move(target), std::move(message)});
+  };
+
+  if (spec.host && *spec.host != obs.hostname) {
+    error("host", "the spec is for host '" + *spec.host + "', but this is '" + obs.hostname +
+                      "' (the host: guard)");
+  }
+  for (const schema::Pf& pf : spec.pfs) {
+    std::string target = "pf/" + pf.label();
+    const ObservedPf* o = resolvePf(obs, pf);
+    if (!o) {
+      const ObservedPf* byName = pf.name ? obs.findPf(*pf.name) : nullptr;
+      if (pf.name && pf.pci && byName) {
+        error(target, "PF " + *pf.name + " is at " + byName->pci + ", not at " + *pf.pci +
+                          " as the spec says");
+      } else {
+        error(target, "no SR-IOV PF " + pf.label() +
+                          " on this host (none under /sys/class/net/*/device or "
+                          "/sys/bus/pci/devices has sriov_totalvfs by that name or address)");
+      }
+      continue;
+    }
+    if (pf.numVfs > o->totalVfs) {
+      error(target, o->label() + " supports at most " + std::to_string(o->totalVfs) +
+                        " VFs (sriov_totalvfs), the spec asks for " + std::to_string(pf.numVfs));
+    }
+    if (o->driver.empty() && pf.numVfs != o->numVfs) {
+      error(target, o->label() +
+                        " has no driver bound, so its VF count cannot change (the "
+                        "kernel answers ENOENT); bind its driver first");
+    }
+    if (!tested(*o)) {
+      warning(target, o->label() + " (" + o->vendorId + ":" + o->deviceId +
+                          ") is not among the devices the RHEL guides list as tested with SR-IOV");
+    } else if (o->vendorId == "0x14e4" && o->deviceId == "0x168e") {
+      warning(target,
+              "the RHEL guides warn that udev rules may not re-create the VFs of a "
+              "Broadcom BCM57810 at boot; check its VFs after a reboot");
+    }
+    for (const schema::VfEntry& e : pf.vfs) {
+      const std::optional<std::string>& driver = e.settings.driver;
+      if (driver && !obs.pciDrivers.empty() &&
+          !std::binary_search(obs.pciDrivers.begin(), obs.pciDrivers.end(), *driver)) {
+        error(target, "driver " + *driver + " is not loaded (no /sys/bus/pci/drivers/" + *driver +
+                          "); load it first, e.g. modprobe " + *driver);
+      }
+    }
+  }
+  for (const schema::Network& n : spec.networks) {
+    const ObservedNetwork* o = obs.findNetwork(n.name);
+    if (o && !o->owned && force == Force::no) {
+      error("network/" + n.name,
+            "a network '" + n.name +
+                "' exists that sriov-apply did not define; rename the "
+                "spec's network, remove the existing one, or run with --force to take it over");
+    }
+    if (n.pf) {
+      const schema::Pf* pf = spec.findPf(*n.pf);
+      const ObservedPf* p = pf ? resolvePf(obs, *pf) : nullptr;
+      if (p && p->name.empty())
+        error("network/" + n.name, "a <pf dev> pool needs a PF with a netdev; " + p->pci +
+                                       " has none: list its VFs under vfs instead");
+    }
+  }
+  for (const schema::Guest& g : spec.guests) {
+    if (!obs.findDomain(g.name)) {
+      error("guest/" + g.name, "guest '" + g.name +
+                                   "' is not defined in libvirt; sriov-apply never creates "
+                                   "guests: define it first (virsh define)");
+    }
+  }
+  if (guestsGetDevices(spec)) {
+    if (!obs.iommuEnabled) {
+      error("host",
+            "the IOMMU is off (no groups under /sys/kernel/iommu_groups), so no guest "
+            "can be given a VF: enable VT-d or AMD-Vi in the firmware and boot with "
+            "intel_iommu=on iommu=pt (Intel) or amd_iommu=on (AMD)");
+    }
+    if (obs.selinuxVirtUseSysfs == false) {
+      error("host",
+            "SELinux boolean virt_use_sysfs is off, so libvirt cannot manage VFs for "
+            "guests: setsebool -P virt_use_sysfs 1");
+    }
+  }
+  return out;
+}
+
+}  // namespace sriov::reconcile
