@@ -4,9 +4,8 @@
 #include <charconv>
 #include <cstring>
 #include <optional>
-#include <string_view>
-
 #include <pugixml.hpp>
+#include <string_view>
 
 #include "schema/mac_address.h"
 #include "schema/pci_address.h"
@@ -128,8 +127,7 @@ Result<void> readInterfaceCommon(const pugi::xml_node& node, const std::string& 
 }
 
 // One child of <devices>: a GuestDevice, nullopt for a device that is not SR-IOV relevant.
-Result<std::optional<GuestDevice>> readDevice(const pugi::xml_node& node,
-                                              const Context& context) {
+Result<std::optional<GuestDevice>> readDevice(const pugi::xml_node& node, const Context& context) {
   std::string_view element = node.name();
   std::string_view type = node.attribute("type").as_string();
   GuestDevice device;
@@ -138,8 +136,7 @@ Result<std::optional<GuestDevice>> readDevice(const pugi::xml_node& node,
   if (element == "interface" && type == "hostdev") {
     const std::string where = "<interface type='hostdev'>";
     device.kind = GuestDevice::Kind::hostdevInterface;
-    Result<std::string> pci =
-        readPciAddress(node.child("source").child("address"), where, context);
+    Result<std::string> pci = readPciAddress(node.child("source").child("address"), where, context);
     if (!pci) return pci.error();
     device.pci = *pci;
     if (Result<void> r = readInterfaceCommon(node, where, context, device); !r) return r.error();
@@ -158,8 +155,7 @@ Result<std::optional<GuestDevice>> readDevice(const pugi::xml_node& node,
       type == "pci") {
     const std::string where = "<hostdev type='pci'>";
     device.kind = GuestDevice::Kind::hostdev;
-    Result<std::string> pci =
-        readPciAddress(node.child("source").child("address"), where, context);
+    Result<std::string> pci = readPciAddress(node.child("source").child("address"), where, context);
     if (!pci) return pci.error();
     device.pci = *pci;
     return std::optional<GuestDevice>(std::move(device));
@@ -187,8 +183,7 @@ Result<std::vector<GuestDevice>> parseGuestDevices(const std::string& domainXml)
   if (Result<void> r = load(doc, domainXml, context); !r) return r.error();
   pugi::xml_node domain = doc.document_element();
   if (std::string_view(domain.name()) != "domain") {
-    return context.fail(std::string("root element is <") + domain.name() +
-                        ">, expected <domain>");
+    return context.fail(std::string("root element is <") + domain.name() + ">, expected <domain>");
   }
   std::vector<GuestDevice> devices;
   for (pugi::xml_node node : domain.child("devices").children()) {
@@ -206,8 +201,7 @@ Result<ObservedNetwork> parseNetworkXml(const std::string& networkXml) {
   if (Result<void> r = load(doc, networkXml, context); !r) return r.error();
   pugi::xml_node root = doc.document_element();
   if (std::string_view(root.name()) != "network") {
-    return context.fail(std::string("root element is <") + root.name() +
-                        ">, expected <network>");
+    return context.fail(std::string("root element is <") + root.name() + ">, expected <network>");
   }
   ObservedNetwork network;
   network.xml = networkXml;

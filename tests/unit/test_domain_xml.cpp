@@ -141,14 +141,12 @@ TEST_CASE("parseGuestDevices errors") {
   SUBCASE("malformed XML") {
     auto r = parseGuestDevices("<domain><devices></domain>");
     REQUIRE_FALSE(r.ok());
-    CHECK(r.error().message ==
-          "cannot parse domain XML: Start-end tags mismatch at offset 19");
+    CHECK(r.error().message == "cannot parse domain XML: Start-end tags mismatch at offset 19");
   }
   SUBCASE("empty document") {
     auto r = parseGuestDevices("");
     REQUIRE_FALSE(r.ok());
-    CHECK(r.error().message ==
-          "cannot parse domain XML: No document element found at offset 0");
+    CHECK(r.error().message == "cannot parse domain XML: No document element found at offset 0");
   }
   SUBCASE("wrong root") {
     auto r = parseGuestDevices("<network><name>x</name></network>");
@@ -166,8 +164,8 @@ TEST_CASE("parseGuestDevices errors") {
           "domain='0x0000' bus='0x100' slot='0x10' function='0x0'");
   }
   SUBCASE("no source address") {
-    auto r = parseGuestDevices(
-        domainWith("<hostdev mode='subsystem' type='pci'><source/></hostdev>"));
+    auto r =
+        parseGuestDevices(domainWith("<hostdev mode='subsystem' type='pci'><source/></hostdev>"));
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().message ==
           "cannot parse domain XML: <hostdev type='pci'> has no <source><address>");
@@ -188,9 +186,9 @@ TEST_CASE("parseGuestDevices errors") {
           "cannot parse domain XML: <interface type='network'> has a bad vlan tag id 'x'");
   }
   SUBCASE("bad virtualport number") {
-    auto r = parseGuestDevices(domainWith(
-        "<interface type='network'><source network='p'/><virtualport type='802.1Qbg'>"
-        "<parameters managerid='-1'/></virtualport></interface>"));
+    auto r = parseGuestDevices(
+        domainWith("<interface type='network'><source network='p'/><virtualport type='802.1Qbg'>"
+                   "<parameters managerid='-1'/></virtualport></interface>"));
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().message ==
           "cannot parse domain XML: <interface type='network'> has a bad virtualport "
