@@ -1,0 +1,506 @@
+// Writes an ObservedState as a state file and loads one back, with positioned error messages.
+#include "reconcile/state_file.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstdio>
+#include <cstring>
+#include <map>
+#include <set>
+#include <vector>
+
+#include "reconcile/domain_xml.h"
+#include "reconcile/yaml_writer.h"
+#include "schema/mac_address.h"
+#include "schema/pci_address.h"
+
+namespace sriov::reconcile {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+// ---- Writing ----------------------------------------------------------------------------
+
+Json vfJson(const ObservedVf& vf) {
+  Json j;
+  j["index"] = vf.index;
+  j["pci"] = vf.pci;
+  if (!vf.netdev.empty()) j["netdev"] = vf.netdev;
+  if (!vf.driver.empty()) j["driver"] = vf.driver;
+  const VfNetlink& s = vf.settings;
+  j["mac"] = s.mac;
+  j["vlan"] = s.vlan;
+  j["qos"] = s.qos;
+  if (s.spoofCheck) j["spoofCheck"] = *s.spoofCheck;
+  if (s.trust) j["trust"] = *s.trust;
+  j["linkState"] = schema::toString(s.linkState);
+  j["minTxRate"] = s.minTxRate;
+  j["maxTxRate"] = s.maxTxRate;
+  return j;
+}
+
+Json pfJson(const ObservedPf& pf) {
+  Json j;
+  if (!pf.name.empty()) j["name"] = pf.name;
+  j["pci"] = pf.pci;
+  if (!pf.driver.empty()) j["driver"] = pf.driver;
+  j["vendorId"] = pf.vendorId;
+  j["deviceId"] = pf.deviceId;
+  j["totalVfs"] = pf.totalVfs;
+  j["numVfs"] = pf.numVfs;
+  j["vfOffset"] = pf.vfOffset;
+  j["vfStride"] = pf.vfStride;
+  j["linkUp"] = pf.linkUp;
+  if (pf.iommuGroup >= 0) j["iommuGroup"] = pf.iommuGroup;
+  j["vfs"] = Json::array();
+  for (const ObservedVf& vf : pf.vfs) j["vfs"].push_back(vfJson(vf));
+  return j;
+}
+
+Json networkJson(const ObservedNetwork& network) {
+  Json j;
+  j["name"] = network.name;
+  j["active"] = network.active;
+  j["autostart"] = network.autostart;
+  j["persistent"] = network.persistent;
+  j["xml"] = network.xml;
+  return j;
+}
+
+Json domainJson(const ObservedDomain& domain) {
+  Json j;
+  j["name"] = domain.name;
+  j["state"] = toString(domain.state);
+  j["autostart"] = domain.autostart;
+  j["persistent"] = domain.persistent;
+  j["xml"] = domain.xml;
+  if (domain.inactiveXml != domain.xml) j["inactiveXml"] = domain.inactiveXml;
+  return j;
+}
+
+Json documentJson(const ObservedState& unsorted) {
+  ObservedState state = unsorted;
+  sortState(state);
+  Json j;
+  j["apiVersion"] = schema::kApiVersion;
+  j["kind"] = kStateKind;
+  j["hostname"] = state.hostname;
+  j["iommuEnabled"] = state.iommuEnabled;
+  if (state.selinuxVirtUseSysfs) j["selinuxVirtUseSysfs"] = *state.selinuxVirtUseSysfs;
+  j["pfs"] = Json::array();
+  for (const ObservedPf& pf : state.pfs) j["pfs"].push_back(pfJson(pf));
+  j["networks"] = Json::array();
+  for (const ObservedNetwork& n : state.networks) j["networks"].push_back(networkJson(n));
+  j["domains"] = Json::array();
+  for (const ObservedDomain& d : state.domains) j["domains"].push_back(domainJson(d));
+  return j;
+}
+
+// ---- Loading ----------------------------------------------------------------------------
+// The loader stops at the first problem: helpers throw LoadError, parseStateYaml turns it into
+// an Error value. Nothing escapes this file.
+
+struct LoadError {
+  YAML::Mark mark;
+  std::string message;
+};
+
+[[noreturn]] void fail(const YAML::Node& node, std::string message) {
+  throw LoadError{node.Mark(), std::move(message)};
+}
+
+std::string describe(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Scalar:
+      return "'" + node.Scalar() + "'";
+    case YAML::NodeType::Sequence:
+      return "a list";
+    case YAML::NodeType::Map:
+      return "a map";
+    default:
+      return "nothing";
+  }
+}
+
+std::string prefixed(const std::string& path, const std::string& message) {
+  return path.empty() ? message : path + ": " + message;
+}
+
+size_t editDistance(const std::string& a, const std::string& b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+// A map of the state file: which keys it may have, and typed access to them.
+class MapNode {
+ public:
+  MapNode(const YAML::Node& node, std::string path, std::vector<std::string> keys)
+      : node_(node), path_(std::move(path)), keys_(std::move(keys)) {
+    if (!node_.IsMap()) fail(node_, prefixed(path_, "expected a map, got " + describe(node_)));
+  }
+
+  // Unknown keys ("did you mean" when one is close) and duplicate keys are errors.
+  void checkKeys() const {
+    std::set<std::string> seen;
+    for (YAML::const_iterator it = node_.begin(); it != node_.end(); ++it) {
+      std::string key = it->first.Scalar();
+      if (!seen.insert(key).second) fail(it->first, "duplicate key '" + key + "'" + where());
+      if (std::find(keys_.begin(), keys_.end(), key) != keys_.end()) continue;
+      std::string message = "unknown key '" + key + "'" + where();
+      for (const std::string& known : keys_) {
+        if (editDistance(key, known) <= 2) {
+          message += ", did you mean '" + known + "'?";
+          break;
+        }
+      }
+      fail(it->first, message);
+    }
+  }
+
+  YAML::Node required(const std::string& key) const {
+    YAML::Node value = node_[key];
+    if (!value.IsDefined()) fail(node_, "missing key '" + key + "'" + where());
+    return value;
+  }
+  YAML::Node optional(const std::string& key) const { return node_[key]; }
+  bool has(const std::string& key) const { return node_[key].IsDefined(); }
+
+  std::string keyPath(const std::string& key) const {
+    return path_.empty() ? key : path_ + "." + key;
+  }
+  const std::string& path() const { return path_; }
+  const YAML::Node& node() const { return node_; }
+
+  std::string string(const std::string& key) const { return readString(required(key), key); }
+  std::string string(const std::string& key, const std::string& fallback) const {
+    return has(key) ? readString(optional(key), key) : fallback;
+  }
+  unsigned number(const std::string& key) const { return readUnsigned(required(key), key); }
+  unsigned number(const std::string& key, unsigned fallback) const {
+    return has(key) ? readUnsigned(optional(key), key) : fallback;
+  }
+  bool boolean(const std::string& key, bool fallback) const {
+    return has(key) ? readBool(optional(key), key) : fallback;
+  }
+  std::optional<bool> optionalBool(const std::string& key) const {
+    if (!has(key)) return std::nullopt;
+    return readBool(optional(key), key);
+  }
+  int integer(const std::string& key, int fallback) const {
+    if (!has(key)) return fallback;
+    YAML::Node value = optional(key);
+    int result = 0;
+    const std::string text = value.IsScalar() ? value.Scalar() : "";
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), result);
+    if (!value.IsScalar() || text.empty() || ec != std::errc() ||
+        end != text.data() + text.size()) {
+      fail(value, keyPath(key) + ": expected an integer, got " + describe(value));
+    }
+    return result;
+  }
+  // A list under key, empty when the key is absent.
+  std::vector<YAML::Node> list(const std::string& key) const {
+    std::vector<YAML::Node> items;
+    if (!has(key)) return items;
+    YAML::Node value = optional(key);
+    if (!value.IsSequence())
+      fail(value, keyPath(key) + ": expected a list, got " + describe(value));
+    for (YAML::const_iterator it = value.begin(); it != value.end(); ++it) items.push_back(*it);
+    return items;
+  }
+
+ private:
+  std::string where() const { return path_.empty() ? "" : " in " + path_; }
+
+  std::string readString(const YAML::Node& value, const std::string& key) const {
+    if (!value.IsScalar())
+      fail(value, keyPath(key) + ": expected a string, got " + describe(value));
+    return value.Scalar();
+  }
+  unsigned readUnsigned(const YAML::Node& value, const std::string& key) const {
+    unsigned result = 0;
+    const std::string text = value.IsScalar() ? value.Scalar() : "";
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), result);
+    if (!value.IsScalar() || text.empty() || ec != std::errc() ||
+        end != text.data() + text.size()) {
+      fail(value, keyPath(key) + ": expected an unsigned integer, got " + describe(value));
+    }
+    return result;
+  }
+  bool readBool(const YAML::Node& value, const std::string& key) const {
+    if (value.IsScalar() && value.Scalar() == "true") return true;
+    if (value.IsScalar() && value.Scalar() == "false") return false;
+    fail(value, keyPath(key) + ": expected true or false, got " + describe(value));
+  }
+
+  YAML::Node node_;
+  std::string path_;
+  std::vector<std::string> keys_;
+};
+
+std::string itemPath(const std::string& list, size_t index) {
+  return list + "[" + std::to_string(index) + "]";
+}
+
+std::string readPci(const MapNode& map, const std::string& key) {
+  std::string text = map.string(key);
+  std::optional<std::string> pci = schema::normalisePci(text);
+  if (!pci) fail(map.required(key), map.keyPath(key) + ": bad PCI address '" + text + "'");
+  return *pci;
+}
+
+ObservedVf loadVf(const YAML::Node& node, const std::string& path) {
+  MapNode map(node, path,
+              {"index", "pci", "netdev", "driver", "mac", "vlan", "qos", "spoofCheck", "trust",
+               "linkState", "minTxRate", "maxTxRate"});
+  map.checkKeys();
+  ObservedVf vf;
+  vf.index = map.number("index");
+  vf.pci = readPci(map, "pci");
+  vf.netdev = map.string("netdev", "");
+  vf.driver = map.string("driver", "");
+  VfNetlink& s = vf.settings;
+  if (map.has("mac")) {
+    std::string text = map.string("mac");
+    std::optional<std::string> mac = schema::normaliseMac(text);
+    if (!mac) fail(map.optional("mac"), map.keyPath("mac") + ": bad MAC address '" + text + "'");
+    s.mac = *mac;
+  }
+  s.vlan = map.number("vlan", 0);
+  s.qos = map.number("qos", 0);
+  s.spoofCheck = map.optionalBool("spoofCheck");
+  s.trust = map.optionalBool("trust");
+  if (map.has("linkState")) {
+    std::string text = map.string("linkState");
+    if (text == "auto") {
+      s.linkState = LinkState::auto_;
+    } else if (text == "enable") {
+      s.linkState = LinkState::enable;
+    } else if (text == "disable") {
+      s.linkState = LinkState::disable;
+    } else {
+      fail(map.optional("linkState"), map.keyPath("linkState") + ": unknown link state '" + text +
+                                          "', expected auto, enable or disable");
+    }
+  }
+  s.minTxRate = map.number("minTxRate", 0);
+  s.maxTxRate = map.number("maxTxRate", 0);
+  return vf;
+}
+
+ObservedPf loadPf(const YAML::Node& node, const std::string& path) {
+  MapNode map(node, path,
+              {"name", "pci", "driver", "vendorId", "deviceId", "totalVfs", "numVfs", "vfOffset",
+               "vfStride", "linkUp", "iommuGroup", "vfs"});
+  map.checkKeys();
+  ObservedPf pf;
+  pf.name = map.string("name", "");
+  pf.pci = readPci(map, "pci");
+  pf.driver = map.string("driver", "");
+  pf.vendorId = map.string("vendorId", "");
+  pf.deviceId = map.string("deviceId", "");
+  pf.totalVfs = map.number("totalVfs");
+  pf.numVfs = map.number("numVfs");
+  pf.vfOffset = map.number("vfOffset", 0);
+  pf.vfStride = map.number("vfStride", 0);
+  pf.linkUp = map.boolean("linkUp", false);
+  pf.iommuGroup = map.integer("iommuGroup", -1);
+  std::vector<YAML::Node> vfs = map.list("vfs");
+  for (size_t i = 0; i < vfs.size(); ++i) {
+    ObservedVf vf = loadVf(vfs[i], itemPath(map.keyPath("vfs"), i));
+    if (vf.index != i) {
+      fail(vfs[i]["index"], itemPath(map.keyPath("vfs"), i) + ".index: expected " +
+                                std::to_string(i) + ", got " + std::to_string(vf.index));
+    }
+    pf.vfs.push_back(std::move(vf));
+  }
+  if (pf.vfs.size() != pf.numVfs) {
+    fail(map.has("vfs") ? map.optional("vfs") : node,
+         map.keyPath("vfs") + ": numVfs is " + std::to_string(pf.numVfs) + " but " +
+             std::to_string(pf.vfs.size()) + " VFs are listed");
+  }
+  return pf;
+}
+
+ObservedNetwork loadNetwork(const YAML::Node& node, const std::string& path) {
+  MapNode map(node, path, {"name", "active", "autostart", "persistent", "xml"});
+  map.checkKeys();
+  std::string name = map.string("name");
+  std::string xml = map.string("xml");
+  Result<ObservedNetwork> parsed = parseNetworkXml(xml);
+  if (!parsed) fail(map.required("xml"), map.keyPath("xml") + ": " + parsed.error().message);
+  ObservedNetwork network = std::move(parsed.value());
+  if (network.name != name) {
+    fail(map.required("name"), map.keyPath("name") + ": '" + name +
+                                   "' does not match the network XML's <name> '" + network.name +
+                                   "'");
+  }
+  network.active = map.boolean("active", false);
+  network.autostart = map.boolean("autostart", false);
+  network.persistent = map.boolean("persistent", true);
+  return network;
+}
+
+std::vector<GuestDevice> devicesOf(const MapNode& map, const std::string& key,
+                                   const std::string& xml) {
+  Result<std::vector<GuestDevice>> devices = parseGuestDevices(xml);
+  if (!devices) fail(map.required(key), map.keyPath(key) + ": " + devices.error().message);
+  return std::move(devices.value());
+}
+
+ObservedDomain loadDomain(const YAML::Node& node, const std::string& path) {
+  MapNode map(node, path, {"name", "state", "autostart", "persistent", "xml", "inactiveXml"});
+  map.checkKeys();
+  ObservedDomain domain;
+  domain.name = map.string("name");
+  std::string state = map.string("state");
+  const DomainState states[] = {DomainState::running, DomainState::paused, DomainState::shutoff,
+                                DomainState::other};
+  bool known = false;
+  for (DomainState s : states) {
+    if (state == toString(s)) {
+      domain.state = s;
+      known = true;
+    }
+  }
+  if (!known) {
+    fail(map.required("state"), map.keyPath("state") + ": unknown domain state '" + state +
+                                    "', expected running, paused, shutoff or other");
+  }
+  domain.autostart = map.boolean("autostart", false);
+  domain.persistent = map.boolean("persistent", true);
+  domain.xml = map.string("xml");
+  domain.inactiveXml = map.string("inactiveXml", domain.xml);
+  if (domain.state != DomainState::shutoff) domain.liveDevices = devicesOf(map, "xml", domain.xml);
+  domain.configDevices =
+      devicesOf(map, map.has("inactiveXml") ? "inactiveXml" : "xml", domain.inactiveXml);
+  return domain;
+}
+
+ObservedState loadDocument(const YAML::Node& root) {
+  MapNode map(root, "",
+              {"apiVersion", "kind", "hostname", "iommuEnabled", "selinuxVirtUseSysfs", "pfs",
+               "networks", "domains"});
+  // What kind of file this is comes first: a spec given by mistake should say so.
+  std::string apiVersion = map.string("apiVersion");
+  if (apiVersion != schema::kApiVersion) {
+    fail(map.required("apiVersion"),
+         "unsupported apiVersion '" + apiVersion + "', expected '" + schema::kApiVersion + "'");
+  }
+  std::string kind = map.string("kind");
+  if (kind != kStateKind) {
+    fail(map.required("kind"),
+         "unknown kind '" + kind + "', expected '" + std::string(kStateKind) + "'");
+  }
+  map.checkKeys();
+  ObservedState state;
+  state.hostname = map.string("hostname");
+  state.iommuEnabled = map.boolean("iommuEnabled", false);
+  state.selinuxVirtUseSysfs = map.optionalBool("selinuxVirtUseSysfs");
+
+  std::vector<YAML::Node> pfs = map.list("pfs");
+  std::set<std::string> pfPcis;
+  for (size_t i = 0; i < pfs.size(); ++i) {
+    ObservedPf pf = loadPf(pfs[i], itemPath("pfs", i));
+    if (!pfPcis.insert(pf.pci).second) {
+      fail(pfs[i]["pci"], itemPath("pfs", i) + ".pci: duplicate PF " + pf.pci);
+    }
+    state.pfs.push_back(std::move(pf));
+  }
+  std::vector<YAML::Node> networks = map.list("networks");
+  std::set<std::string> networkNames;
+  for (size_t i = 0; i < networks.size(); ++i) {
+    ObservedNetwork network = loadNetwork(networks[i], itemPath("networks", i));
+    if (!networkNames.insert(network.name).second) {
+      fail(networks[i]["name"],
+           itemPath("networks", i) + ".name: duplicate network '" + network.name + "'");
+    }
+    state.networks.push_back(std::move(network));
+  }
+  std::vector<YAML::Node> domains = map.list("domains");
+  std::set<std::string> domainNames;
+  for (size_t i = 0; i < domains.size(); ++i) {
+    ObservedDomain domain = loadDomain(domains[i], itemPath("domains", i));
+    if (!domainNames.insert(domain.name).second) {
+      fail(domains[i]["name"],
+           itemPath("domains", i) + ".name: duplicate domain '" + domain.name + "'");
+    }
+    state.domains.push_back(std::move(domain));
+  }
+  sortState(state);
+  return state;
+}
+
+Error positioned(const std::string& fileName, const YAML::Mark& mark, const std::string& message) {
+  // yaml-cpp counts from 0; a null mark (no position known) is reported at 1:1.
+  int line = mark.is_null() ? 1 : mark.line + 1;
+  int col = mark.is_null() ? 1 : mark.column + 1;
+  return Error{fileName + ":" + std::to_string(line) + ":" + std::to_string(col) + ": " + message,
+               0};
+}
+
+}  // namespace
+
+void sortState(ObservedState& state) {
+  std::sort(state.pfs.begin(), state.pfs.end(),
+            [](const ObservedPf& a, const ObservedPf& b) { return a.pci < b.pci; });
+  for (ObservedPf& pf : state.pfs) {
+    std::sort(pf.vfs.begin(), pf.vfs.end(),
+              [](const ObservedVf& a, const ObservedVf& b) { return a.index < b.index; });
+  }
+  std::sort(state.networks.begin(), state.networks.end(),
+            [](const ObservedNetwork& a, const ObservedNetwork& b) { return a.name < b.name; });
+  std::sort(state.domains.begin(), state.domains.end(),
+            [](const ObservedDomain& a, const ObservedDomain& b) { return a.name < b.name; });
+}
+
+std::string toStateYaml(const ObservedState& state) {
+  return toYaml(documentJson(state));
+}
+
+nlohmann::json toStateJson(const ObservedState& state) {
+  return nlohmann::json::parse(documentJson(state).dump());
+}
+
+Result<ObservedState> parseStateYaml(const std::string& text, const std::string& fileName) {
+  try {
+    YAML::Node root = YAML::Load(text);
+    return loadDocument(root);
+  } catch (const LoadError& e) {
+    return positioned(fileName, e.mark, e.message);
+  } catch (const YAML::Exception& e) {
+    return positioned(fileName, e.mark, e.msg);
+  }
+}
+
+Result<ObservedState> loadStateFile(const std::string& path) {
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (!file) {
+    int code = errno;
+    return Error{"cannot read state file '" + path + "': " + std::strerror(code), code};
+  }
+  std::string text;
+  char buffer[65536];
+  size_t n = 0;
+  while ((n = std::fread(buffer, 1, sizeof buffer, file)) > 0) text.append(buffer, n);
+  bool failed = std::ferror(file) != 0;
+  int code = errno;
+  std::fclose(file);
+  if (failed) return Error{"cannot read state file '" + path + "': " + std::strerror(code), code};
+  return parseStateYaml(text, path);
+}
+
+}  // namespace sriov::reconcile

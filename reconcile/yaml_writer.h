@@ -1,0 +1,20 @@
+// Writing YAML documents byte for byte reproducibly: block style, keys in the order given,
+// multi-line strings as literal block scalars (`|`) so XML inside stays readable.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace sriov::reconcile {
+
+// One scalar as YAML: plain when that reads back as the same string (`enp3s0f0`), else double
+// quoted with escapes (`"0000:03:00.0"`, `"true"`, `"0x8086"`, `""`).
+std::string yamlScalar(const std::string& text);
+
+// The document as block-style YAML, one key per line, in the object's key order. Strings with a
+// newline become literal block scalars with the chomping indicator that keeps them exact.
+// An object key starting with '#' writes its value (a string or an array of strings) as comment
+// lines at that place instead of a key.
+std::string toYaml(const nlohmann::ordered_json& document);
+
+}  // namespace sriov::reconcile

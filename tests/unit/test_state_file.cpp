@@ -1,0 +1,279 @@
+// Tests for the state file: exact layout, round trips, JSON, and every load error word for word.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "reconcile/state_file.h"
+#include "tests/unit/lab_state.h"
+
+using sriov::reconcile::GuestDevice;
+using sriov::reconcile::ObservedState;
+using sriov::reconcile::parseStateYaml;
+using sriov::reconcile::toStateJson;
+using sriov::reconcile::toStateYaml;
+
+namespace {
+
+// A small but complete state file, as toStateYaml writes it.
+const std::string kSmall = R"(apiVersion: sriov-apply/v1
+kind: HostState
+hostname: h1
+iommuEnabled: false
+selinuxVirtUseSysfs: true
+pfs:
+  - name: eth0
+    pci: "0000:01:00.0"
+    driver: igb
+    vendorId: "0x8086"
+    deviceId: "0x10c9"
+    totalVfs: 7
+    numVfs: 1
+    vfOffset: 128
+    vfStride: 2
+    linkUp: true
+    vfs:
+      - index: 0
+        pci: "0000:01:10.0"
+        netdev: eth0v0
+        driver: igbvf
+        mac: "02:00:00:00:00:01"
+        vlan: 42
+        qos: 3
+        trust: true
+        linkState: disable
+        minTxRate: 10
+        maxTxRate: 100
+networks:
+  - name: pool
+    active: false
+    autostart: true
+    persistent: true
+    xml: |
+      <network>
+        <name>pool</name>
+        <forward mode='hostdev' managed='yes'>
+          <pf dev='eth0'/>
+        </forward>
+      </network>
+domains:
+  - name: g1
+    state: paused
+    autostart: false
+    persistent: false
+    xml: |
+      <domain type='kvm' id='3'>
+        <name>g1</name>
+        <devices>
+          <hostdev mode='subsystem' type='pci' managed='yes'>
+            <source>
+              <address domain='0x0000' bus='0x01' slot='0x10' function='0x0'/>
+            </source>
+          </hostdev>
+        </devices>
+      </domain>
+    inactiveXml: |
+      <domain type='kvm'>
+        <name>g1</name>
+      </domain>
+)";
+
+std::string replaced(std::string text, const std::string& from, const std::string& to) {
+  size_t at = text.find(from);
+  REQUIRE_MESSAGE(at != std::string::npos, from);
+  return text.replace(at, from.size(), to);
+}
+
+std::string loadError(const std::string& text) {
+  auto result = parseStateYaml(text, "s.yaml");
+  REQUIRE_FALSE(result.ok());
+  return result.error().message;
+}
+
+}  // namespace
+
+TEST_CASE("a state file loads with derived fields recomputed from the XML") {
+  auto loaded = parseStateYaml(kSmall, "s.yaml");
+  REQUIRE_MESSAGE(loaded.ok(), loaded.error().message);
+  const ObservedState& s = *loaded;
+  CHECK(s.hostname == "h1");
+  CHECK_FALSE(s.iommuEnabled);
+  CHECK(s.selinuxVirtUseSysfs == true);
+  REQUIRE(s.pfs.size() == 1);
+  CHECK(s.pfs[0].iommuGroup == -1);
+  REQUIRE(s.pfs[0].vfs.size() == 1);
+  const auto& vf = s.pfs[0].vfs[0];
+  CHECK(vf.settings.mac == "02:00:00:00:00:01");
+  CHECK(vf.settings.vlan == 42);
+  CHECK(vf.settings.qos == 3);
+  CHECK_FALSE(vf.settings.spoofCheck);
+  CHECK(vf.settings.trust == true);
+  CHECK(std::string(toString(vf.settings.linkState)) == "disable");
+  CHECK(vf.settings.minTxRate == 10);
+  CHECK(vf.settings.maxTxRate == 100);
+  REQUIRE(s.networks.size() == 1);
+  CHECK(s.networks[0].forwardMode == "hostdev");
+  CHECK(s.networks[0].pfDev == "eth0");
+  CHECK(s.networks[0].managed);
+  CHECK_FALSE(s.networks[0].owned);
+  REQUIRE(s.domains.size() == 1);
+  const auto& d = s.domains[0];
+  CHECK(std::string(toString(d.state)) == "paused");
+  CHECK_FALSE(d.persistent);
+  REQUIRE(d.liveDevices.size() == 1);
+  CHECK(d.liveDevices[0].kind == GuestDevice::Kind::hostdev);
+  CHECK(d.liveDevices[0].pci == "0000:01:10.0");
+  CHECK(d.configDevices.empty());
+}
+
+TEST_CASE("toStateYaml writes the fixed layout, and loading it reproduces it byte for byte") {
+  auto loaded = parseStateYaml(kSmall, "s.yaml");
+  REQUIRE(loaded.ok());
+  CHECK(toStateYaml(*loaded) == kSmall);
+
+  ObservedState lab = sriov::testing::labState();
+  std::string yaml = toStateYaml(lab);
+  auto back = parseStateYaml(yaml, "lab.yaml");
+  REQUIRE_MESSAGE(back.ok(), back.error().message);
+  CHECK(*back == lab);
+  CHECK(toStateYaml(*back) == yaml);
+}
+
+TEST_CASE("toStateYaml sorts PFs by PCI address and networks and domains by name") {
+  ObservedState lab = sriov::testing::labState();
+  ObservedState shuffled = lab;
+  std::swap(shuffled.pfs[0], shuffled.pfs[3]);
+  std::swap(shuffled.domains[0], shuffled.domains[2]);
+  CHECK(toStateYaml(shuffled) == toStateYaml(lab));
+}
+
+TEST_CASE("a minimal state file: defaults for everything optional") {
+  auto s = parseStateYaml(
+      "apiVersion: sriov-apply/v1\nkind: HostState\nhostname: h\n"
+      "pfs:\n  - pci: 01:00.0\n    totalVfs: 7\n    numVfs: 1\n    vfs:\n"
+      "      - {index: 0, pci: 01:10.0}\n"
+      "domains:\n  - {name: d, state: shutoff, xml: <domain/>}\n",
+      "m.yaml");
+  REQUIRE_MESSAGE(s.ok(), s.error().message);
+  CHECK(s->pfs[0].pci == "0000:01:00.0");
+  CHECK(s->pfs[0].vfs[0].pci == "0000:01:10.0");
+  CHECK(s->pfs[0].vfs[0].settings == sriov::reconcile::VfNetlink{});
+  CHECK(s->domains[0].inactiveXml == "<domain/>");
+  CHECK(s->domains[0].persistent);
+  CHECK(s->networks.empty());
+}
+
+TEST_CASE("toStateJson has the same content as the YAML") {
+  auto loaded = parseStateYaml(kSmall, "s.yaml");
+  REQUIRE(loaded.ok());
+  nlohmann::json j = toStateJson(*loaded);
+  CHECK(j["apiVersion"] == "sriov-apply/v1");
+  CHECK(j["kind"] == "HostState");
+  CHECK(j["selinuxVirtUseSysfs"] == true);
+  CHECK(j["pfs"][0]["vfs"][0] == nlohmann::json::parse(R"({
+    "index": 0, "pci": "0000:01:10.0", "netdev": "eth0v0", "driver": "igbvf",
+    "mac": "02:00:00:00:00:01", "vlan": 42, "qos": 3, "trust": true, "linkState": "disable",
+    "minTxRate": 10, "maxTxRate": 100})"));
+  CHECK(j["networks"][0]["xml"] == loaded->networks[0].xml);
+  CHECK(j["domains"][0]["inactiveXml"] == loaded->domains[0].inactiveXml);
+  CHECK_FALSE(j["pfs"][0].contains("iommuGroup"));
+  CHECK_FALSE(j["networks"][0].contains("pfDev"));  // derived, not written
+  CHECK(j.size() == 8);
+}
+
+TEST_CASE("state file load errors") {
+  SUBCASE("YAML syntax") {
+    CHECK(loadError("apiVersion: [\n") == "s.yaml:2:1: end of sequence flow not found");
+  }
+  SUBCASE("not a map") {
+    CHECK(loadError("- a\n") == "s.yaml:1:1: expected a map, got a list");
+    CHECK(loadError("") == "s.yaml:1:1: expected a map, got nothing");
+  }
+  SUBCASE("apiVersion and kind come first") {
+    CHECK(loadError(replaced(kSmall, "sriov-apply/v1", "sriov-apply/v2")) ==
+          "s.yaml:1:13: unsupported apiVersion 'sriov-apply/v2', expected 'sriov-apply/v1'");
+    CHECK(loadError(replaced(kSmall, "kind: HostState", "kind: Plan")) ==
+          "s.yaml:2:7: unknown kind 'Plan', expected 'HostState'");
+    CHECK(loadError("apiVersion: sriov-apply/v1\npfs: []\nguests: []\n") ==
+          "s.yaml:1:1: missing key 'kind'");
+  }
+  SUBCASE("missing keys") {
+    CHECK(loadError(replaced(kSmall, "hostname: h1\n", "")) ==
+          "s.yaml:1:1: missing key 'hostname'");
+    CHECK(loadError(replaced(kSmall, "    pci: \"0000:01:00.0\"\n", "")) ==
+          "s.yaml:7:5: missing key 'pci' in pfs[0]");
+    CHECK(loadError(replaced(kSmall, "        pci: \"0000:01:10.0\"\n", "")) ==
+          "s.yaml:18:9: missing key 'pci' in pfs[0].vfs[0]");
+    CHECK(loadError(replaced(kSmall, "    state: paused\n", "")) ==
+          "s.yaml:42:5: missing key 'state' in domains[0]");
+  }
+  SUBCASE("unknown and duplicate keys") {
+    CHECK(loadError(replaced(kSmall, "    driver: igb\n", "    drivr: igb\n")) ==
+          "s.yaml:9:5: unknown key 'drivr' in pfs[0], did you mean 'driver'?");
+    CHECK(loadError(replaced(kSmall, "hostname: h1\n", "hostname: h1\nguests: []\n")) ==
+          "s.yaml:4:1: unknown key 'guests'");
+    CHECK(loadError(
+              replaced(kSmall, "    active: false\n", "    active: false\n    active: true\n")) ==
+          "s.yaml:32:5: duplicate key 'active' in networks[0]");
+  }
+  SUBCASE("wrong types") {
+    CHECK(loadError(replaced(kSmall, "numVfs: 1", "numVfs: one")) ==
+          "s.yaml:13:13: pfs[0].numVfs: expected an unsigned integer, got 'one'");
+    CHECK(loadError(replaced(kSmall, "vlan: 42", "vlan: -1")) ==
+          "s.yaml:23:15: pfs[0].vfs[0].vlan: expected an unsigned integer, got '-1'");
+    CHECK(loadError(replaced(kSmall, "linkUp: true", "linkUp: yes")) ==
+          "s.yaml:16:13: pfs[0].linkUp: expected true or false, got 'yes'");
+    CHECK(loadError(replaced(kSmall, "hostname: h1", "hostname: [h1]")) ==
+          "s.yaml:3:11: hostname: expected a string, got a list");
+    CHECK(
+        loadError("apiVersion: sriov-apply/v1\nkind: HostState\nhostname: h\nnetworks: {a: 1}\n") ==
+        "s.yaml:4:11: networks: expected a list, got a map");
+    CHECK(loadError(
+              replaced(kSmall, "    linkUp: true\n", "    linkUp: true\n    iommuGroup: x\n")) ==
+          "s.yaml:17:17: pfs[0].iommuGroup: expected an integer, got 'x'");
+    CHECK(loadError(replaced(kSmall, "pfs:\n", "pfs:\n  - 7\n")) ==
+          "s.yaml:7:5: pfs[0]: expected a map, got '7'");
+  }
+  SUBCASE("bad values") {
+    CHECK(loadError(replaced(kSmall, "\"0000:01:00.0\"", "0000:01:00.8")) ==
+          "s.yaml:8:10: pfs[0].pci: bad PCI address '0000:01:00.8'");
+    CHECK(loadError(replaced(kSmall, "\"02:00:00:00:00:01\"", "02:00")) ==
+          "s.yaml:22:14: pfs[0].vfs[0].mac: bad MAC address '02:00'");
+    CHECK(loadError(replaced(kSmall, "linkState: disable", "linkState: down")) ==
+          "s.yaml:26:20: pfs[0].vfs[0].linkState: unknown link state 'down', expected auto, "
+          "enable or disable");
+    CHECK(loadError(replaced(kSmall, "state: paused", "state: crashed")) ==
+          "s.yaml:43:12: domains[0].state: unknown domain state 'crashed', expected running, "
+          "paused, shutoff or other");
+  }
+  SUBCASE("VF list does not match numVfs") {
+    CHECK(loadError(replaced(kSmall, "numVfs: 1", "numVfs: 2")) ==
+          "s.yaml:18:7: pfs[0].vfs: numVfs is 2 but 1 VFs are listed");
+    CHECK(loadError(replaced(kSmall, "      - index: 0", "      - index: 1")) ==
+          "s.yaml:18:16: pfs[0].vfs[0].index: expected 0, got 1");
+  }
+  SUBCASE("XML that does not parse, or disagrees") {
+    CHECK(
+        loadError(replaced(kSmall, "        <name>pool</name>\n", "        <name>pool</nam>\n")) ==
+        "s.yaml:34:10: networks[0].xml: cannot parse network XML: Start-end tags mismatch at "
+        "offset 24");
+    CHECK(loadError(replaced(kSmall, "<name>pool</name>", "<name>other</name>")) ==
+          "s.yaml:30:11: networks[0].name: 'pool' does not match the network XML's <name> "
+          "'other'");
+    CHECK(loadError(replaced(kSmall, "      </domain>\n    inactiveXml", "    inactiveXml")) ==
+          "s.yaml:46:10: domains[0].xml: cannot parse domain XML: Start-end tags mismatch at "
+          "offset 244");
+  }
+  SUBCASE("duplicates") {
+    std::string twice = replaced(kSmall, "domains:\n",
+                                 "domains:\n  - {name: g1, state: shutoff, xml: <domain/>}\n");
+    CHECK(loadError(twice) == "s.yaml:43:11: domains[1].name: duplicate domain 'g1'");
+  }
+}
+
+TEST_CASE("loadStateFile names a file it cannot read") {
+  auto r = sriov::reconcile::loadStateFile("/nonexistent/state.yaml");
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().message ==
+        "cannot read state file '/nonexistent/state.yaml': No such file or directory");
+  CHECK(r.error().code == ENOENT);
+}
