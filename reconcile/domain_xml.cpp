@@ -1,0 +1,241 @@
+// Reads the SR-IOV relevant parts of libvirt domain and network XML with pugixml.
+#include "reconcile/domain_xml.h"
+
+#include <charconv>
+#include <cstring>
+#include <optional>
+#include <string_view>
+
+#include <pugixml.hpp>
+
+#include "schema/mac_address.h"
+#include "schema/pci_address.h"
+
+namespace sriov::reconcile {
+namespace {
+
+// What a failure message starts with: "cannot parse domain XML" or "cannot parse network XML".
+struct Context {
+  const char* what;
+  Error fail(const std::string& detail) const {
+    return Error{std::string("cannot parse ") + what + " XML: " + detail, 0};
+  }
+};
+
+Result<void> load(pugi::xml_document& doc, const std::string& text, const Context& context) {
+  pugi::xml_parse_result parsed = doc.load_buffer(text.data(), text.size());
+  if (!parsed) {
+    return context.fail(std::string(parsed.description()) + " at offset " +
+                        std::to_string(parsed.offset));
+  }
+  return {};
+}
+
+std::optional<unsigned> parseUnsigned(std::string_view text) {
+  if (text.empty()) return std::nullopt;
+  unsigned value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value, 10);
+  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+// <address type='pci' domain=.. bus=.. slot=.. function=../> as a normalised PCI address.
+Result<std::string> readPciAddress(const pugi::xml_node& address, const std::string& where,
+                                   const Context& context) {
+  if (!address) return context.fail(where + " has no <source><address>");
+  std::string_view type = address.attribute("type").as_string();
+  if (!type.empty() && type != "pci") {
+    return context.fail(where + " has an <address> of type '" + std::string(type) +
+                        "', expected 'pci'");
+  }
+  std::optional<schema::PciAddress> pci = schema::PciAddress::fromAttributes(
+      address.attribute("domain").as_string(), address.attribute("bus").as_string(),
+      address.attribute("slot").as_string(), address.attribute("function").as_string());
+  if (!pci) {
+    return context.fail(where + " has a bad PCI address: domain='" +
+                        address.attribute("domain").as_string() + "' bus='" +
+                        address.attribute("bus").as_string() + "' slot='" +
+                        address.attribute("slot").as_string() + "' function='" +
+                        address.attribute("function").as_string() + "'");
+  }
+  return pci->str();
+}
+
+Result<std::string> readMac(const pugi::xml_node& device, const std::string& where,
+                            const Context& context) {
+  pugi::xml_node mac = device.child("mac");
+  if (!mac) return std::string();
+  std::string text = mac.attribute("address").as_string();
+  std::optional<std::string> normalised = schema::normaliseMac(text);
+  if (!normalised) return context.fail(where + " has a bad MAC address '" + text + "'");
+  return *normalised;
+}
+
+// The first <tag id> of <vlan>; unset without <vlan>.
+Result<std::optional<unsigned>> readVlan(const pugi::xml_node& parent, const std::string& where,
+                                         const Context& context) {
+  pugi::xml_node vlan = parent.child("vlan");
+  if (!vlan) return std::optional<unsigned>();
+  std::string text = vlan.child("tag").attribute("id").as_string();
+  std::optional<unsigned> id = parseUnsigned(text);
+  if (!id) return context.fail(where + " has a bad vlan tag id '" + text + "'");
+  return std::optional<unsigned>(*id);
+}
+
+Result<std::optional<Virtualport>> readVirtualport(const pugi::xml_node& device,
+                                                   const std::string& where,
+                                                   const Context& context) {
+  pugi::xml_node node = device.child("virtualport");
+  if (!node) return std::optional<Virtualport>();
+  Virtualport port;
+  port.type = node.attribute("type").as_string();
+  pugi::xml_node parameters = node.child("parameters");
+  if (pugi::xml_attribute a = parameters.attribute("profileid")) port.profileid = a.as_string();
+  if (pugi::xml_attribute a = parameters.attribute("instanceid")) port.instanceid = a.as_string();
+  struct NumberField {
+    const char* name;
+    std::optional<unsigned>* target;
+  };
+  const NumberField numbers[] = {{"managerid", &port.managerid},
+                                 {"typeid", &port.typeid_},
+                                 {"typeidversion", &port.typeidversion}};
+  for (const NumberField& field : numbers) {
+    pugi::xml_attribute a = parameters.attribute(field.name);
+    if (!a) continue;
+    std::optional<unsigned> value = parseUnsigned(a.as_string());
+    if (!value) {
+      return context.fail(where + " has a bad virtualport " + field.name + " '" + a.as_string() +
+                          "'");
+    }
+    *field.target = *value;
+  }
+  return std::optional<Virtualport>(std::move(port));
+}
+
+// Fills mac, vlan, virtualport and alias, common to both kinds of <interface>.
+Result<void> readInterfaceCommon(const pugi::xml_node& node, const std::string& where,
+                                 const Context& context, GuestDevice& device) {
+  Result<std::string> mac = readMac(node, where, context);
+  if (!mac) return mac.error();
+  device.mac = *mac;
+  Result<std::optional<unsigned>> vlan = readVlan(node, where, context);
+  if (!vlan) return vlan.error();
+  device.vlan = *vlan;
+  Result<std::optional<Virtualport>> port = readVirtualport(node, where, context);
+  if (!port) return port.error();
+  device.virtualport = *port;
+  return {};
+}
+
+// One child of <devices>: a GuestDevice, nullopt for a device that is not SR-IOV relevant.
+Result<std::optional<GuestDevice>> readDevice(const pugi::xml_node& node,
+                                              const Context& context) {
+  std::string_view element = node.name();
+  std::string_view type = node.attribute("type").as_string();
+  GuestDevice device;
+  device.alias = node.child("alias").attribute("name").as_string();
+  device.managed = std::string_view(node.attribute("managed").as_string()) == "yes";
+  if (element == "interface" && type == "hostdev") {
+    const std::string where = "<interface type='hostdev'>";
+    device.kind = GuestDevice::Kind::hostdevInterface;
+    Result<std::string> pci =
+        readPciAddress(node.child("source").child("address"), where, context);
+    if (!pci) return pci.error();
+    device.pci = *pci;
+    if (Result<void> r = readInterfaceCommon(node, where, context, device); !r) return r.error();
+    return std::optional<GuestDevice>(std::move(device));
+  }
+  if (element == "interface" && type == "network") {
+    const std::string where = "<interface type='network'>";
+    device.kind = GuestDevice::Kind::networkInterface;
+    device.managed = true;  // not an attribute of a network interface: the network decides
+    device.network = node.child("source").attribute("network").as_string();
+    if (device.network.empty()) return context.fail(where + " has no <source network>");
+    if (Result<void> r = readInterfaceCommon(node, where, context, device); !r) return r.error();
+    return std::optional<GuestDevice>(std::move(device));
+  }
+  if (element == "hostdev" && std::string_view(node.attribute("mode").as_string()) == "subsystem" &&
+      type == "pci") {
+    const std::string where = "<hostdev type='pci'>";
+    device.kind = GuestDevice::Kind::hostdev;
+    Result<std::string> pci =
+        readPciAddress(node.child("source").child("address"), where, context);
+    if (!pci) return pci.error();
+    device.pci = *pci;
+    return std::optional<GuestDevice>(std::move(device));
+  }
+  return std::optional<GuestDevice>();
+}
+
+// The namespace URI an element's prefix (or the default namespace) resolves to, "" when none.
+std::string namespaceOf(const pugi::xml_node& element) {
+  std::string_view name = element.name();
+  size_t colon = name.find(':');
+  std::string attribute =
+      colon == std::string_view::npos ? "xmlns" : "xmlns:" + std::string(name.substr(0, colon));
+  for (pugi::xml_node n = element; n; n = n.parent()) {
+    if (pugi::xml_attribute a = n.attribute(attribute.c_str())) return a.as_string();
+  }
+  return "";
+}
+
+}  // namespace
+
+Result<std::vector<GuestDevice>> parseGuestDevices(const std::string& domainXml) {
+  const Context context{"domain"};
+  pugi::xml_document doc;
+  if (Result<void> r = load(doc, domainXml, context); !r) return r.error();
+  pugi::xml_node domain = doc.document_element();
+  if (std::string_view(domain.name()) != "domain") {
+    return context.fail(std::string("root element is <") + domain.name() +
+                        ">, expected <domain>");
+  }
+  std::vector<GuestDevice> devices;
+  for (pugi::xml_node node : domain.child("devices").children()) {
+    if (node.type() != pugi::node_element) continue;
+    Result<std::optional<GuestDevice>> device = readDevice(node, context);
+    if (!device) return device.error();
+    if (*device) devices.push_back(std::move(**device));
+  }
+  return devices;
+}
+
+Result<ObservedNetwork> parseNetworkXml(const std::string& networkXml) {
+  const Context context{"network"};
+  pugi::xml_document doc;
+  if (Result<void> r = load(doc, networkXml, context); !r) return r.error();
+  pugi::xml_node root = doc.document_element();
+  if (std::string_view(root.name()) != "network") {
+    return context.fail(std::string("root element is <") + root.name() +
+                        ">, expected <network>");
+  }
+  ObservedNetwork network;
+  network.xml = networkXml;
+  network.name = root.child_value("name");
+  if (network.name.empty()) return context.fail("the network has no <name>");
+
+  if (pugi::xml_node forward = root.child("forward")) {
+    // libvirt writes mode always; a hand-written <forward> without it means NAT.
+    network.forwardMode = forward.attribute("mode").as_string("nat");
+    network.managed = std::string_view(forward.attribute("managed").as_string()) == "yes";
+    network.pfDev = forward.child("pf").attribute("dev").as_string();
+    for (pugi::xml_node address : forward.children("address")) {
+      Result<std::string> pci = readPciAddress(address, "<forward>", context);
+      if (!pci) return pci.error();
+      network.vfs.push_back(*pci);
+    }
+  }
+  Result<std::optional<unsigned>> vlan = readVlan(root, "<network>", context);
+  if (!vlan) return vlan.error();
+  network.vlan = *vlan;
+
+  for (pugi::xml_node child : root.child("metadata").children()) {
+    if (child.type() == pugi::node_element && namespaceOf(child) == kOwnerNamespace) {
+      network.owned = true;
+      break;
+    }
+  }
+  return network;
+}
+
+}  // namespace sriov::reconcile
