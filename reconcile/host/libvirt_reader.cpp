@@ -40,10 +40,14 @@ bool vanished() {
 
 DomainState toDomainState(int state) {
   switch (state) {
-    case VIR_DOMAIN_RUNNING: return DomainState::running;
-    case VIR_DOMAIN_PAUSED: return DomainState::paused;
-    case VIR_DOMAIN_SHUTOFF: return DomainState::shutoff;
-    default: return DomainState::other;
+    case VIR_DOMAIN_RUNNING:
+      return DomainState::running;
+    case VIR_DOMAIN_PAUSED:
+      return DomainState::paused;
+    case VIR_DOMAIN_SHUTOFF:
+      return DomainState::shutoff;
+    default:
+      return DomainState::other;
   }
 }
 

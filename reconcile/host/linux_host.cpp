@@ -61,14 +61,18 @@ Result<void> LinuxHost::setVf(const std::string&, unsigned, const VfChange&) {
 Result<void> LinuxHost::bindVfDriver(const std::string&, const std::string&) {
   return notImplemented("bindVfDriver");
 }
-Result<void> LinuxHost::setLinkUp(const std::string&) { return notImplemented("setLinkUp"); }
+Result<void> LinuxHost::setLinkUp(const std::string&) {
+  return notImplemented("setLinkUp");
+}
 Result<void> LinuxHost::defineNetwork(const std::string&) {
   return notImplemented("defineNetwork");
 }
 Result<void> LinuxHost::startNetwork(const std::string&) {
   return notImplemented("startNetwork");
 }
-Result<void> LinuxHost::stopNetwork(const std::string&) { return notImplemented("stopNetwork"); }
+Result<void> LinuxHost::stopNetwork(const std::string&) {
+  return notImplemented("stopNetwork");
+}
 Result<void> LinuxHost::undefineNetwork(const std::string&) {
   return notImplemented("undefineNetwork");
 }
@@ -87,7 +91,9 @@ Result<void> LinuxHost::updateDevice(const std::string&, const std::string&, Dev
 Result<void> LinuxHost::shutdownGuest(const std::string&, std::chrono::seconds) {
   return notImplemented("shutdownGuest");
 }
-Result<void> LinuxHost::startGuest(const std::string&) { return notImplemented("startGuest"); }
+Result<void> LinuxHost::startGuest(const std::string&) {
+  return notImplemented("startGuest");
+}
 Result<void> LinuxHost::writeFile(const std::string&, const std::string&) {
   return notImplemented("writeFile");
 }

@@ -2,14 +2,16 @@
 // libnl-route-3, turning libnl and errno failures into Error values.
 #include "reconcile/host/netlink_reader.h"
 
-// <net/if.h> before libnl: it pulls in <linux/if.h>, which yields to glibc's definitions only
-// when glibc's header came first.
+// <net/if.h> before libnl and <linux/...>: <linux/if.h> yields to glibc's definitions only when
+// glibc's header came first.
+// clang-format off
 #include <net/if.h>
+#include <linux/if_link.h>
+// clang-format on
 #include <netlink/errno.h>
 #include <netlink/netlink.h>
 #include <netlink/route/link.h>
 #include <netlink/route/link/sriov.h>
-#include <linux/if_link.h>
 
 #include <cerrno>
 #include <cstdio>
@@ -63,9 +65,15 @@ VfNetlink readVf(rtnl_link_vf* vf) {
   if (rtnl_link_vf_get_trust(vf, &value) == 0) settings.trust = value != 0;
   if (rtnl_link_vf_get_linkstate(vf, &value) == 0) {
     switch (value) {
-      case IFLA_VF_LINK_STATE_ENABLE: settings.linkState = LinkState::enable; break;
-      case IFLA_VF_LINK_STATE_DISABLE: settings.linkState = LinkState::disable; break;
-      default: settings.linkState = LinkState::auto_; break;
+      case IFLA_VF_LINK_STATE_ENABLE:
+        settings.linkState = LinkState::enable;
+        break;
+      case IFLA_VF_LINK_STATE_DISABLE:
+        settings.linkState = LinkState::disable;
+        break;
+      default:
+        settings.linkState = LinkState::auto_;
+        break;
     }
   }
 
@@ -83,7 +91,9 @@ VfNetlink readVf(rtnl_link_vf* vf) {
 
 }  // namespace
 
-void NetlinkReader::SocketDeleter::operator()(nl_sock* socket) const { nl_socket_free(socket); }
+void NetlinkReader::SocketDeleter::operator()(nl_sock* socket) const {
+  nl_socket_free(socket);
+}
 
 NetlinkReader::NetlinkReader(std::unique_ptr<nl_sock, SocketDeleter> socket)
     : socket_(std::move(socket)) {}

@@ -15,8 +15,8 @@ namespace sriov::reconcile {
 
 // What netlink says about one PF netdev.
 struct PfNetlink {
-  bool linkUp = false;                 // IFF_UP
-  std::map<unsigned, VfNetlink> vfs;   // by VF index, from IFLA_VFINFO_LIST
+  bool linkUp = false;                // IFF_UP
+  std::map<unsigned, VfNetlink> vfs;  // by VF index, from IFLA_VFINFO_LIST
 };
 
 class NetlinkReader {

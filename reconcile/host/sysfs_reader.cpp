@@ -98,8 +98,7 @@ Result<std::optional<std::string>> readLinkBasename(const std::string& path) {
 }
 
 // The sorted entry names of a folder ("." and ".." left out), or nullopt when it is absent.
-Result<std::optional<std::vector<std::string>>> listDir(const std::string& path,
-                                                        Missing missing) {
+Result<std::optional<std::vector<std::string>>> listDir(const std::string& path, Missing missing) {
   DIR* dir = ::opendir(path.c_str());
   if (!dir) {
     int err = errno;
@@ -120,7 +119,9 @@ Result<std::optional<std::vector<std::string>>> listDir(const std::string& path,
   return std::optional<std::vector<std::string>>(std::move(names));
 }
 
-bool exists(const std::string& path) { return ::access(path.c_str(), F_OK) == 0; }
+bool exists(const std::string& path) {
+  return ::access(path.c_str(), F_OK) == 0;
+}
 
 // The first netdev in a device folder's net/ subfolder; empty when there is none.
 Result<std::string> netdevOf(const std::string& deviceDir) {
@@ -226,10 +227,9 @@ Result<ObservedPf> readPf(const std::string& root, const FoundPf& found) {
     const char* file;
     unsigned* into;
   };
-  for (NumberField field : {NumberField{"sriov_totalvfs", &pf.totalVfs},
-                            NumberField{"sriov_numvfs", &pf.numVfs},
-                            NumberField{"sriov_offset", &pf.vfOffset},
-                            NumberField{"sriov_stride", &pf.vfStride}}) {
+  for (NumberField field :
+       {NumberField{"sriov_totalvfs", &pf.totalVfs}, NumberField{"sriov_numvfs", &pf.numVfs},
+        NumberField{"sriov_offset", &pf.vfOffset}, NumberField{"sriov_stride", &pf.vfStride}}) {
     Result<unsigned> value = readNumber(dir + "/" + field.file);
     if (!value) return value.error();
     *field.into = *value;

@@ -13,9 +13,9 @@ namespace {
 
 std::string environment(const char* name) {
   const char* value = std::getenv(name);
-  REQUIRE_MESSAGE(value != nullptr,
-                  name << " is not set: run this binary through tests/integration/"
-                          "run-integration.sh (ctest -R integration)");
+  REQUIRE_MESSAGE(value != nullptr, name
+                                        << " is not set: run this binary through tests/integration/"
+                                           "run-integration.sh (ctest -R integration)");
   return value;
 }
 
@@ -111,9 +111,9 @@ class Setup {
 
   void attachToConfig(const std::string& name, const std::string& deviceXml) {
     withDomain(name, [&](virDomainPtr domain) {
-      CHECK_MESSAGE(virDomainAttachDeviceFlags(domain, deviceXml.c_str(),
-                                               VIR_DOMAIN_AFFECT_CONFIG) == 0,
-                    "attach to " << name << ": " << lastError());
+      CHECK_MESSAGE(
+          virDomainAttachDeviceFlags(domain, deviceXml.c_str(), VIR_DOMAIN_AFFECT_CONFIG) == 0,
+          "attach to " << name << ": " << lastError());
     });
   }
 
@@ -164,8 +164,12 @@ constexpr const char* kRunningInterface =
 
 }  // namespace
 
-std::string daemonUri() { return environment("SRIOV_TEST_LIBVIRT_URI"); }
-std::string fakeSysfsRoot() { return environment("SRIOV_TEST_SYSFS_ROOT"); }
+std::string daemonUri() {
+  return environment("SRIOV_TEST_LIBVIRT_URI");
+}
+std::string fakeSysfsRoot() {
+  return environment("SRIOV_TEST_SYSFS_ROOT");
+}
 
 void setUpWorld() {
   static bool done = false;

@@ -1,7 +1,6 @@
 // LibvirtReader against a real libvirtd: every field of the networks and domains that
 // libvirt_world.cpp set up, and the error when there is no daemon.
 #include <doctest/doctest.h>
-
 #include <libvirt/virterror.h>
 
 #include <optional>
@@ -40,7 +39,9 @@ bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
 }
 
-std::string stateName(const ObservedDomain& domain) { return toString(domain.state); }
+std::string stateName(const ObservedDomain& domain) {
+  return toString(domain.state);
+}
 
 TEST_CASE("LibvirtReader lists every network, sorted, with each field") {
   std::vector<ObservedNetwork> networks = readNetworks();

@@ -27,7 +27,9 @@ void SysfsFixture::file(const std::string& rel, const std::string& content) {
   std::ofstream(path) << content;
 }
 
-void SysfsFixture::dir(const std::string& rel) { fs::create_directories(fs::path(root_) / rel); }
+void SysfsFixture::dir(const std::string& rel) {
+  fs::create_directories(fs::path(root_) / rel);
+}
 
 void SysfsFixture::link(const std::string& rel, const std::string& target) {
   fs::path path = fs::path(root_) / rel;
@@ -35,7 +37,9 @@ void SysfsFixture::link(const std::string& rel, const std::string& target) {
   fs::create_symlink(target, path);
 }
 
-void SysfsFixture::remove(const std::string& rel) { fs::remove_all(fs::path(root_) / rel); }
+void SysfsFixture::remove(const std::string& rel) {
+  fs::remove_all(fs::path(root_) / rel);
+}
 
 std::string SysfsFixture::deviceDir(const std::string& pci) {
   return "devices/pci0000:00/0000:00:01.0/" + pci;

@@ -9,7 +9,9 @@ namespace {
 
 using testing::SysfsFixture;
 
-Result<std::string> fixedHostname() { return std::string("compute-01"); }
+Result<std::string> fixedHostname() {
+  return std::string("compute-01");
+}
 
 // An Intel 82576 PF eth3 at 0000:03:00.0 with VF 0 on igbvf (netdev eth4) and VF 1 on
 // vfio-pci (no netdev).
@@ -130,8 +132,8 @@ TEST_CASE("SysfsReader reads PFs, VFs and host facts") {
   SUBCASE("VFs come in index order, virtfn10 after virtfn9") {
     std::vector<SysfsFixture::Vf> vfs;
     for (unsigned i = 0; i < 12; ++i)
-      vfs.push_back({"0000:06:" + std::string(i < 8 ? "10." : "11.") + std::to_string(i % 8),
-                     "", ""});
+      vfs.push_back(
+          {"0000:06:" + std::string(i < 8 ? "10." : "11.") + std::to_string(i % 8), "", ""});
     sys.pciDevice("0000:06:00.0", "0x8086", "0x1528", "ixgbe");
     sys.sriov("0000:06:00.0", 63, 128, 1, vfs);
     Result<ObservedState> state = SysfsReader(sys.root(), fixedHostname).read();
@@ -226,8 +228,12 @@ TEST_CASE("SysfsReader names the file and the cause when it cannot read") {
   }
 
   SUBCASE("a hostname that cannot be read") {
-    HostnameSource failing = [] { return Result<std::string>(Error{"cannot read the hostname: "
-                                                                   "Bad address", EFAULT}); };
+    HostnameSource failing = [] {
+      return Result<std::string>(
+          Error{"cannot read the hostname: "
+                "Bad address",
+                EFAULT});
+    };
     Result<ObservedState> state = SysfsReader(sys.root(), failing).read();
     REQUIRE_FALSE(state.ok());
     CHECK(state.error().message == "cannot read the hostname: Bad address");
