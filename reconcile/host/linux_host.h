@@ -1,0 +1,64 @@
+// The real host: sysfs under a root directory, rtnetlink for VF settings, libvirt's C API.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include "reconcile/host/host.h"
+#include "reconcile/host/sysfs_reader.h"
+
+namespace sriov::reconcile {
+
+// Whether observe() asks the kernel over netlink for the network PFs' link state and VF
+// settings. A sysfs root that is not the running kernel's (a test tree) has PFs the kernel does
+// not know: there, "no" keeps link state from sysfs and VF settings at their defaults.
+enum class UseNetlink { yes, no };
+
+struct LinuxHostOptions {
+  std::string sysfsRoot = "/sys";
+  std::string connectUri = "qemu:///system";
+  UseNetlink netlink = UseNetlink::yes;
+  HostnameSource hostname = systemHostname;
+};
+
+// observe() is real: SysfsReader, then NetlinkReader for each PF with a netdev (its IFF_UP
+// from netlink replaces the one from sysfs, which shows the network namespace sysfs was
+// mounted in, not necessarily the caller's), then LibvirtReader. A fresh libvirt connection
+// is opened per observe().
+//
+// Changing the host is not implemented yet (issue 5): every write method returns the Error
+// "changing the host is not implemented yet: <method>" and changes nothing.
+class LinuxHost : public Host {
+ public:
+  explicit LinuxHost(LinuxHostOptions options);
+
+  Result<ObservedState> observe() override;
+
+  Result<void> setNumVfs(const std::string& pfPci, unsigned count) override;
+  Result<void> setVf(const std::string& pfPci, unsigned index, const VfChange& change) override;
+  Result<void> bindVfDriver(const std::string& vfPci, const std::string& driver) override;
+  Result<void> setLinkUp(const std::string& pfPci) override;
+
+  Result<void> defineNetwork(const std::string& xml) override;
+  Result<void> startNetwork(const std::string& name) override;
+  Result<void> stopNetwork(const std::string& name) override;
+  Result<void> undefineNetwork(const std::string& name) override;
+  Result<void> setNetworkAutostart(const std::string& name, bool autostart) override;
+
+  Result<void> attachDevice(const std::string& domain, const std::string& deviceXml,
+                            DeviceScope scope) override;
+  Result<void> detachDevice(const std::string& domain, const std::string& deviceXml,
+                            DeviceScope scope) override;
+  Result<void> updateDevice(const std::string& domain, const std::string& deviceXml,
+                            DeviceScope scope) override;
+  Result<void> shutdownGuest(const std::string& domain, std::chrono::seconds timeout) override;
+  Result<void> startGuest(const std::string& domain) override;
+
+  Result<void> writeFile(const std::string& path, const std::string& content) override;
+
+ private:
+  LinuxHostOptions options_;
+};
+
+}  // namespace sriov::reconcile
