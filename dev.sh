@@ -14,6 +14,8 @@ PACKAGES=(
   cmake ninja-build g++ pkg-config
   libyaml-cpp-dev libvirt-dev libudev-dev libcli11-dev libspdlog-dev doctest-dev
   libnl-3-dev libnl-route-3-dev libpugixml-dev nlohmann-json3-dev
+  # tier 2: a real libvirtd started by the integration tests in a private mount namespace
+  libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86
 )
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
