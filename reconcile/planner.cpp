@@ -555,7 +555,7 @@ class Planner {
     for (size_t i = 0; i < g.interfaces.size(); ++i) {
       const schema::Interface& in = g.interfaces[i];
       GuestDevice d;
-      std::string slot = "if" + std::to_string(i);
+      std::string slot = "net" + std::to_string(i);
       d.alias = "ua-sriov-" + slot;
       d.mac = in.mac ? *in.mac : stableMac(obs_.hostname, g.name, slot);
       d.vlan = in.vlan;
@@ -575,7 +575,7 @@ class Planner {
       const schema::Hostdev& h = g.hostdevs[i];
       GuestDevice d;
       d.kind = GuestDevice::Kind::hostdev;
-      d.alias = "ua-sriov-hd" + std::to_string(i);
+      d.alias = "ua-sriov-hostdev" + std::to_string(i);
       if (h.vf) {
         PfPlan* p = pfPlanFor(h.vf->pf);
         if (!p) continue;

@@ -1,0 +1,127 @@
+// Text and JSON renderings of a plan.
+#include "cmd/plan_output.h"
+
+#include <map>
+#include <vector>
+
+namespace sriov::cmd {
+namespace {
+
+using reconcile::Action;
+using reconcile::Disruption;
+using reconcile::Finding;
+using reconcile::FindingSeverity;
+
+struct Palette {
+  bool on;
+  std::string paint(const std::string& text, const char* code) const {
+    return on ? std::string("\033[") + code + "m" + text + "\033[0m" : text;
+  }
+  std::string level(Disruption d) const {
+    const char* code = d == Disruption::none                                  ? "2"
+                       : d == Disruption::attribute || d == Disruption::link ? "33"
+                                                                              : "1;31";
+    return paint(toString(d), code);
+  }
+};
+
+std::string counted(size_t n, const char* what) {
+  return std::to_string(n) + " " + what + (n == 1 ? "" : "s");
+}
+
+std::string padded(const std::string& text, size_t width) {
+  return text.size() >= width ? text + " " : text + std::string(width - text.size(), ' ');
+}
+
+std::string change(const Action& a) {
+  std::string from = a.from ? *a.from : "(none)";
+  std::string to = a.to ? *a.to : "(none)";
+  return from + " → " + to;
+}
+
+}  // namespace
+
+std::string planText(const reconcile::Plan& plan, const std::string& specFile, Colors colors) {
+  Palette p{colors == Colors::on};
+  std::string out;
+  size_t errors = 0;
+  for (const Finding& f : plan.preflight) errors += f.severity == FindingSeverity::error;
+  if (plan.actions.empty() && plan.preflight.empty())
+    return "No changes. The host matches " + specFile + ".\n";
+
+  if (!plan.actions.empty()) {
+    out += p.paint("Plan:", "1") + " " + counted(plan.actions.size(), "action") + ", " +
+           std::to_string(plan.disruptiveCount()) + " disruptive, highest disruption: " +
+           p.level(plan.highest()) + "\n";
+  } else {
+    out += "No changes needed";
+    out += errors ? ", but the host is not ready for " + specFile + ".\n"
+                  : ". The host matches " + specFile + ".\n";
+  }
+  if (!plan.preflight.empty()) {
+    out += "\n" + p.paint("Preflight:", "1") + "\n";
+    for (const Finding& f : plan.preflight) {
+      std::string severity = f.severity == FindingSeverity::error ? p.paint("error  ", "1;31")
+                                                                  : p.paint("warning", "33");
+      out += "  " + severity + " " + f.target + ": " + f.message + "\n";
+    }
+  }
+  // Actions grouped by target in the order targets first appear; ids give execution order.
+  std::vector<std::string> targets;
+  std::map<std::string, std::vector<const Action*>> byTarget;
+  for (const Action& a : plan.actions) {
+    if (!byTarget.count(a.target)) targets.push_back(a.target);
+    byTarget[a.target].push_back(&a);
+  }
+  for (const std::string& target : targets) {
+    out += "\n" + p.paint(target, "1") + "\n";
+    for (const Action* a : byTarget[target]) {
+      std::string id = std::to_string(a->id) + ".";
+      out += "  " + std::string(id.size() < 4 ? 4 - id.size() : 0, ' ') + id + " " +
+             padded(toString(a->kind), 22) + padded(change(*a), 0);
+      out += "[" + p.level(a->disruption) + "]";
+      if (!a->after.empty()) {
+        out += " after";
+        for (size_t i = 0; i < a->after.size(); ++i)
+          out += (i ? "," : " ") + std::to_string(a->after[i]);
+      }
+      out += "\n       " + p.paint(a->reason, "2") + "\n";
+    }
+  }
+  if (errors) {
+    out += "\n" + p.paint("Refused:", "1;31") + " " + counted(errors, "problem") +
+           " above must be solved first; nothing was changed.\n";
+  }
+  return out;
+}
+
+nlohmann::ordered_json planJson(const reconcile::Plan& plan) {
+  using Json = nlohmann::ordered_json;
+  Json preflight = Json::array();
+  for (const Finding& f : plan.preflight) {
+    preflight.push_back({{"severity", f.severity == FindingSeverity::error ? "error" : "warning"},
+                         {"target", f.target},
+                         {"message", f.message}});
+  }
+  Json actions = Json::array();
+  for (const Action& a : plan.actions) {
+    actions.push_back({{"id", a.id},
+                       {"kind", toString(a.kind)},
+                       {"target", a.target},
+                       {"from", a.from ? Json(*a.from) : Json(nullptr)},
+                       {"to", a.to ? Json(*a.to) : Json(nullptr)},
+                       {"disruption", toString(a.disruption)},
+                       {"after", a.after},
+                       {"reason", a.reason}});
+  }
+  return {{"apiVersion", "sriov-apply/v1"},
+          {"kind", "Plan"},
+          {"changes", !plan.actions.empty()},
+          {"refused", plan.refused()},
+          {"highestDisruption", toString(plan.highest())},
+          {"summary", {{"actions", plan.actions.size()}, {"disruptive", plan.disruptiveCount()}}},
+          {"preflight", preflight},
+          {"actions", actions}};
+}
+
+}  // namespace sriov::cmd
