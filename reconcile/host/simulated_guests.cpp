@@ -1,0 +1,460 @@
+// libvirt's guest rules for SimulatedHost, and who holds which PCI device.
+#include "reconcile/host/simulated_guests.h"
+
+#include <libvirt/virterror.h>
+
+#include <cerrno>
+
+#include "reconcile/domain_xml.h"
+#include "reconcile/domain_xml_edit.h"
+#include "schema/pci_address.h"
+
+namespace sriov::reconcile::simulated {
+
+VfAt findVf(ObservedState& state, const std::string& pci) {
+  std::optional<std::string> normalised = schema::normalisePci(pci);
+  if (!normalised) return {};
+  for (ObservedPf& pf : state.pfs) {
+    for (ObservedVf& vf : pf.vfs) {
+      if (vf.pci == *normalised) return {&pf, &vf};
+    }
+  }
+  return {};
+}
+
+std::string vfNetdevName(const ObservedPf& pf, const ObservedVf& vf) {
+  if (pf.name.empty() || vf.driver != vfDriverFor(pf.driver)) return "";
+  return pf.name + "v" + std::to_string(vf.index);
+}
+
+bool active(const ObservedDomain& domain) {
+  return domain.state != DomainState::shutoff;
+}
+
+std::vector<std::string> poolOf(const ObservedState& state, const ObservedNetwork& network) {
+  std::vector<std::string> pool;
+  if (network.forwardMode != "hostdev") return pool;
+  if (!network.pfDev.empty()) {
+    if (const ObservedPf* pf = state.findPf(network.pfDev)) {
+      for (const ObservedVf& vf : pf->vfs) pool.push_back(vf.pci);
+    }
+    return pool;
+  }
+  for (const std::string& pci : network.vfs) {
+    for (const ObservedPf& pf : state.pfs) {
+      for (const ObservedVf& vf : pf.vfs) {
+        if (vf.pci == pci) pool.push_back(pci);
+      }
+    }
+  }
+  return pool;
+}
+
+bool isHostdevNetwork(const ObservedState& state, const std::string& name) {
+  const ObservedNetwork* network = state.findNetwork(name);
+  return network && network->forwardMode == "hostdev";
+}
+
+std::optional<std::string> holderOf(const SimulatedWorld& world, const std::string& pci) {
+  for (const ObservedDomain& domain : world.state.domains) {
+    if (!active(domain)) continue;
+    for (const GuestDevice& device : domain.liveDevices) {
+      if (device.kind != GuestDevice::Kind::networkInterface && device.pci == pci) {
+        return domain.name;
+      }
+    }
+  }
+  auto lease = world.leases.find(pci);
+  if (lease != world.leases.end()) return lease->second.domain;
+  return std::nullopt;
+}
+
+std::string leaseKey(const GuestDevice& device) {
+  return device.mac.empty() ? device.alias : device.mac;
+}
+
+std::optional<std::string> leaseOf(const SimulatedWorld& world, const std::string& domain,
+                                   const GuestDevice& device) {
+  for (const auto& [pci, lease] : world.leases) {
+    if (lease.domain == domain && lease.device == leaseKey(device)) return pci;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> freeVf(const SimulatedWorld& world, const ObservedNetwork& network) {
+  for (const std::string& pci : poolOf(world.state, network)) {
+    if (!holderOf(world, pci)) return pci;
+  }
+  return std::nullopt;
+}
+
+void deriveLeases(SimulatedWorld& world) {
+  world.leases.clear();
+  for (const ObservedDomain& domain : world.state.domains) {
+    if (!active(domain)) continue;
+    for (const GuestDevice& device : domain.liveDevices) {
+      if (device.kind != GuestDevice::Kind::networkInterface) continue;
+      const ObservedNetwork* network = world.state.findNetwork(device.network);
+      if (!network) continue;
+      if (std::optional<std::string> pci = freeVf(world, *network)) {
+        world.leases[*pci] = {domain.name, leaseKey(device), network->managed};
+      }
+    }
+  }
+}
+
+void takeVf(SimulatedWorld& world, const std::string& pci, const GuestDevice& device,
+            bool managed) {
+  VfAt at = findVf(world.state, pci);
+  if (!at.vf) return;  // a whole device: nothing of it is modelled
+  if (managed) {
+    at.vf->driver = "vfio-pci";
+    at.vf->netdev.clear();
+  }
+  if (device.kind == GuestDevice::Kind::hostdev) return;
+  world.savedSettings.emplace(at.vf->pci, at.vf->settings);  // keeps the first saved
+  if (!device.mac.empty()) at.vf->settings.mac = device.mac;
+  if (device.vlan) at.vf->settings.vlan = *device.vlan;
+}
+
+void releaseVf(SimulatedWorld& world, const std::string& pci, bool managed) {
+  VfAt at = findVf(world.state, pci);
+  if (!at.vf) return;
+  if (managed && at.vf->driver == "vfio-pci") {
+    at.vf->driver = vfDriverFor(at.pf->driver);
+    at.vf->netdev = vfNetdevName(*at.pf, *at.vf);
+  }
+  auto saved = world.savedSettings.find(at.vf->pci);
+  if (saved != world.savedSettings.end()) {
+    at.vf->settings = saved->second;
+    world.savedSettings.erase(saved);
+  }
+  world.leases.erase(at.vf->pci);
+}
+
+Error libvirtError(const std::string& what, int code, const std::string& message) {
+  const char* prefix = "";
+  switch (code) {
+    case VIR_ERR_OPERATION_INVALID:
+      prefix = "Requested operation is not valid: ";
+      break;
+    case VIR_ERR_INTERNAL_ERROR:
+      prefix = "internal error: ";
+      break;
+    case VIR_ERR_CONFIG_UNSUPPORTED:
+      prefix = "unsupported configuration: ";
+      break;
+    case VIR_ERR_OPERATION_UNSUPPORTED:
+      prefix = "Operation not supported: ";
+      break;
+    case VIR_ERR_NO_DOMAIN:
+      prefix = "Domain not found: ";
+      break;
+    case VIR_ERR_NO_NETWORK:
+      prefix = "Network not found: ";
+      break;
+    case VIR_ERR_DEVICE_MISSING:
+      prefix = "device not found: ";
+      break;
+    case VIR_ERR_XML_ERROR:
+      prefix = "XML error: ";
+      break;
+    default:
+      break;
+  }
+  return Error{what + ": " + prefix + message, code};
+}
+
+namespace {
+
+ObservedDomain* findDomain(ObservedState& state, const std::string& name) {
+  for (ObservedDomain& d : state.domains) {
+    if (d.name == name) return &d;
+  }
+  return nullptr;
+}
+
+Error noDomain(const std::string& what, const std::string& name) {
+  return libvirtError(what, VIR_ERR_NO_DOMAIN, "no domain with matching name '" + name + "'");
+}
+
+// Which definitions a device change touches, after libvirt's checks.
+struct Targets {
+  bool live = false;
+  bool config = false;
+};
+
+Result<Targets> resolveScope(const std::string& what, const ObservedDomain& domain,
+                             DeviceScope scope) {
+  Targets targets{scope.live, scope.config};
+  if (!targets.live && !targets.config) {  // VIR_DOMAIN_AFFECT_CURRENT
+    targets.live = active(domain);
+    targets.config = !targets.live;
+  }
+  if (targets.live && !active(domain)) {
+    return libvirtError(what, VIR_ERR_OPERATION_INVALID, "domain is not running");
+  }
+  if (targets.config && !domain.persistent) {
+    return libvirtError(what, VIR_ERR_OPERATION_INVALID,
+                        "transient domains do not have any persistent config");
+  }
+  return targets;
+}
+
+// Whether the device needs PCI passthrough (and so the IOMMU).
+bool passesThrough(const ObservedState& state, const GuestDevice& device) {
+  return device.kind != GuestDevice::Kind::networkInterface ||
+         isHostdevNetwork(state, device.network);
+}
+
+bool pciDeviceExists(const ObservedState& state, const std::string& pci) {
+  for (const ObservedPf& pf : state.pfs) {
+    if (pf.pci == pci) return true;
+    for (const ObservedVf& vf : pf.vfs) {
+      if (vf.pci == pci) return true;
+    }
+  }
+  return false;
+}
+
+Result<void> checkIommu(const std::string& what, const ObservedState& state,
+                        const GuestDevice& device) {
+  if (state.iommuEnabled || !passesThrough(state, device)) return {};
+  return libvirtError(what, VIR_ERR_CONFIG_UNSUPPORTED,
+                      "host doesn't support passthrough of host PCI devices");
+}
+
+// A device the running guest `domain` starts using (live attach, guest start).
+Result<void> useDevice(SimulatedWorld& world, const std::string& what, const std::string& domain,
+                       const GuestDevice& device) {
+  if (Result<void> r = checkIommu(what, world.state, device); !r) return r;
+  if (device.kind == GuestDevice::Kind::networkInterface) {
+    const ObservedNetwork* network = world.state.findNetwork(device.network);
+    if (!network) {
+      return libvirtError(what, VIR_ERR_NO_NETWORK,
+                          "no network with matching name '" + device.network + "'");
+    }
+    if (!network->active) {
+      return libvirtError(what, VIR_ERR_OPERATION_INVALID,
+                          "network '" + device.network + "' is not active");
+    }
+    if (network->forwardMode != "hostdev") return {};
+    std::optional<std::string> pci = freeVf(world, *network);
+    if (!pci) {
+      return libvirtError(what, VIR_ERR_INTERNAL_ERROR,
+                          "network '" + device.network +
+                              "' requires exclusive access to interfaces, but none are available");
+    }
+    takeVf(world, *pci, device, network->managed);
+    world.leases[*pci] = {domain, leaseKey(device), network->managed};
+    return {};
+  }
+  if (!pciDeviceExists(world.state, device.pci)) {
+    return Error{what + ": Device " + device.pci +
+                     " not found: could not access /sys/bus/pci/devices/" + device.pci +
+                     "/config: No such file or directory",
+                 VIR_ERR_SYSTEM_ERROR};
+  }
+  if (std::optional<std::string> holder = holderOf(world, device.pci)) {
+    return libvirtError(
+        what, VIR_ERR_OPERATION_INVALID,
+        "PCI device " + device.pci + " is in use by driver QEMU, domain " + *holder);
+  }
+  takeVf(world, device.pci, device, device.managed);
+  return {};
+}
+
+// A device the running guest `domain` lets go of (live detach, shutdown).
+void releaseDevice(SimulatedWorld& world, const std::string& domain, const GuestDevice& device) {
+  if (device.kind != GuestDevice::Kind::networkInterface) {
+    releaseVf(world, device.pci, device.managed);
+    return;
+  }
+  if (std::optional<std::string> pci = leaseOf(world, domain, device)) {
+    releaseVf(world, *pci, world.leases[*pci].managed);
+  }
+}
+
+std::string identity(const GuestDevice& device) {
+  if (!device.alias.empty()) return "alias '" + device.alias + "'";
+  if (device.kind != GuestDevice::Kind::networkInterface) return "PCI address " + device.pci;
+  if (device.mac.empty()) return "a network interface without MAC address or alias";
+  return "MAC address " + device.mac;
+}
+
+Result<size_t> find(const std::string& what, const std::vector<GuestDevice>& devices,
+                    const GuestDevice& device) {
+  std::optional<size_t> index = findDevice(devices, device);
+  if (!index)
+    return libvirtError(what, VIR_ERR_DEVICE_MISSING, "no device matching " + identity(device));
+  return *index;
+}
+
+// Re-reads the device lists after an edit; a shut off domain's XML is its inactive XML.
+Result<void> rederive(const std::string& what, ObservedDomain& domain) {
+  if (!active(domain)) domain.xml = domain.inactiveXml;
+  Result<std::vector<GuestDevice>> config = parseGuestDevices(domain.inactiveXml);
+  if (!config) return Error{what + ": " + config.error().message, VIR_ERR_XML_ERROR};
+  domain.configDevices = std::move(config.value());
+  domain.liveDevices.clear();
+  if (active(domain)) {
+    Result<std::vector<GuestDevice>> live = parseGuestDevices(domain.xml);
+    if (!live) return Error{what + ": " + live.error().message, VIR_ERR_XML_ERROR};
+    domain.liveDevices = std::move(live.value());
+  }
+  return {};
+}
+
+Result<void> setXml(const std::string& what, std::string& target, Result<std::string> edited) {
+  if (!edited) return libvirtError(what, VIR_ERR_XML_ERROR, edited.error().message);
+  target = std::move(edited.value());
+  return {};
+}
+
+}  // namespace
+
+Result<void> attachDevice(SimulatedWorld& world, const std::string& name,
+                          const std::string& deviceXml, DeviceScope scope) {
+  const std::string what = "cannot attach device to guest '" + name + "'";
+  Result<GuestDevice> device = parseDeviceXml(deviceXml);
+  if (!device) return libvirtError(what, VIR_ERR_XML_ERROR, device.error().message);
+  ObservedDomain* domain = findDomain(world.state, name);
+  if (!domain) return noDomain(what, name);
+  Result<Targets> targets = resolveScope(what, *domain, scope);
+  if (!targets) return targets.error();
+  auto checkAlias = [&](const std::vector<GuestDevice>& devices) -> Result<void> {
+    if (device->alias.empty()) return {};
+    for (const GuestDevice& d : devices) {
+      if (d.alias == device->alias) {
+        return libvirtError(what, VIR_ERR_XML_ERROR, "non unique alias detected: " + d.alias);
+      }
+    }
+    return {};
+  };
+  if (targets->config) {
+    if (Result<void> r = checkAlias(domain->configDevices); !r) return r;
+    if (device->kind != GuestDevice::Kind::networkInterface) {
+      for (const GuestDevice& d : domain->configDevices) {
+        if (d.kind != GuestDevice::Kind::networkInterface && d.pci == device->pci) {
+          return libvirtError(what, VIR_ERR_OPERATION_INVALID,
+                              "device is already in the domain configuration");
+        }
+      }
+    }
+    if (Result<void> r =
+            setXml(what, domain->inactiveXml, appendDevice(domain->inactiveXml, deviceXml));
+        !r)
+      return r;
+  }
+  if (targets->live) {
+    if (Result<void> r = checkAlias(domain->liveDevices); !r) return r;
+    if (Result<void> r = useDevice(world, what, name, *device); !r) return r;
+    if (Result<void> r = setXml(what, domain->xml, appendDevice(domain->xml, deviceXml)); !r)
+      return r;
+  }
+  return rederive(what, *domain);
+}
+
+Result<void> detachDevice(SimulatedWorld& world, const std::string& name,
+                          const std::string& deviceXml, DeviceScope scope) {
+  const std::string what = "cannot detach device from guest '" + name + "'";
+  Result<GuestDevice> device = parseDeviceXml(deviceXml);
+  if (!device) return libvirtError(what, VIR_ERR_XML_ERROR, device.error().message);
+  ObservedDomain* domain = findDomain(world.state, name);
+  if (!domain) return noDomain(what, name);
+  Result<Targets> targets = resolveScope(what, *domain, scope);
+  if (!targets) return targets.error();
+  if (targets->config) {
+    Result<size_t> index = find(what, domain->configDevices, *device);
+    if (!index) return index.error();
+    if (Result<void> r =
+            setXml(what, domain->inactiveXml, removeDevice(domain->inactiveXml, *index));
+        !r)
+      return r;
+  }
+  if (targets->live) {
+    Result<size_t> index = find(what, domain->liveDevices, *device);
+    if (!index) return index.error();
+    releaseDevice(world, name, domain->liveDevices[*index]);
+    if (Result<void> r = setXml(what, domain->xml, removeDevice(domain->xml, *index)); !r) return r;
+  }
+  return rederive(what, *domain);
+}
+
+Result<void> updateDevice(SimulatedWorld& world, const std::string& name,
+                          const std::string& deviceXml, DeviceScope scope) {
+  const std::string what = "cannot update device of guest '" + name + "'";
+  Result<GuestDevice> device = parseDeviceXml(deviceXml);
+  if (!device) return libvirtError(what, VIR_ERR_XML_ERROR, device.error().message);
+  ObservedDomain* domain = findDomain(world.state, name);
+  if (!domain) return noDomain(what, name);
+  Result<Targets> targets = resolveScope(what, *domain, scope);
+  if (!targets) return targets.error();
+  if (device->kind == GuestDevice::Kind::hostdev) {
+    return libvirtError(what, VIR_ERR_OPERATION_UNSUPPORTED,
+                        std::string(targets->config ? "persistent" : "live") +
+                            " update of device 'hostdev' is not supported");
+  }
+  if (targets->config) {
+    Result<size_t> index = find(what, domain->configDevices, *device);
+    if (!index) return index.error();
+    if (Result<void> r = setXml(what, domain->inactiveXml,
+                                replaceDevice(domain->inactiveXml, *index, deviceXml));
+        !r)
+      return r;
+  }
+  if (targets->live) {
+    Result<size_t> index = find(what, domain->liveDevices, *device);
+    if (!index) return index.error();
+    const GuestDevice& current = domain->liveDevices[*index];
+    if (passesThrough(world.state, current)) {  // qemuDomainChangeNet: nothing can change
+      return libvirtError(what, VIR_ERR_OPERATION_UNSUPPORTED,
+                          "cannot change config of 'hostdev' network type");
+    }
+    if (Result<void> r = setXml(what, domain->xml, replaceDevice(domain->xml, *index, deviceXml));
+        !r)
+      return r;
+  }
+  return rederive(what, *domain);
+}
+
+Result<void> shutdownGuest(SimulatedWorld& world, const std::string& name,
+                           std::chrono::seconds timeout) {
+  const std::string what = "cannot shut down guest '" + name + "'";
+  ObservedDomain* domain = findDomain(world.state, name);
+  if (!domain) return noDomain(what, name);
+  if (!active(*domain))
+    return libvirtError(what, VIR_ERR_OPERATION_INVALID, "domain is not running");
+  if (domain->state == DomainState::paused) {
+    return Error{what + ": it did not shut down within " + std::to_string(timeout.count()) +
+                     "s (the guest is paused)",
+                 ETIMEDOUT};
+  }
+  for (const GuestDevice& device : domain->liveDevices) releaseDevice(world, name, device);
+  domain->state = DomainState::shutoff;
+  if (!domain->persistent) {
+    std::erase_if(world.state.domains, [&](const ObservedDomain& d) { return d.name == name; });
+    return {};
+  }
+  return rederive(what, *domain);
+}
+
+Result<void> startGuest(SimulatedWorld& world, const std::string& name) {
+  const std::string what = "cannot start guest '" + name + "'";
+  ObservedDomain* domain = findDomain(world.state, name);
+  if (!domain) return noDomain(what, name);
+  if (active(*domain)) {
+    return libvirtError(what, VIR_ERR_OPERATION_INVALID, "domain is already running");
+  }
+  for (const GuestDevice& device : domain->configDevices) {
+    if (Result<void> r = checkIommu(what, world.state, device); !r) return r;
+  }
+  for (const GuestDevice& device : domain->configDevices) {
+    if (Result<void> r = useDevice(world, what, name, device); !r) return r;
+  }
+  domain->state = DomainState::running;
+  domain->xml = domain->inactiveXml;
+  return rederive(what, *domain);
+}
+
+}  // namespace sriov::reconcile::simulated

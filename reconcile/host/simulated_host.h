@@ -1,0 +1,114 @@
+// SimulatedHost: a Host kept in memory that obeys the kernel's and libvirt's rules, the fake for
+// planner and executor tests, the `--state FILE` mode and the demo.
+//
+// Kernel (drivers/pci/iov.c sriov_numvfs_store, rtnetlink, the VF drivers):
+//  - setNumVfs: ERANGE above totalVfs; same count is a no-op; ENOENT without a PF driver; EBUSY
+//    from one non-zero count to another. VF i appears at PF + offset + stride * i, named
+//    `<pf>v<i>` (systemd's predictable name for a VF of a named PF; none for a PF without a
+//    netdev), bound to the PF driver's VF driver (vfDriverFor), settings zero. Removing VFs that a
+//    running guest uses fails (the kernel would yank them from under the guest).
+//  - setVf: EINVAL for vlan > 4095, qos > 7, a multicast or malformed MAC, minTxRate > maxTxRate,
+//    a VF index out of range; EOPNOTSUPP for linkState on igb; EINVAL for minTxRate on igb;
+//    ENODEV for a PF without a netdev.
+//  - bindVfDriver: a VF has a netdev only while bound to its network VF driver.
+// libvirt (messages as libvirt 9 words them, after "cannot <do what>: "):
+//  - networks: define/redefine (keeps active and autostart), start (not twice; a `<pf dev>` pool
+//    needs VFs), stop, undefine (an active network becomes transient), autostart.
+//  - domains: attach/detach/update with DeviceScope; live needs a running guest; a PCI device
+//    goes to one running guest at a time; a hostdev network hands each VF to one guest; live
+//    update of a hostdev interface is unsupported; start needs the VFs, the IOMMU and active
+//    networks. A managed device in use by a running guest is bound to vfio-pci and, for an
+//    interface, gets the guest's MAC and VLAN through the PF; both are given back when the
+//    guest lets go (settings only if this host saw them taken: they are kept in memory).
+//  - Which VF of a hostdev network each running guest's interface holds is not in the state
+//    file: it is derived (running guests by name, first free VF of the pool), like libvirt does
+//    again when it restarts.
+// Files written with writeFile are kept in memory only (files()); they are not in the state file.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "reconcile/host/host.h"
+
+namespace sriov::reconcile {
+
+// The driver the kernel binds a new VF to: igb -> igbvf, ixgbe -> ixgbevf, i40e and ice ->
+// iavf, mlx5_core and nvme stay, anything else: the PF's own driver.
+std::string vfDriverFor(const std::string& pfDriver);
+
+// Everything a mutation may change, copied for each one so that a failure changes nothing.
+struct SimulatedWorld {
+  ObservedState state;
+  std::map<std::string, std::string> files;
+  // VF settings before a guest's interface took the VF, to give back on release (by VF PCI).
+  std::map<std::string, VfNetlink> savedSettings;
+  // VFs of hostdev networks held by running guests' network interfaces: VF PCI -> holder.
+  struct Lease {
+    std::string domain;
+    std::string device;    // the interface's MAC, else its alias
+    bool managed = false;  // the network's <forward managed>: bound to vfio-pci while held
+  };
+  std::map<std::string, Lease> leases;
+};
+
+class SimulatedHost : public Host {
+ public:
+  explicit SimulatedHost(ObservedState state);
+
+  static Result<SimulatedHost> load(const std::string& path);
+  // Writes the current state as a state file (temp file + rename).
+  Result<void> save(const std::string& path) const;
+
+  Result<ObservedState> observe() override;
+
+  Result<void> setNumVfs(const std::string& pfPci, unsigned count) override;
+  Result<void> setVf(const std::string& pfPci, unsigned index, const VfChange& change) override;
+  Result<void> bindVfDriver(const std::string& vfPci, const std::string& driver) override;
+  Result<void> setLinkUp(const std::string& pfPci) override;
+
+  Result<void> defineNetwork(const std::string& xml) override;
+  Result<void> startNetwork(const std::string& name) override;
+  Result<void> stopNetwork(const std::string& name) override;
+  Result<void> undefineNetwork(const std::string& name) override;
+  Result<void> setNetworkAutostart(const std::string& name, bool autostart) override;
+
+  Result<void> attachDevice(const std::string& domain, const std::string& deviceXml,
+                            DeviceScope scope) override;
+  Result<void> detachDevice(const std::string& domain, const std::string& deviceXml,
+                            DeviceScope scope) override;
+  Result<void> updateDevice(const std::string& domain, const std::string& deviceXml,
+                            DeviceScope scope) override;
+  Result<void> shutdownGuest(const std::string& domain, std::chrono::seconds timeout) override;
+  Result<void> startGuest(const std::string& domain) override;
+
+  Result<void> writeFile(const std::string& path, const std::string& content) override;
+
+  // ---- For tests -------------------------------------------------------------------------
+  // Mutation n (1-based, counting every call of a mutating method) fails with error and changes
+  // nothing.
+  void failAt(unsigned n, Error error);
+  // Every mutation after the n-th fails with "host stopped dead after mutation n" (a crash).
+  void stopAfter(unsigned n);
+  unsigned mutationCount() const { return mutationCount_; }
+  // Every mutation call in order, e.g. "setNumVfs 0000:01:00.0 3", whether it succeeded or not.
+  const std::vector<std::string>& mutations() const { return mutations_; }
+  const std::map<std::string, std::string>& files() const { return world_.files; }
+  const ObservedState& state() const { return world_.state; }
+
+ private:
+  // Runs one mutation on a copy of the world and keeps the copy only when it succeeds. Counts
+  // and logs the call, and applies the injected faults.
+  template <typename Change>
+  Result<void> mutate(std::string description, Change change);
+
+  SimulatedWorld world_;
+  unsigned mutationCount_ = 0;
+  std::vector<std::string> mutations_;
+  std::optional<std::pair<unsigned, Error>> failAt_;
+  std::optional<unsigned> stopAfter_;
+};
+
+}  // namespace sriov::reconcile
