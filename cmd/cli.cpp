@@ -11,7 +11,10 @@
 #include <string>
 #include <vector>
 
+#include "cmd/host_factory.h"
 #include "cmd/options.h"
+#include "cmd/plan_command.h"
+#include "cmd/show_command.h"
 #include "cmd/validate_command.h"
 #include "schema/json_schema.h"
 
@@ -172,9 +175,20 @@ int run(int argc, char** argv) {
     std::cout << schema::jsonSchemaText();
     return kExitOk;
   }
-  const char* name = applyCmd->parsed() ? "apply" : planCmd->parsed() ? "plan" : "show";
-  std::cerr << "sriov-apply: error: '" << name << "' is not implemented yet\n";
-  return kExitFailure;
+  if (applyCmd->parsed() && !apply.dryRun) {
+    std::cerr << "sriov-apply: error: 'apply' is not implemented yet; use plan (or apply "
+                 "--dry-run) to see what it would do\n";
+    return kExitFailure;
+  }
+  const HostOptions& hostOptions =
+      showCmd->parsed() ? show.host : planCmd->parsed() ? plan.host : apply.host;
+  Result<std::unique_ptr<reconcile::Host>> host = makeHost(hostOptions);
+  if (!host) {
+    std::cerr << "sriov-apply: error: " << host.error().message << "\n";
+    return kExitFailure;
+  }
+  if (showCmd->parsed()) return runShow(show, **host, std::cout, std::cerr);
+  return runPlan(planCmd->parsed() ? plan : apply, **host, std::cout, std::cerr);
 }
 
 }  // namespace sriov::cmd

@@ -90,6 +90,12 @@ Json documentJson(const ObservedState& unsorted) {
   j["hostname"] = state.hostname;
   j["iommuEnabled"] = state.iommuEnabled;
   if (state.selinuxVirtUseSysfs) j["selinuxVirtUseSysfs"] = *state.selinuxVirtUseSysfs;
+  if (!state.pciDrivers.empty()) j["pciDrivers"] = state.pciDrivers;
+  if (!state.files.empty()) {
+    j["files"] = Json::array();
+    for (const auto& [path, content] : state.files)
+      j["files"].push_back(Json{{"path", path}, {"content", content}});
+  }
   j["pfs"] = Json::array();
   for (const ObservedPf& pf : state.pfs) j["pfs"].push_back(pfJson(pf));
   j["networks"] = Json::array();
@@ -392,8 +398,8 @@ ObservedDomain loadDomain(const YAML::Node& node, const std::string& path) {
 
 ObservedState loadDocument(const YAML::Node& root) {
   MapNode map(root, "",
-              {"apiVersion", "kind", "hostname", "iommuEnabled", "selinuxVirtUseSysfs", "pfs",
-               "networks", "domains"});
+              {"apiVersion", "kind", "hostname", "iommuEnabled", "selinuxVirtUseSysfs",
+               "pciDrivers", "files", "pfs", "networks", "domains"});
   // What kind of file this is comes first: a spec given by mistake should say so.
   std::string apiVersion = map.string("apiVersion");
   if (apiVersion != schema::kApiVersion) {
@@ -410,6 +416,19 @@ ObservedState loadDocument(const YAML::Node& root) {
   state.hostname = map.string("hostname");
   state.iommuEnabled = map.boolean("iommuEnabled", false);
   state.selinuxVirtUseSysfs = map.optionalBool("selinuxVirtUseSysfs");
+  std::vector<YAML::Node> drivers = map.list("pciDrivers");
+  for (size_t i = 0; i < drivers.size(); ++i) {
+    if (!drivers[i].IsScalar())
+      fail(drivers[i], itemPath("pciDrivers", i) + ": expected a string, got " + describe(drivers[i]));
+    state.pciDrivers.push_back(drivers[i].Scalar());
+  }
+  std::sort(state.pciDrivers.begin(), state.pciDrivers.end());
+  std::vector<YAML::Node> files = map.list("files");
+  for (size_t i = 0; i < files.size(); ++i) {
+    MapNode file(files[i], itemPath("files", i), {"path", "content"});
+    file.checkKeys();
+    state.files[file.string("path")] = file.string("content");
+  }
 
   std::vector<YAML::Node> pfs = map.list("pfs");
   std::set<std::string> pfPcis;

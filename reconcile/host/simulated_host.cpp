@@ -313,7 +313,7 @@ Result<void> SimulatedHost::setLinkUp(const std::string& pfPci) {
 
 Result<void> SimulatedHost::writeFile(const std::string& path, const std::string& content) {
   return mutate("writeFile " + path, [&](SimulatedWorld& w) {
-    w.files[path] = content;
+    w.state.files[path] = content;
     return Result<void>();
   });
 }

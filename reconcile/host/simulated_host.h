@@ -23,7 +23,7 @@
 //  - Which VF of a hostdev network each running guest's interface holds is not in the state
 //    file: it is derived (running guests by name, first free VF of the pool), like libvirt does
 //    again when it restarts.
-// Files written with writeFile are kept in memory only (files()); they are not in the state file.
+// Files written with writeFile are kept in the state (ObservedState::files), so save() keeps them.
 #pragma once
 
 #include <map>
@@ -42,7 +42,6 @@ std::string vfDriverFor(const std::string& pfDriver);
 // Everything a mutation may change, copied for each one so that a failure changes nothing.
 struct SimulatedWorld {
   ObservedState state;
-  std::map<std::string, std::string> files;
   // VF settings before a guest's interface took the VF, to give back on release (by VF PCI).
   std::map<std::string, VfNetlink> savedSettings;
   // VFs of hostdev networks held by running guests' network interfaces: VF PCI -> holder.
@@ -95,7 +94,7 @@ class SimulatedHost : public Host {
   unsigned mutationCount() const { return mutationCount_; }
   // Every mutation call in order, e.g. "setNumVfs 0000:01:00.0 3", whether it succeeded or not.
   const std::vector<std::string>& mutations() const { return mutations_; }
-  const std::map<std::string, std::string>& files() const { return world_.files; }
+  const std::map<std::string, std::string>& files() const { return world_.state.files; }
   const ObservedState& state() const { return world_.state; }
 
  private:

@@ -661,11 +661,14 @@ TEST_CASE("startGuest and shutdownGuest follow libvirt") {
   }
 }
 
-TEST_CASE("writeFile keeps files in memory") {
+TEST_CASE("writeFile keeps files in the state, so observe and save see them") {
   SimulatedHost host(labState());
   REQUIRE(host.writeFile("/etc/udev/rules.d/70-sriov-apply.rules", "# generated\n").ok());
   CHECK(host.files().at("/etc/udev/rules.d/70-sriov-apply.rules") == "# generated\n");
-  CHECK(host.state() == labState());
+  ObservedState expected = labState();
+  expected.files["/etc/udev/rules.d/70-sriov-apply.rules"] = "# generated\n";
+  CHECK(host.state() == expected);
+  CHECK(host.observe()->files == expected.files);
 }
 
 TEST_CASE("every mutation is counted and logged, failed ones too") {
