@@ -18,9 +18,9 @@ struct Palette {
     return on ? std::string("\033[") + code + "m" + text + "\033[0m" : text;
   }
   std::string level(Disruption d) const {
-    const char* code = d == Disruption::none                                  ? "2"
+    const char* code = d == Disruption::none                                 ? "2"
                        : d == Disruption::attribute || d == Disruption::link ? "33"
-                                                                              : "1;31";
+                                                                             : "1;31";
     return paint(toString(d), code);
   }
 };
@@ -33,10 +33,24 @@ std::string padded(const std::string& text, size_t width) {
   return text.size() >= width ? text + " " : text + std::string(width - text.size(), ' ');
 }
 
+bool isDeviceAction(const Action& a) {
+  return a.kind == reconcile::ActionKind::attachDevice ||
+         a.kind == reconcile::ActionKind::detachDevice ||
+         a.kind == reconcile::ActionKind::updateDevice;
+}
+
+// "live+config", "config" or "live": which definitions of the guest a device action changes.
+std::string scopeText(const Action& a) {
+  if (a.scope.live && a.scope.config) return "live+config";
+  return a.scope.live ? "live" : "config";
+}
+
 std::string change(const Action& a) {
   std::string from = a.from ? *a.from : "(none)";
   std::string to = a.to ? *a.to : "(none)";
-  return from + " → " + to;
+  std::string out = from + " → " + to;
+  if (isDeviceAction(a)) out += " (" + scopeText(a) + ")";
+  return out;
 }
 
 }  // namespace
@@ -51,8 +65,8 @@ std::string planText(const reconcile::Plan& plan, const std::string& specFile, C
 
   if (!plan.actions.empty()) {
     out += p.paint("Plan:", "1") + " " + counted(plan.actions.size(), "action") + ", " +
-           std::to_string(plan.disruptiveCount()) + " disruptive, highest disruption: " +
-           p.level(plan.highest()) + "\n";
+           std::to_string(plan.disruptiveCount()) +
+           " disruptive, highest disruption: " + p.level(plan.highest()) + "\n";
   } else {
     out += "No changes needed";
     out += errors ? ", but the host is not ready for " + specFile + ".\n"
@@ -113,6 +127,12 @@ nlohmann::ordered_json planJson(const reconcile::Plan& plan) {
                        {"disruption", toString(a.disruption)},
                        {"after", a.after},
                        {"reason", a.reason}});
+    if (isDeviceAction(a)) {
+      Json scope = Json::array();
+      if (a.scope.live) scope.push_back("live");
+      if (a.scope.config) scope.push_back("config");
+      actions.back()["scope"] = scope;
+    }
   }
   return {{"apiVersion", "sriov-apply/v1"},
           {"kind", "Plan"},

@@ -353,9 +353,12 @@ class Planner {
 
   void planPersistence() {
     std::vector<PersistedPf> rules;
-    for (const PfPlan& p : pfs_)
-      if (p.obs && p.spec->persist && p.spec->numVfs > 0)
-        rules.push_back({p.obs->name, p.obs->pci, p.spec->numVfs});
+    for (const PfPlan& p : pfs_) {
+      if (!p.obs || !p.spec->persist) continue;
+      // A count the host cannot take (refused by preflight) is not written either.
+      unsigned count = canSetCount(*p.obs, *p.spec) ? p.spec->numVfs : p.obs->numVfs;
+      if (count > 0) rules.push_back({p.obs->name, p.obs->pci, count});
+    }
     auto current = obs_.files.find(options_.persistFile);
     if (rules.empty() && current == obs_.files.end()) return;
     std::string content = persistenceRules(rules);
@@ -431,9 +434,11 @@ class Planner {
         for (const std::string& vf : plan.obs->vfs)
           poolRecreated = poolRecreated || recreatedVfs_.count(vf);
       }
-      plan.define = plan.def && (!plan.obs || !sameDefinition(*plan.obs, *plan.def));
+      bool differs = plan.def && (!plan.obs || !sameDefinition(*plan.obs, *plan.def));
+      // --force takes over a network sriov-apply did not define: redefined with its mark.
+      plan.define = differs || (plan.def && plan.obs && !plan.obs->owned);
       bool active = plan.obs && plan.obs->active;
-      plan.stop = active && (plan.define || poolRecreated || !n.active);
+      plan.stop = active && (differs || poolRecreated || !n.active);
       plan.start = n.active && plan.def && (!active || plan.stop);
       if (plan.stop) stoppedNets_.insert(n.name);
       nets_[n.name] = plan;
@@ -441,6 +446,13 @@ class Planner {
     if (!spec_.prune) return;
     for (const ObservedNetwork& o : obs_.networks) {
       if (!o.owned || spec_.findNetwork(o.name)) continue;
+      for (const ObservedDomain& d : obs_.domains)
+        for (const GuestDevice& dev : d.configDevices)
+          if (dev.kind == GuestDevice::Kind::networkInterface && dev.network == o.name)
+            findings_.push_back({FindingSeverity::warning, "network/" + o.name,
+                                 "guest '" + d.name + "' has an interface on network '" + o.name +
+                                     "', which prune removes; the guest will not start until it "
+                                     "is changed"});
       NetPlan plan;
       plan.obs = &o;
       plan.prune = true;
@@ -493,7 +505,9 @@ class Planner {
         a.disruption = Disruption::none;
         a.name = name;
         a.xml = networkXml(*n.def);
-        a.reason = n.obs ? "its definition differs from the spec" : "declared in the spec";
+        a.reason = !n.obs          ? "declared in the spec"
+                   : !n.obs->owned ? "taken over (--force): defined again with sriov-apply's mark"
+                                   : "its definition differs from the spec";
         n.defineDraft = add(kNetDefine, a);
         poolDeps(*n.defineDraft, n);  // an explicit VF list is checked at define time
       }
@@ -588,6 +602,16 @@ class Planner {
     return out;
   }
 
+  // Whether the VF at pci exists once the plan is done (a shrinking PF loses its last VFs).
+  bool existsAfter(const std::string& pci) const {
+    for (const PfPlan& p : pfs_) {
+      if (!p.obs || !p.changes) continue;
+      for (const ObservedVf& vf : p.obs->vfs)
+        if (vf.pci == pci) return vf.index < p.spec->numVfs;
+    }
+    return true;
+  }
+
   // Whether a live device of a running guest loses its VF or its network during the plan.
   bool affected(const GuestDevice& d) const {
     if (d.kind == GuestDevice::Kind::networkInterface) return stoppedNets_.count(d.network) > 0;
@@ -620,7 +644,7 @@ class Planner {
       if (linkUp_.count(p->obs->pci)) dep(draft, linkUp_[p->obs->pci]);
     }
     deps(draft, vfSetup_[d.pci]);
-    deps(draft, detachesOf_[d.pci]);
+    takers_.push_back({draft, d.pci});  // waits for the VF's other holders: see checkConflicts
   }
 
   Action deviceAction(ActionKind kind, const std::string& guest, const GuestDevice& dev,
@@ -693,6 +717,12 @@ class Planner {
         size_t det = detach(dom.name, *d, {true, false}, kPreGuest,
                             "not in the spec (--force): lets go while its VF is re-created");
         blocks(*d, det);
+        if (d->kind != GuestDevice::Kind::networkInterface && !existsAfter(d->pci)) {
+          findings_.push_back({FindingSeverity::warning, target,
+                               "guest '" + dom.name + "' loses " + deviceSummary(*d) +
+                                   " for good: the VF does not exist after the change"});
+          continue;
+        }
         attach(dom.name, *d, {true, false}, "not in the spec (--force): given back as it was", det);
       }
       return;
@@ -780,6 +810,15 @@ class Planner {
       if (matched.count(d) || restart) continue;
       const GuestDevice* cfg = findSame(dom.configDevices, *d);
       if (d->owned() && spec_.prune) continue;
+      if (d->kind != GuestDevice::Kind::networkInterface && !existsAfter(d->pci)) {
+        findings_.push_back(
+            {FindingSeverity::error, target,
+             "guest '" + dom.name + "' holds " + deviceSummary(*d) +
+                 ", which the plan destroys, and the spec does not give it back; "
+                 "set prune: true to let sriov-apply remove it" +
+                 (d->owned() ? "" : ", or detach it first (sriov-apply did not attach it)")});
+        continue;
+      }
       attach(dom.name, *d, {true, cfg != nullptr}, "given back as it was after the change",
              goneDraft[d]);
       claims_.push_back({d->pci, dom.name});
@@ -843,6 +882,7 @@ class Planner {
 
   // A VF the spec gives to a guest must not stay in another guest's configuration.
   void checkConflicts() {
+    for (const auto& [draft, pci] : takers_) deps(draft, detachesOf_[pci]);
     for (const auto& [pci, guest] : claims_) {
       if (pci.empty()) continue;
       for (const ObservedDomain& other : obs_.domains) {
@@ -922,6 +962,7 @@ class Planner {
   std::map<std::string, std::vector<size_t>> startersOf_;       // network -> guest starts
   std::set<std::pair<std::string, std::string>> released_;      // (guest, pci) detached by the plan
   std::vector<std::pair<std::string, std::string>> claims_;     // (pci, guest) the spec wants
+  std::vector<std::pair<size_t, std::string>> takers_;  // (attach draft, VF pci)
 };
 
 }  // namespace

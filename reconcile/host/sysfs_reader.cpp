@@ -280,6 +280,13 @@ Result<ObservedState> SysfsReader::read() const {
     state.selinuxVirtUseSysfs = *value != 0;
   }
 
+  // Loaded PCI drivers, for the preflight of `driver:` (vfio-pci must be loaded to bind to it).
+  Result<std::optional<std::vector<std::string>>> drivers =
+      listDir(root_ + "/bus/pci/drivers", Missing::isAbsent);
+  if (!drivers) return drivers.error();
+  if (*drivers) state.pciDrivers = **drivers;
+  std::sort(state.pciDrivers.begin(), state.pciDrivers.end());
+
   // PFs by normalised PCI address: network PFs first (their folder is read through class/net),
   // then every PCI device with SR-IOV that class/net did not lead to.
   std::map<std::string, FoundPf> found;

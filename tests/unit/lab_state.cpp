@@ -149,6 +149,7 @@ ObservedState labState() {
   ObservedState s;
   s.hostname = "lab-01";
   s.iommuEnabled = true;
+  s.pciDrivers = {"ahci", "igb", "igbvf", "ixgbe", "ixgbevf", "nvme", "pcieport", "vfio-pci"};
 
   // Intel 82576, two ports: the second function's VFs start at 03:10.1 (offset 128 from 03:00.1).
   ObservedPf port0 = pf("enp3s0f0", "0000:03:00.0", "igb", "0x10c9", 7, 14);

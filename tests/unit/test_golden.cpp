@@ -1,0 +1,92 @@
+// Golden plans: each folder of tests/golden holds spec.yaml, optionally state.yaml (default:
+// tests/golden/lab-persisted.state.yaml: the lab host with its persistence rules written) and args
+// (plan options, e.g. --force), and the expected plan.txt and plan.json, compared byte for byte.
+// SRIOV_UPDATE_GOLDEN=1 rewrites the expected files.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <sstream>
+
+#include "cmd/plan_command.h"
+#include "reconcile/host/simulated_host.h"
+#include "tests/unit/test_helpers.h"
+
+namespace fs = std::filesystem;
+namespace rc = sriov::reconcile;
+
+namespace {
+
+struct Output {
+  std::string text;
+  std::string json;
+  std::string err;
+  int code = -1;
+};
+
+sriov::cmd::ApplyOptions optionsFor(const fs::path& dir) {
+  sriov::cmd::ApplyOptions o;
+  o.spec = "spec.yaml";
+  o.color = sriov::cmd::Color::never;
+  fs::path args = dir / "args";
+  if (!fs::exists(args)) return o;
+  std::istringstream in(sriov::test::readText(args.string()));
+  std::string word;
+  while (in >> word) {
+    if (word == "--force")
+      o.force = true;
+    else if (word == "--max-disruption")
+      in >> o.maxDisruption;
+    else
+      FAIL("unknown word in " << args.string() << ": " << word);
+  }
+  return o;
+}
+
+Output runCase(const fs::path& dir) {
+  fs::path state = fs::exists(dir / "state.yaml") ? dir / "state.yaml"
+                                                  : fs::path(SRIOV_SOURCE_DIR) / "tests" /
+                                                        "golden" / "lab-persisted.state.yaml";
+  Output out;
+  fs::path cwd = fs::current_path();
+  fs::current_path(dir);
+  for (sriov::cmd::OutputFormat format :
+       {sriov::cmd::OutputFormat::text, sriov::cmd::OutputFormat::json}) {
+    sriov::Result<rc::SimulatedHost> host = rc::SimulatedHost::load(state.string());
+    REQUIRE_MESSAGE(host.ok(), host.error().message);
+    sriov::cmd::ApplyOptions options = optionsFor(dir);
+    options.output = format;
+    std::ostringstream o, e;
+    out.code = sriov::cmd::runPlan(options, *host, o, e);
+    (format == sriov::cmd::OutputFormat::text ? out.text : out.json) = o.str();
+    out.err += e.str();
+    // A plan never changes the host.
+    CHECK(host->mutationCount() == 0);
+  }
+  fs::current_path(cwd);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("golden plans") {
+  fs::path root = fs::path(SRIOV_SOURCE_DIR) / "tests" / "golden";
+  std::vector<fs::path> cases;
+  for (const fs::directory_entry& e : fs::directory_iterator(root))
+    if (e.is_directory()) cases.push_back(e.path());
+  std::sort(cases.begin(), cases.end());
+  CHECK(cases.size() >= 25);
+  for (const fs::path& dir : cases) {
+    CAPTURE(dir.filename().string());
+    Output out = runCase(dir);
+    CHECK(out.err == "");  // golden specs are valid
+    std::string text = out.text + "(exit " + std::to_string(out.code) + ")\n";
+    if (sriov::test::updateGolden()) {
+      sriov::test::writeText((dir / "plan.txt").string(), text);
+      sriov::test::writeText((dir / "plan.json").string(), out.json);
+      continue;
+    }
+    CHECK(sriov::test::readText((dir / "plan.txt").string()) == text);
+    CHECK(sriov::test::readText((dir / "plan.json").string()) == out.json);
+  }
+}
