@@ -10,6 +10,7 @@
 
 #include "cmd/plan_command.h"
 #include "reconcile/host/simulated_host.h"
+#include "tests/unit/json_schema_check.h"
 #include "tests/unit/test_helpers.h"
 
 namespace fs = std::filesystem;
@@ -89,4 +90,25 @@ TEST_CASE("golden plans") {
     CHECK(sriov::test::readText((dir / "plan.txt").string()) == text);
     CHECK(sriov::test::readText((dir / "plan.json").string()) == out.json);
   }
+}
+
+TEST_CASE("every golden plan.json conforms to schema/plan.schema.json") {
+  nlohmann::json schema = nlohmann::json::parse(sriov::test::readText(
+      std::string(SRIOV_SOURCE_DIR) + "/schema/plan.schema.json"));
+  fs::path root = fs::path(SRIOV_SOURCE_DIR) / "tests" / "golden";
+  size_t checked = 0;
+  for (const fs::directory_entry& e : fs::directory_iterator(root)) {
+    if (!e.is_directory()) continue;
+    CAPTURE(e.path().filename().string());
+    nlohmann::json plan = nlohmann::json::parse(sriov::test::readText((e.path() / "plan.json").string()));
+    CHECK(sriov::test::schemaViolations(schema, plan) == std::vector<std::string>{});
+    ++checked;
+  }
+  CHECK(checked >= 25);
+  // The checker itself catches what it must.
+  nlohmann::json broken = nlohmann::json::parse(R"({"apiVersion": "sriov-apply/v1", "kind": "Plan",
+    "changes": "yes", "refused": false, "highestDisruption": "total", "summary": {"actions": 0,
+    "disruptive": 0}, "preflight": [], "actions": [{"id": 0}], "extra": 1})");
+  std::vector<std::string> problems = sriov::test::schemaViolations(schema, broken);
+  CHECK(problems.size() == 11);
 }
