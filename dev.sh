@@ -40,11 +40,23 @@ build() {
   cmake --build "$dir" -j "$JOBS"
 }
 
+# The main job on the bundled example host: every example spec planned against the simulated
+# lab host in examples/lab.state.yaml (nothing on this machine is read or changed).
 demo() {
   install_packages "${PACKAGES[@]}"
   build build
   echo "==> sriov-apply validate examples/*.yaml"
   ./build/sriov-apply validate examples/*.yaml
+  local spec code
+  for spec in examples/*.yaml; do
+    case "$spec" in *.state.yaml) continue ;; esac
+    echo
+    echo "==> sriov-apply plan --state examples/lab.state.yaml $spec"
+    code=0
+    ./build/sriov-apply plan --state examples/lab.state.yaml "$spec" || code=$?
+    # 0: planned; 4: refused by design (the plan says why). Anything else is a failure.
+    [ "$code" = 0 ] || [ "$code" = 4 ] || { echo "exit $code" >&2; exit "$code"; }
+  done
 }
 
 test_all() {

@@ -199,6 +199,12 @@ LoadResult loadSpec(const std::string& text, const std::string& fileName) {
                 std::string(root.IsSequence() ? "a sequence" : "a scalar"));
     return result;
   }
+  const YAML::Node kind = root["kind"];
+  if (kind && kind.IsScalar() && kind.Scalar() == "HostState") {
+    d.error(positionOf(kind), "this is a state file (kind: HostState, as `sriov-apply show` "
+                              "prints), not a spec; give it with --state FILE");
+    return result;
+  }
   checkShape(root, specRoot(), d);
   result.spec = Builder().build(root, fileName);
   validateReferences(result.spec, d);

@@ -128,3 +128,37 @@ TEST_CASE("schema prints the committed JSON Schema") {
   CHECK(r.out == sriov::test::readText(std::string(SRIOV_SOURCE_DIR) +
                                        "/schema/sriov-apply.schema.json"));
 }
+
+TEST_CASE("validate checks state files too, and a state file is not a spec") {
+  Run r = sriovApply("validate examples/lab.state.yaml");
+  CHECK(r.code == 0);
+  CHECK(r.out == "examples/lab.state.yaml: valid state file (4 PFs, 1 network, 3 domains)\n");
+  r = sriovApply("plan --state examples/lab.state.yaml examples/lab.state.yaml");
+  CHECK(r.code == 3);
+  CHECK(r.err ==
+        "examples/lab.state.yaml:2:7: error: this is a state file (kind: HostState, as "
+        "`sriov-apply show` prints), not a spec; give it with --state FILE\n");
+}
+
+TEST_CASE("plan against a state file: exit codes") {
+  Run r = sriovApply("plan --state examples/lab.state.yaml examples/hostdev-interface.yaml");
+  CHECK(r.code == 0);
+  CHECK(r.out.rfind("Plan: 4 actions, 1 disruptive, highest disruption: link\n", 0) == 0);
+  r = sriovApply("plan --detailed-exitcode --state examples/lab.state.yaml "
+                 "examples/hostdev-interface.yaml");
+  CHECK(r.code == 2);
+  r = sriovApply("apply --dry-run --detailed-exitcode --state examples/lab.state.yaml "
+                 "examples/hostdev-interface.yaml");
+  CHECK(r.code == 2);
+  r = sriovApply("plan --max-disruption none --state examples/lab.state.yaml "
+                 "examples/hostdev-interface.yaml");
+  CHECK(r.code == 4);
+  r = sriovApply("plan --state no-such.state.yaml examples/hostdev-interface.yaml");
+  CHECK(r.code == 1);
+  CHECK(r.err.rfind("sriov-apply: error: ", 0) == 0);
+  r = sriovApply("plan --output json --state examples/lab.state.yaml examples/two-pfs.yaml");
+  CHECK(r.code == 0);
+  nlohmann::json plan = nlohmann::json::parse(r.out);
+  CHECK(plan["kind"] == "Plan");
+  CHECK(plan["highestDisruption"] == "recreate");
+}
