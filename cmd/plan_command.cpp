@@ -27,6 +27,7 @@ int runPlan(const ApplyOptions& options, reconcile::HostReader& host, std::ostre
   // 3. The plan, pure.
   reconcile::PlanOptions planOptions;
   planOptions.force = options.force;
+  planOptions.takeOverNetworks = options.force;
   planOptions.maxDisruption =
       reconcile::parseDisruption(options.maxDisruption).value_or(reconcile::Disruption::recreate);
   planOptions.persistFile = options.persistFile;

@@ -137,7 +137,7 @@ class Planner {
       : spec_(spec), obs_(obs), options_(options) {}
 
   Plan run() {
-    findings_ = preflight(spec_, obs_, options_.force ? Force::yes : Force::no);
+    findings_ = preflight(spec_, obs_, options_.takeOverNetworks ? TakeOver::yes : TakeOver::no);
     resolvePfs();
     planVfCounts();
     planVfSetup();
@@ -360,8 +360,22 @@ class Planner {
       if (count > 0) rules.push_back({p.obs->name, p.obs->pci, count});
     }
     auto current = obs_.files.find(options_.persistFile);
-    if (rules.empty() && current == obs_.files.end()) return;
-    std::string content = persistenceRules(rules);
+    if (spec_.removePersistence) {
+      if (current == obs_.files.end()) return;
+      Action a;
+      a.kind = ActionKind::writePersistence;
+      a.target = "file" + options_.persistFile;
+      a.from = "present";
+      a.disruption = Disruption::none;
+      a.path = options_.persistFile;
+      a.reason = "it was not there before";
+      size_t d = add(kPersist, a);
+      for (const PfPlan& p : pfs_) dep(d, p.count);
+      return;
+    }
+    if (rules.empty() && current == obs_.files.end() && !spec_.persistenceContent) return;
+    std::string content =
+        spec_.persistenceContent ? *spec_.persistenceContent : persistenceRules(rules);
     if (current != obs_.files.end() && current->second == content) return;
     Action a;
     a.kind = ActionKind::writePersistence;
@@ -400,7 +414,7 @@ class Planner {
       NetPlan plan;
       plan.spec = &n;
       plan.obs = obs_.findNetwork(n.name);
-      if (plan.obs && !plan.obs->owned && !options_.force) {
+      if (plan.obs && !plan.obs->owned && !options_.takeOverNetworks) {
         nets_[n.name] = plan;
         continue;  // reported by preflight
       }
@@ -570,7 +584,7 @@ class Planner {
       const schema::Interface& in = g.interfaces[i];
       GuestDevice d;
       std::string slot = "net" + std::to_string(i);
-      d.alias = "ua-sriov-" + slot;
+      d.alias = in.alias.empty() ? "ua-sriov-" + slot : in.alias;
       d.mac = in.mac ? *in.mac : stableMac(obs_.hostname, g.name, slot);
       d.vlan = in.vlan;
       d.virtualport = in.virtualport;
@@ -589,7 +603,7 @@ class Planner {
       const schema::Hostdev& h = g.hostdevs[i];
       GuestDevice d;
       d.kind = GuestDevice::Kind::hostdev;
-      d.alias = "ua-sriov-hostdev" + std::to_string(i);
+      d.alias = h.alias.empty() ? "ua-sriov-hostdev" + std::to_string(i) : h.alias;
       if (h.vf) {
         PfPlan* p = pfPlanFor(h.vf->pf);
         if (!p) continue;
@@ -838,15 +852,28 @@ class Planner {
         }
       }
     }
-    if (restart) {
+    bool wantRunning = g->running.value_or(dom.running());
+    if (!restart && dom.running() && !wantRunning) {
+      Action a;
+      a.kind = ActionKind::shutdownGuest;
+      a.target = target;
+      a.from = toString(dom.state);
+      a.to = "shut off";
+      a.disruption = Disruption::restart;
+      a.name = dom.name;
+      a.reason = "it was shut off before";
+      add(kStartGuest, a);
+    }
+    if (restart || (!dom.running() && wantRunning)) {
       Action a;
       a.kind = ActionKind::startGuest;
       a.target = target;
       a.from = "shut off";
-      a.to = toString(dom.state);
+      a.to = "running";
       a.disruption = Disruption::restart;
       a.name = dom.name;
-      a.reason = "started again after the change (onDisruption: restart)";
+      a.reason = restart ? "started again after the change (onDisruption: restart)"
+                         : "it was running before";
       size_t d = add(kStartGuest, a);
       dep(d, shutdown);
       deps(d, guestAttaches_[dom.name]);
@@ -962,7 +989,7 @@ class Planner {
   std::map<std::string, std::vector<size_t>> startersOf_;       // network -> guest starts
   std::set<std::pair<std::string, std::string>> released_;      // (guest, pci) detached by the plan
   std::vector<std::pair<std::string, std::string>> claims_;     // (pci, guest) the spec wants
-  std::vector<std::pair<size_t, std::string>> takers_;  // (attach draft, VF pci)
+  std::vector<std::pair<size_t, std::string>> takers_;          // (attach draft, VF pci)
 };
 
 }  // namespace

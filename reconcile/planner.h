@@ -12,7 +12,8 @@
 namespace sriov::reconcile {
 
 struct PlanOptions {
-  bool force = false;  // allow disrupting unlisted guests, take over unowned networks
+  bool force = false;             // allow disrupting guests the spec does not list
+  bool takeOverNetworks = false;  // redefine networks sriov-apply did not define (--force)
   Disruption maxDisruption = Disruption::recreate;
   std::string persistFile = kDefaultPersistFile;
 };

@@ -59,7 +59,8 @@ const ObservedPf* resolvePf(const ObservedState& observed, const schema::Pf& pf)
   return pf.name ? byName : byPci;
 }
 
-std::vector<Finding> preflight(const schema::Spec& spec, const ObservedState& obs, Force force) {
+std::vector<Finding> preflight(const schema::Spec& spec, const ObservedState& obs,
+                               TakeOver networks) {
   std::vector<Finding> out;
   auto error = [&out](std::string target, std::string message) {
     out.push_back({FindingSeverity::error, std::move(target), std::move(message)});
@@ -115,7 +116,7 @@ std::vector<Finding> preflight(const schema::Spec& spec, const ObservedState& ob
   }
   for (const schema::Network& n : spec.networks) {
     const ObservedNetwork* o = obs.findNetwork(n.name);
-    if (o && !o->owned && force == Force::no) {
+    if (o && !o->owned && networks == TakeOver::no) {
       error("network/" + n.name,
             "a network '" + n.name +
                 "' exists that sriov-apply did not define; rename the "

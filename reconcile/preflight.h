@@ -10,10 +10,10 @@
 
 namespace sriov::reconcile {
 
-enum class Force { no, yes };
+enum class TakeOver { no, yes };
 
 std::vector<Finding> preflight(const schema::Spec& spec, const ObservedState& observed,
-                               Force force);
+                               TakeOver networks);
 
 // The observed PF a spec PF names (by name and/or PCI address); nullptr when absent or when
 // name and address disagree (preflight reports both).

@@ -419,7 +419,8 @@ ObservedState loadDocument(const YAML::Node& root) {
   std::vector<YAML::Node> drivers = map.list("pciDrivers");
   for (size_t i = 0; i < drivers.size(); ++i) {
     if (!drivers[i].IsScalar())
-      fail(drivers[i], itemPath("pciDrivers", i) + ": expected a string, got " + describe(drivers[i]));
+      fail(drivers[i],
+           itemPath("pciDrivers", i) + ": expected a string, got " + describe(drivers[i]));
     state.pciDrivers.push_back(drivers[i].Scalar());
   }
   std::sort(state.pciDrivers.begin(), state.pciDrivers.end());

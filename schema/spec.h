@@ -99,12 +99,14 @@ struct Interface {
   std::optional<unsigned> vlan;
   std::optional<Virtualport> virtualport;
   Position pos;
+  std::string alias;  // not in host.yaml: a rollback keeps the device's alias (else by slot)
 };
 
 struct Hostdev {
   std::optional<std::string> pci;  // a whole device, normalised PCI address
   std::optional<VfRef> vf;         // or a VF of a declared PF
   Position pos;
+  std::string alias;  // not in host.yaml: see Interface::alias
 };
 
 struct Guest {
@@ -113,6 +115,7 @@ struct Guest {
   std::vector<Interface> interfaces;
   std::vector<Hostdev> hostdevs;
   Position pos;
+  std::optional<bool> running;  // not in host.yaml: a rollback starts or stops the guest
 };
 
 struct Spec {
@@ -123,6 +126,10 @@ struct Spec {
   std::vector<Network> networks;
   std::vector<Guest> guests;
   bool prune = false;
+  // Not in host.yaml: a rollback restores the persistence file exactly as it was: this content,
+  // or (removePersistence) no file at all. Unset: the file follows the PFs' persist.
+  std::optional<std::string> persistenceContent;
+  bool removePersistence = false;
 
   // The PF a reference (netdev name or PCI address, any form) names, or nullptr.
   const Pf* findPf(const std::string& ref) const;

@@ -42,6 +42,10 @@ class HostReader {
 
 class Host : public HostReader {
  public:
+  // Whether the executor may call this host from several threads at once (independent actions
+  // run in parallel); when false it calls one method at a time.
+  virtual bool threadSafe() const { return false; }
+
   // Writes sriov_numvfs of the PF at pfPci (normalised PCI address) and waits until the VFs
   // are ready. The kernel's rules apply: same count is a no-op, EBUSY when changing a
   // non-zero count to another non-zero count, ERANGE above totalvfs, ENOENT without a driver.
@@ -70,6 +74,8 @@ class Host : public HostReader {
 
   // Writes a whole file atomically (temp file + rename), mode 0644.
   virtual Result<void> writeFile(const std::string& path, const std::string& content) = 0;
+  // Removes a file; a file that is not there is no error.
+  virtual Result<void> removeFile(const std::string& path) = 0;
 };
 
 }  // namespace sriov::reconcile

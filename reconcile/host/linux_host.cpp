@@ -1,6 +1,12 @@
 // LinuxHost: observes the real host by combining the sysfs, netlink and libvirt readers.
 #include "reconcile/host/linux_host.h"
 
+#include <cstring>
+
+#include <cerrno>
+
+#include <unistd.h>
+
 #include <utility>
 
 #include "reconcile/host/libvirt_connection.h"
@@ -96,6 +102,12 @@ Result<void> LinuxHost::startGuest(const std::string&) {
 }
 Result<void> LinuxHost::writeFile(const std::string&, const std::string&) {
   return notImplemented("writeFile");
+}
+
+
+Result<void> LinuxHost::removeFile(const std::string& path) {
+  if (::unlink(path.c_str()) == 0 || errno == ENOENT) return Result<void>();
+  return Error{"cannot remove " + path + ": " + std::strerror(errno), errno};
 }
 
 }  // namespace sriov::reconcile

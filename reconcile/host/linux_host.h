@@ -56,6 +56,7 @@ class LinuxHost : public Host {
   Result<void> startGuest(const std::string& domain) override;
 
   Result<void> writeFile(const std::string& path, const std::string& content) override;
+  Result<void> removeFile(const std::string& path) override;
 
  private:
   LinuxHostOptions options_;

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <thread>
 #include <utility>
 
 #include "reconcile/domain_xml.h"
@@ -145,6 +146,7 @@ void SimulatedHost::stopAfter(unsigned n) {
 
 template <typename Change>
 Result<void> SimulatedHost::mutate(std::string description, Change change) {
+  std::lock_guard<std::mutex> lock(*mutex_);
   ++mutationCount_;
   mutations_.push_back(std::move(description));
   if (stopAfter_ && mutationCount_ > *stopAfter_) {
@@ -158,7 +160,9 @@ Result<void> SimulatedHost::mutate(std::string description, Change change) {
 }
 
 Result<ObservedState> SimulatedHost::observe() {
+  std::unique_lock<std::mutex> lock(*mutex_);
   ObservedState state = world_.state;
+  lock.unlock();
   sortState(state);
   return state;
 }
@@ -167,51 +171,55 @@ Result<ObservedState> SimulatedHost::observe() {
 
 Result<void> SimulatedHost::setNumVfs(const std::string& pfPci, unsigned count) {
   const std::string pci = pciLabel(pfPci);
-  return mutate("setNumVfs " + pci + " " + std::to_string(count), [&](SimulatedWorld& w) {
-    const std::string what = "cannot set sriov_numvfs of " + pci + " to " + std::to_string(count);
-    ObservedPf* pf = findPf(w.state, pci);
-    if (!pf) return Result<void>(kernelError(what, ENODEV, "no SR-IOV PF at " + pci));
-    // The order of sriov_numvfs_store's checks.
-    if (count > pf->totalVfs) {
-      return Result<void>(kernelError(
-          what, ERANGE,
-          std::to_string(count) + " exceeds sriov_totalvfs " + std::to_string(pf->totalVfs)));
-    }
-    if (count == pf->numVfs) return Result<void>();
-    if (pf->driver.empty()) {
-      return Result<void>(
-          kernelError(what, ENOENT, "no driver bound to device; cannot configure SR-IOV"));
-    }
-    if (count == 0) {
-      for (const ObservedVf& vf : pf->vfs) {
-        if (std::optional<std::string> guest = simulated::holderOf(w, vf.pci)) {
-          return Result<void>(
-              Error{what + ": VF " + vf.pci + " is in use by running guest " + *guest, EBUSY});
+  Result<void> result =
+      mutate("setNumVfs " + pci + " " + std::to_string(count), [&](SimulatedWorld& w) {
+        const std::string what =
+            "cannot set sriov_numvfs of " + pci + " to " + std::to_string(count);
+        ObservedPf* pf = findPf(w.state, pci);
+        if (!pf) return Result<void>(kernelError(what, ENODEV, "no SR-IOV PF at " + pci));
+        // The order of sriov_numvfs_store's checks.
+        if (count > pf->totalVfs) {
+          return Result<void>(kernelError(
+              what, ERANGE,
+              std::to_string(count) + " exceeds sriov_totalvfs " + std::to_string(pf->totalVfs)));
         }
-      }
-      for (const ObservedVf& vf : pf->vfs) w.savedSettings.erase(vf.pci);
-      pf->vfs.clear();
-      pf->numVfs = 0;
-      return Result<void>();
-    }
-    if (pf->numVfs != 0) {
-      return Result<void>(kernelError(what, EBUSY,
-                                      std::to_string(pf->numVfs) +
-                                          " VFs already enabled. Disable before enabling " +
-                                          std::to_string(count) + " VFs"));
-    }
-    schema::PciAddress base = *schema::PciAddress::parse(pf->pci);
-    for (unsigned i = 0; i < count; ++i) {
-      ObservedVf vf;
-      vf.index = i;
-      vf.pci = base.plusRoutingId(pf->vfOffset + pf->vfStride * i).str();
-      vf.driver = vfDriverFor(pf->driver);
-      vf.netdev = simulated::vfNetdevName(*pf, vf);
-      pf->vfs.push_back(vf);
-    }
-    pf->numVfs = count;
-    return Result<void>();
-  });
+        if (count == pf->numVfs) return Result<void>();
+        if (pf->driver.empty()) {
+          return Result<void>(
+              kernelError(what, ENOENT, "no driver bound to device; cannot configure SR-IOV"));
+        }
+        if (count == 0) {
+          for (const ObservedVf& vf : pf->vfs) {
+            if (std::optional<std::string> guest = simulated::holderOf(w, vf.pci)) {
+              return Result<void>(
+                  Error{what + ": VF " + vf.pci + " is in use by running guest " + *guest, EBUSY});
+            }
+          }
+          for (const ObservedVf& vf : pf->vfs) w.savedSettings.erase(vf.pci);
+          pf->vfs.clear();
+          pf->numVfs = 0;
+          return Result<void>();
+        }
+        if (pf->numVfs != 0) {
+          return Result<void>(kernelError(what, EBUSY,
+                                          std::to_string(pf->numVfs) +
+                                              " VFs already enabled. Disable before enabling " +
+                                              std::to_string(count) + " VFs"));
+        }
+        schema::PciAddress base = *schema::PciAddress::parse(pf->pci);
+        for (unsigned i = 0; i < count; ++i) {
+          ObservedVf vf;
+          vf.index = i;
+          vf.pci = base.plusRoutingId(pf->vfOffset + pf->vfStride * i).str();
+          vf.driver = vfDriverFor(pf->driver);
+          vf.netdev = simulated::vfNetdevName(*pf, vf);
+          pf->vfs.push_back(vf);
+        }
+        pf->numVfs = count;
+        return Result<void>();
+      });
+  if (result && count > 0 && settleDelay_.count() > 0) std::this_thread::sleep_for(settleDelay_);
+  return result;
 }
 
 Result<void> SimulatedHost::setVf(const std::string& pfPci, unsigned index,
@@ -314,6 +322,13 @@ Result<void> SimulatedHost::setLinkUp(const std::string& pfPci) {
 Result<void> SimulatedHost::writeFile(const std::string& path, const std::string& content) {
   return mutate("writeFile " + path, [&](SimulatedWorld& w) {
     w.state.files[path] = content;
+    return Result<void>();
+  });
+}
+
+Result<void> SimulatedHost::removeFile(const std::string& path) {
+  return mutate("removeFile " + path, [&](SimulatedWorld& w) {
+    w.state.files.erase(path);
     return Result<void>();
   });
 }

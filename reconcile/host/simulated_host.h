@@ -27,6 +27,8 @@
 #pragma once
 
 #include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -62,6 +64,8 @@ class SimulatedHost : public Host {
   Result<void> save(const std::string& path) const;
 
   Result<ObservedState> observe() override;
+  // Every method takes one lock; a settle delay is waited outside it.
+  bool threadSafe() const override { return true; }
 
   Result<void> setNumVfs(const std::string& pfPci, unsigned count) override;
   Result<void> setVf(const std::string& pfPci, unsigned index, const VfChange& change) override;
@@ -84,6 +88,7 @@ class SimulatedHost : public Host {
   Result<void> startGuest(const std::string& domain) override;
 
   Result<void> writeFile(const std::string& path, const std::string& content) override;
+  Result<void> removeFile(const std::string& path) override;
 
   // ---- For tests -------------------------------------------------------------------------
   // Mutation n (1-based, counting every call of a mutating method) fails with error and changes
@@ -91,6 +96,9 @@ class SimulatedHost : public Host {
   void failAt(unsigned n, Error error);
   // Every mutation after the n-th fails with "host stopped dead after mutation n" (a crash).
   void stopAfter(unsigned n);
+  // setNumVfs to a non-zero count then waits this long, as a real host waits for its VFs to
+  // settle (for benchmarks of parallel execution).
+  void setSettleDelay(std::chrono::milliseconds delay) { settleDelay_ = delay; }
   unsigned mutationCount() const { return mutationCount_; }
   // Every mutation call in order, e.g. "setNumVfs 0000:01:00.0 3", whether it succeeded or not.
   const std::vector<std::string>& mutations() const { return mutations_; }
@@ -104,6 +112,8 @@ class SimulatedHost : public Host {
   Result<void> mutate(std::string description, Change change);
 
   SimulatedWorld world_;
+  std::unique_ptr<std::mutex> mutex_ = std::make_unique<std::mutex>();
+  std::chrono::milliseconds settleDelay_{0};
   unsigned mutationCount_ = 0;
   std::vector<std::string> mutations_;
   std::optional<std::pair<unsigned, Error>> failAt_;

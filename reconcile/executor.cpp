@@ -1,0 +1,185 @@
+// The executor: a small scheduler over the plan's dependency graph and a pool of threads.
+#include "reconcile/executor.h"
+
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <thread>
+
+namespace sriov::reconcile {
+
+const char* toString(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::done:
+      return "done";
+    case Outcome::failed:
+      return "failed";
+    case Outcome::skipped:
+      return "skipped";
+    case Outcome::rolledBack:
+      return "rolled-back";
+  }
+  return "?";
+}
+
+bool ExecuteResult::ok() const {
+  for (const ActionOutcome& a : actions)
+    if (a.outcome != Outcome::done) return false;
+  return true;
+}
+
+const ActionOutcome* ExecuteResult::firstFailure() const {
+  for (const ActionOutcome& a : actions)
+    if (a.outcome == Outcome::failed) return &a;
+  return nullptr;
+}
+
+Result<void> perform(const Action& a, Host& host, std::chrono::seconds guestTimeout) {
+  switch (a.kind) {
+    case ActionKind::setNumVfs:
+      return host.setNumVfs(a.pfPci, a.count);
+    case ActionKind::setVf:
+      return host.setVf(a.pfPci, a.vfIndex, a.change);
+    case ActionKind::bindVfDriver:
+      return host.bindVfDriver(a.vfPci, a.driver);
+    case ActionKind::setLinkUp:
+      return host.setLinkUp(a.pfPci);
+    case ActionKind::defineNetwork:
+      return host.defineNetwork(a.xml);
+    case ActionKind::startNetwork:
+      return host.startNetwork(a.name);
+    case ActionKind::stopNetwork:
+      return host.stopNetwork(a.name);
+    case ActionKind::undefineNetwork:
+      return host.undefineNetwork(a.name);
+    case ActionKind::setNetworkAutostart:
+      return host.setNetworkAutostart(a.name, a.autostart);
+    case ActionKind::attachDevice:
+      return host.attachDevice(a.name, a.xml, a.scope);
+    case ActionKind::detachDevice:
+      return host.detachDevice(a.name, a.xml, a.scope);
+    case ActionKind::updateDevice:
+      return host.updateDevice(a.name, a.xml, a.scope);
+    case ActionKind::shutdownGuest:
+      return host.shutdownGuest(a.name, guestTimeout);
+    case ActionKind::startGuest:
+      return host.startGuest(a.name);
+    case ActionKind::writePersistence:
+      return host.writeFile(a.path, a.content);
+  }
+  return Error{"unknown action kind"};
+}
+
+namespace {
+
+enum class State { pending, running, finished };
+
+class Scheduler {
+ public:
+  Scheduler(const Plan& plan, Host& host, const ExecuteOptions& options)
+      : plan_(plan), host_(host), options_(options), state_(plan.actions.size(), State::pending) {
+    result_.actions.resize(plan.actions.size());
+    for (size_t i = 0; i < plan.actions.size(); ++i) {
+      result_.actions[i].id = plan.actions[i].id;
+      index_[plan.actions[i].id] = i;
+    }
+  }
+
+  ExecuteResult run() {
+    std::vector<std::thread> threads;
+    std::unique_lock<std::mutex> lock(mutex_);
+    unsigned jobs = std::max(1u, options_.jobs);
+    for (;;) {
+      if (options_.stop && options_.stop->load()) {
+        result_.interrupted = running_ > 0 || anyPending();
+        stopping_ = true;
+      }
+      // Start every ready action, lowest id first, while workers are free.
+      for (size_t i = 0; i < state_.size() && !stopping_ && running_ < jobs; ++i) {
+        if (state_[i] != State::pending || !ready(i)) continue;
+        state_[i] = State::running;
+        ++running_;
+        threads.emplace_back([this, i] { work(i); });
+      }
+      if (running_ == 0) break;
+      changed_.wait(lock);
+    }
+    lock.unlock();
+    for (std::thread& t : threads) t.join();
+    return result_;
+  }
+
+ private:
+  bool anyPending() const {
+    for (State s : state_)
+      if (s == State::pending) return true;
+    return false;
+  }
+
+  bool ready(size_t i) const {
+    for (int dep : plan_.actions[i].after) {
+      size_t d = index_.at(dep);
+      if (state_[d] != State::finished || result_.actions[d].outcome != Outcome::done) return false;
+    }
+    return true;
+  }
+
+  void work(size_t i) {
+    const Action& a = plan_.actions[i];
+    notify([&] {
+      if (options_.observer.started) options_.observer.started(a);
+    });
+    std::chrono::steady_clock::time_point begin = std::chrono::steady_clock::now();
+    Result<void> r =
+        host_.threadSafe() ? perform(a, host_, options_.guestTimeout) : performSerially(a);
+    std::chrono::milliseconds took = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - begin);
+    std::lock_guard<std::mutex> lock(mutex_);
+    ActionOutcome& out = result_.actions[i];
+    out.duration = took;
+    out.outcome = r ? Outcome::done : Outcome::failed;
+    if (!r) {
+      out.error = r.error().message;
+      stopping_ = true;  // start nothing new after a failure
+    }
+    state_[i] = State::finished;
+    --running_;
+    {
+      std::lock_guard<std::mutex> report(reportMutex_);
+      if (options_.observer.finished) options_.observer.finished(a, out);
+    }
+    changed_.notify_all();
+  }
+
+  Result<void> performSerially(const Action& a) {
+    std::lock_guard<std::mutex> lock(hostMutex_);
+    return perform(a, host_, options_.guestTimeout);
+  }
+
+  template <typename F>
+  void notify(F f) {
+    std::lock_guard<std::mutex> report(reportMutex_);
+    f();
+  }
+
+  const Plan& plan_;
+  Host& host_;
+  const ExecuteOptions& options_;
+  std::vector<State> state_;
+  std::map<int, size_t> index_;
+  ExecuteResult result_;
+  unsigned running_ = 0;
+  bool stopping_ = false;
+  std::mutex mutex_;        // state_, result_, running_, stopping_
+  std::mutex reportMutex_;  // observer calls, one at a time
+  std::mutex hostMutex_;    // a host that is not thread-safe
+  std::condition_variable changed_;
+};
+
+}  // namespace
+
+ExecuteResult execute(const Plan& plan, Host& host, const ExecuteOptions& options) {
+  return Scheduler(plan, host, options).run();
+}
+
+}  // namespace sriov::reconcile

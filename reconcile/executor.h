@@ -1,0 +1,53 @@
+// Runs a plan's actions against a Host in dependency order, independent branches in parallel
+// (bounded workers), reporting progress. It makes no decisions: after the first failure it
+// starts nothing new, lets running actions finish, and reports what happened to each action.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "reconcile/host/host.h"
+#include "reconcile/plan.h"
+
+namespace sriov::reconcile {
+
+enum class Outcome { done, failed, skipped, rolledBack };
+const char* toString(Outcome outcome);
+
+struct ActionOutcome {
+  int id = 0;
+  Outcome outcome = Outcome::skipped;
+  std::chrono::milliseconds duration{0};
+  std::string error;  // failed: the host's message
+};
+
+// Called from worker threads, one call at a time.
+struct ExecutionObserver {
+  std::function<void(const Action&)> started;
+  std::function<void(const Action&, const ActionOutcome&)> finished;
+};
+
+struct ExecuteOptions {
+  unsigned jobs = 4;                       // actions running at once
+  std::chrono::seconds guestTimeout{120};  // shutdown-guest waits this long
+  ExecutionObserver observer;
+  const std::atomic<bool>* stop = nullptr;  // set (e.g. by SIGINT): start nothing new
+};
+
+struct ExecuteResult {
+  std::vector<ActionOutcome> actions;  // one per plan action, in plan order
+  bool ok() const;                     // every action done
+  const ActionOutcome* firstFailure() const;
+  bool interrupted = false;  // stopped by ExecuteOptions::stop
+};
+
+ExecuteResult execute(const Plan& plan, Host& host, const ExecuteOptions& options);
+
+// One action against the host: the mapping from action kinds to Host methods.
+Result<void> perform(const Action& action, Host& host, std::chrono::seconds guestTimeout);
+
+}  // namespace sriov::reconcile
