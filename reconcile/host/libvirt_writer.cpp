@@ -152,35 +152,48 @@ Result<void> LibvirtWriter::setNetworkAutostart(const std::string& name, bool au
   });
 }
 
+namespace {
+
+// virDomainAttachDeviceFlags, virDomainDetachDeviceFlags or virDomainUpdateDeviceFlags.
+using DeviceCall = int (*)(virDomainPtr, const char*, unsigned int);
+
+// Runs call with deviceXml and scope's flags on the domain called name, then after on it.
+template <typename After>
+Result<void> changeDevice(const LibvirtConnection& connection, const std::string& name,
+                          const std::string& what, DeviceCall call, const std::string& deviceXml,
+                          DeviceScope scope, After after) {
+  return onDomain(connection, name, what, [&](virDomainPtr domain) -> Result<void> {
+    if (call(domain, deviceXml.c_str(), flagsOf(scope)) < 0) return libvirtError(what);
+    return after(domain);
+  });
+}
+
+Result<void> nothingMore(virDomainPtr) {
+  return {};
+}
+
+}  // namespace
+
 Result<void> LibvirtWriter::attachDevice(const std::string& domain, const std::string& deviceXml,
                                          DeviceScope scope) const {
-  std::string what = "cannot attach a device to guest " + domain;
-  return onDomain(connection_, domain, what, [&](virDomainPtr d) -> Result<void> {
-    if (virDomainAttachDeviceFlags(d, deviceXml.c_str(), flagsOf(scope)) < 0)
-      return libvirtError(what);
-    return {};
-  });
+  return changeDevice(connection_, domain, "cannot attach a device to guest " + domain,
+                      virDomainAttachDeviceFlags, deviceXml, scope, nothingMore);
 }
 
 Result<void> LibvirtWriter::updateDevice(const std::string& domain, const std::string& deviceXml,
                                          DeviceScope scope) const {
-  std::string what = "cannot update a device of guest " + domain;
-  return onDomain(connection_, domain, what, [&](virDomainPtr d) -> Result<void> {
-    if (virDomainUpdateDeviceFlags(d, deviceXml.c_str(), flagsOf(scope)) < 0)
-      return libvirtError(what);
-    return {};
-  });
+  return changeDevice(connection_, domain, "cannot update a device of guest " + domain,
+                      virDomainUpdateDeviceFlags, deviceXml, scope, nothingMore);
 }
 
 Result<void> LibvirtWriter::detachDevice(const std::string& domain, const std::string& deviceXml,
                                          DeviceScope scope) const {
-  std::string what = "cannot detach a device from guest " + domain;
-  return onDomain(connection_, domain, what, [&](virDomainPtr d) -> Result<void> {
-    if (virDomainDetachDeviceFlags(d, deviceXml.c_str(), flagsOf(scope)) < 0)
-      return libvirtError(what);
-    if (!scope.live) return {};
-    return waitForRelease(d, domain, deviceXml);
-  });
+  return changeDevice(connection_, domain, "cannot detach a device from guest " + domain,
+                      virDomainDetachDeviceFlags, deviceXml, scope,
+                      [&](virDomainPtr d) -> Result<void> {
+                        if (!scope.live) return {};
+                        return waitForRelease(d, domain, deviceXml);
+                      });
 }
 
 Result<void> LibvirtWriter::waitForRelease(virDomainPtr domain, const std::string& name,
