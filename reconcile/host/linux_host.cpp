@@ -1,4 +1,5 @@
-// LinuxHost: observes the real host by combining the sysfs, netlink and libvirt readers.
+// LinuxHost: observes and changes the real host by combining the sysfs, netlink and libvirt
+// readers and writers.
 #include "reconcile/host/linux_host.h"
 
 #include <cstring>
@@ -9,18 +10,16 @@
 
 #include <utility>
 
+#include "reconcile/host/atomic_file.h"
 #include "reconcile/host/libvirt_connection.h"
 #include "reconcile/host/libvirt_reader.h"
+#include "reconcile/host/libvirt_writer.h"
 #include "reconcile/host/netlink_reader.h"
+#include "reconcile/host/netlink_writer.h"
+#include "reconcile/host/sysfs_files.h"
+#include "reconcile/host/sysfs_writer.h"
 
 namespace sriov::reconcile {
-namespace {
-
-Error notImplemented(const char* method) {
-  return Error{std::string("changing the host is not implemented yet: ") + method, 0};
-}
-
-}  // namespace
 
 LinuxHost::LinuxHost(LinuxHostOptions options) : options_(std::move(options)) {}
 
@@ -58,50 +57,101 @@ Result<ObservedState> LinuxHost::observe() {
   return state;
 }
 
-Result<void> LinuxHost::setNumVfs(const std::string&, unsigned) {
-  return notImplemented("setNumVfs");
+Result<void> LinuxHost::setNumVfs(const std::string& pfPci, unsigned count) {
+  SysfsWriter sysfs(options_.sysfsRoot);
+  Result<std::string> label = sysfs.pfLabel(pfPci);
+  if (!label) return label.error();
+  // Listen before writing: an event between the write and the wait would be lost.
+  Result<VfSettler> settler =
+      VfSettler::start(options_.sysfsRoot, pfPci, *label, settleModeFor(options_.sysfsRoot));
+  if (!settler) return settler.error();
+  if (Result<void> written = sysfs.writeNumVfs(pfPci, count); !written) return written;
+  return settler->wait(count, options_.settleTimeout, options_.progress);
 }
-Result<void> LinuxHost::setVf(const std::string&, unsigned, const VfChange&) {
-  return notImplemented("setVf");
+
+Result<void> LinuxHost::setVf(const std::string& pfPci, unsigned index, const VfChange& change) {
+  SysfsWriter sysfs(options_.sysfsRoot);
+  std::string pfDir = sysfs.deviceDir(pfPci);
+  Result<std::string> netdev = sysfs::netdevOf(pfDir);
+  if (!netdev) return netdev.error();
+  std::string vf = "VF " + std::to_string(index) + " of ";
+  if (netdev->empty())
+    return Error{"cannot set " + vf + pfPci +
+                     ": the PF has no netdev (VF settings go through "
+                     "a network PF)",
+                 ENODEV};
+  std::string virtfn = pfDir + "/virtfn" + std::to_string(index);
+  if (!sysfs::exists(virtfn))
+    return Error{
+        "cannot set " + vf + *netdev + ": the PF has no such VF (" + virtfn + " does not exist)",
+        ENOENT};
+  Result<std::string> driver = sysfs::driverOf(pfDir);
+  if (!driver) return driver.error();
+  Result<NetlinkWriter> netlink = NetlinkWriter::open();
+  if (!netlink) return netlink.error();
+  return netlink->setVf(*netdev, *driver, index, change);
 }
-Result<void> LinuxHost::bindVfDriver(const std::string&, const std::string&) {
-  return notImplemented("bindVfDriver");
+
+Result<void> LinuxHost::bindVfDriver(const std::string& vfPci, const std::string& driver) {
+  return SysfsWriter(options_.sysfsRoot).bindDriver(vfPci, driver);
 }
-Result<void> LinuxHost::setLinkUp(const std::string&) {
-  return notImplemented("setLinkUp");
+
+Result<void> LinuxHost::setLinkUp(const std::string& pfPci) {
+  Result<std::string> netdev = sysfs::netdevOf(SysfsWriter(options_.sysfsRoot).deviceDir(pfPci));
+  if (!netdev) return netdev.error();
+  if (netdev->empty()) return Error{"cannot set " + pfPci + " up: it has no netdev", ENODEV};
+  Result<NetlinkWriter> netlink = NetlinkWriter::open();
+  if (!netlink) return netlink.error();
+  return netlink->setLinkUp(*netdev);
 }
-Result<void> LinuxHost::defineNetwork(const std::string&) {
-  return notImplemented("defineNetwork");
+
+template <typename Call>
+Result<void> LinuxHost::withLibvirt(Call call) {
+  Result<LibvirtConnection> connection = LibvirtConnection::open(options_.connectUri);
+  if (!connection) return connection.error();
+  return call(LibvirtWriter(*connection, options_.detachTimeout));
 }
-Result<void> LinuxHost::startNetwork(const std::string&) {
-  return notImplemented("startNetwork");
+
+Result<void> LinuxHost::defineNetwork(const std::string& xml) {
+  return withLibvirt([&](const LibvirtWriter& w) { return w.defineNetwork(xml); });
 }
-Result<void> LinuxHost::stopNetwork(const std::string&) {
-  return notImplemented("stopNetwork");
+Result<void> LinuxHost::startNetwork(const std::string& name) {
+  return withLibvirt([&](const LibvirtWriter& w) { return w.startNetwork(name); });
 }
-Result<void> LinuxHost::undefineNetwork(const std::string&) {
-  return notImplemented("undefineNetwork");
+Result<void> LinuxHost::stopNetwork(const std::string& name) {
+  return withLibvirt([&](const LibvirtWriter& w) { return w.stopNetwork(name); });
 }
-Result<void> LinuxHost::setNetworkAutostart(const std::string&, bool) {
-  return notImplemented("setNetworkAutostart");
+Result<void> LinuxHost::undefineNetwork(const std::string& name) {
+  return withLibvirt([&](const LibvirtWriter& w) { return w.undefineNetwork(name); });
 }
-Result<void> LinuxHost::attachDevice(const std::string&, const std::string&, DeviceScope) {
-  return notImplemented("attachDevice");
+Result<void> LinuxHost::setNetworkAutostart(const std::string& name, bool autostart) {
+  return withLibvirt(
+      [&](const LibvirtWriter& w) { return w.setNetworkAutostart(name, autostart); });
 }
-Result<void> LinuxHost::detachDevice(const std::string&, const std::string&, DeviceScope) {
-  return notImplemented("detachDevice");
+Result<void> LinuxHost::attachDevice(const std::string& domain, const std::string& deviceXml,
+                                     DeviceScope scope) {
+  return withLibvirt(
+      [&](const LibvirtWriter& w) { return w.attachDevice(domain, deviceXml, scope); });
 }
-Result<void> LinuxHost::updateDevice(const std::string&, const std::string&, DeviceScope) {
-  return notImplemented("updateDevice");
+Result<void> LinuxHost::detachDevice(const std::string& domain, const std::string& deviceXml,
+                                     DeviceScope scope) {
+  return withLibvirt(
+      [&](const LibvirtWriter& w) { return w.detachDevice(domain, deviceXml, scope); });
 }
-Result<void> LinuxHost::shutdownGuest(const std::string&, std::chrono::seconds) {
-  return notImplemented("shutdownGuest");
+Result<void> LinuxHost::updateDevice(const std::string& domain, const std::string& deviceXml,
+                                     DeviceScope scope) {
+  return withLibvirt(
+      [&](const LibvirtWriter& w) { return w.updateDevice(domain, deviceXml, scope); });
 }
-Result<void> LinuxHost::startGuest(const std::string&) {
-  return notImplemented("startGuest");
+Result<void> LinuxHost::shutdownGuest(const std::string& domain, std::chrono::seconds timeout) {
+  return withLibvirt([&](const LibvirtWriter& w) { return w.shutdownGuest(domain, timeout); });
 }
-Result<void> LinuxHost::writeFile(const std::string&, const std::string&) {
-  return notImplemented("writeFile");
+Result<void> LinuxHost::startGuest(const std::string& domain) {
+  return withLibvirt([&](const LibvirtWriter& w) { return w.startGuest(domain); });
+}
+
+Result<void> LinuxHost::writeFile(const std::string& path, const std::string& content) {
+  return writeFileAtomically(path, content);
 }
 
 

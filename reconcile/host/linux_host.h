@@ -7,6 +7,7 @@
 
 #include "reconcile/host/host.h"
 #include "reconcile/host/sysfs_reader.h"
+#include "reconcile/host/vf_settle.h"
 
 namespace sriov::reconcile {
 
@@ -20,6 +21,11 @@ struct LinuxHostOptions {
   std::string connectUri = "qemu:///system";
   UseNetlink netlink = UseNetlink::yes;
   HostnameSource hostname = systemHostname;
+  // How long setNumVfs waits for the VFs to be ready (or gone), and who hears about it.
+  std::chrono::milliseconds settleTimeout = std::chrono::seconds(120);
+  ProgressCallback progress;
+  // How long a live detach waits for the guest to release the device.
+  std::chrono::milliseconds detachTimeout = std::chrono::seconds(30);
 };
 
 // observe() is real: SysfsReader, then NetlinkReader for each PF with a netdev (its IFF_UP
@@ -27,8 +33,15 @@ struct LinuxHostOptions {
 // mounted in, not necessarily the caller's), then LibvirtReader. A fresh libvirt connection
 // is opened per observe().
 //
-// Changing the host is not implemented yet (issue 5): every write method returns the Error
-// "changing the host is not implemented yet: <method>" and changes nothing.
+// The write methods are real too:
+//   setNumVfs     SysfsWriter writes sriov_numvfs with write(2), then VfSettler waits for the
+//                 VFs (udev events on /sys with udevd running, else polling the tree);
+//   setVf         NetlinkWriter, one request per VF, on the PF netdev found through sysfs;
+//   setLinkUp     NetlinkWriter (IFF_UP);
+//   bindVfDriver  SysfsWriter (driver_override, unbind, drivers_probe, check);
+//   networks, devices, guests: LibvirtWriter on a fresh connection per call;
+//   writeFile     writeFileAtomically.
+// Netlink calls act in the calling thread's network namespace.
 class LinuxHost : public Host {
  public:
   explicit LinuxHost(LinuxHostOptions options);
@@ -59,6 +72,10 @@ class LinuxHost : public Host {
   Result<void> removeFile(const std::string& path) override;
 
  private:
+  // Runs call with a LibvirtWriter on a fresh connection.
+  template <typename Call>
+  Result<void> withLibvirt(Call call);
+
   LinuxHostOptions options_;
 };
 

@@ -21,16 +21,6 @@
 namespace sriov::reconcile {
 namespace {
 
-struct LinkDeleter {
-  void operator()(rtnl_link* link) const { rtnl_link_put(link); }
-};
-using LinkHandle = std::unique_ptr<rtnl_link, LinkDeleter>;
-
-struct VfDeleter {
-  void operator()(rtnl_link_vf* vf) const { rtnl_link_vf_put(vf); }
-};
-using VfHandle = std::unique_ptr<rtnl_link_vf, VfDeleter>;
-
 Error readError(const std::string& ifname, const std::string& cause, int code) {
   return Error{"cannot read VF settings of " + ifname + " through netlink: " + cause, code};
 }
@@ -91,20 +81,12 @@ VfNetlink readVf(rtnl_link_vf* vf) {
 
 }  // namespace
 
-void NetlinkReader::SocketDeleter::operator()(nl_sock* socket) const {
-  nl_socket_free(socket);
-}
-
-NetlinkReader::NetlinkReader(std::unique_ptr<nl_sock, SocketDeleter> socket)
-    : socket_(std::move(socket)) {}
+NetlinkReader::NetlinkReader(NlSocket socket) : socket_(std::move(socket)) {}
 
 Result<NetlinkReader> NetlinkReader::open() {
-  std::unique_ptr<nl_sock, SocketDeleter> socket(nl_socket_alloc());
-  if (!socket) return Error{"cannot open a route netlink socket: Out of memory", ENOMEM};
-  int err = nl_connect(socket.get(), NETLINK_ROUTE);
-  if (err < 0)
-    return Error{std::string("cannot open a route netlink socket: ") + nl_geterror(err), -err};
-  return NetlinkReader(std::move(socket));
+  Result<NlSocket> socket = openRouteSocket();
+  if (!socket) return socket.error();
+  return NetlinkReader(std::move(*socket));
 }
 
 Result<PfNetlink> NetlinkReader::readPf(const std::string& ifname) const {

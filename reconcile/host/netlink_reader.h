@@ -6,10 +6,9 @@
 #include <memory>
 #include <string>
 
+#include "reconcile/host/netlink_handles.h"
 #include "reconcile/observed_state.h"
 #include "reconcile/result.h"
-
-struct nl_sock;
 
 namespace sriov::reconcile {
 
@@ -31,12 +30,9 @@ class NetlinkReader {
   Result<PfNetlink> readPf(const std::string& ifname) const;
 
  private:
-  struct SocketDeleter {
-    void operator()(nl_sock* socket) const;
-  };
-  explicit NetlinkReader(std::unique_ptr<nl_sock, SocketDeleter> socket);
+  explicit NetlinkReader(NlSocket socket);
 
-  std::unique_ptr<nl_sock, SocketDeleter> socket_;
+  NlSocket socket_;
 };
 
 }  // namespace sriov::reconcile

@@ -1,142 +1,35 @@
 // Reads SR-IOV PFs, VFs, IOMMU and SELinux facts from a sysfs tree into an ObservedState.
 #include "reconcile/host/sysfs_reader.h"
 
-#include <dirent.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
-#include <charconv>
 #include <cstring>
 #include <map>
 #include <optional>
 #include <utility>
 #include <vector>
 
+#include "reconcile/host/sysfs_files.h"
 #include "schema/pci_address.h"
 
 namespace sriov::reconcile {
 namespace {
 
-// Whether a missing file or folder is an error or just absent.
-enum class Missing { isError, isAbsent };
-
-Error readError(const std::string& path, int err) {
-  return Error{"cannot read " + path + ": " + std::strerror(err), err};
-}
-
-// The whole content of a (small) file, or nullopt when it is absent and that is allowed.
-Result<std::optional<std::string>> readFile(const std::string& path, Missing missing) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    int err = errno;
-    if (err == ENOENT && missing == Missing::isAbsent) return std::optional<std::string>();
-    return readError(path, err);
-  }
-  std::string content;
-  char buf[4096];
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      int err = errno;
-      ::close(fd);
-      return readError(path, err);
-    }
-    if (n == 0) break;
-    content.append(buf, static_cast<size_t>(n));
-  }
-  ::close(fd);
-  return std::optional<std::string>(std::move(content));
-}
-
-std::string trim(std::string_view text) {
-  size_t begin = text.find_first_not_of(" \t\n");
-  if (begin == std::string_view::npos) return "";
-  size_t end = text.find_last_not_of(" \t\n");
-  return std::string(text.substr(begin, end - begin + 1));
-}
-
-Result<std::string> readString(const std::string& path) {
-  Result<std::optional<std::string>> content = readFile(path, Missing::isError);
-  if (!content) return content.error();
-  return trim(**content);
-}
-
-// A number as sysfs writes it: decimal ("7") or, with base 16, hex with or without "0x".
-Result<unsigned> parseNumber(const std::string& path, const std::string& text, int base) {
-  std::string_view digits = text;
-  if (base == 16 && digits.size() > 2 && digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X'))
-    digits.remove_prefix(2);
-  unsigned value = 0;
-  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value, base);
-  if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size())
-    return Error{"cannot parse " + path + ": expected a number, got \"" + text + "\"", EINVAL};
-  return value;
-}
-
-Result<unsigned> readNumber(const std::string& path, int base = 10) {
-  Result<std::string> text = readString(path);
-  if (!text) return text.error();
-  return parseNumber(path, *text, base);
-}
-
-// The basename of a symlink's target, or nullopt when the link does not exist.
-Result<std::optional<std::string>> readLinkBasename(const std::string& path) {
-  char buf[PATH_MAX];
-  ssize_t n = ::readlink(path.c_str(), buf, sizeof buf - 1);
-  if (n < 0) {
-    if (errno == ENOENT) return std::optional<std::string>();
-    return readError(path, errno);
-  }
-  std::string_view target(buf, static_cast<size_t>(n));
-  size_t slash = target.rfind('/');
-  if (slash != std::string_view::npos) target.remove_prefix(slash + 1);
-  return std::optional<std::string>(std::string(target));
-}
-
-// The sorted entry names of a folder ("." and ".." left out), or nullopt when it is absent.
-Result<std::optional<std::vector<std::string>>> listDir(const std::string& path, Missing missing) {
-  DIR* dir = ::opendir(path.c_str());
-  if (!dir) {
-    int err = errno;
-    if (err == ENOENT && missing == Missing::isAbsent)
-      return std::optional<std::vector<std::string>>();
-    return readError(path, err);
-  }
-  std::vector<std::string> names;
-  errno = 0;
-  while (const dirent* entry = ::readdir(dir)) {
-    std::string name = entry->d_name;
-    if (name != "." && name != "..") names.push_back(std::move(name));
-  }
-  int err = errno;
-  ::closedir(dir);
-  if (err != 0) return readError(path, err);
-  std::sort(names.begin(), names.end());
-  return std::optional<std::vector<std::string>>(std::move(names));
-}
-
-bool exists(const std::string& path) {
-  return ::access(path.c_str(), F_OK) == 0;
-}
-
-// The first netdev in a device folder's net/ subfolder; empty when there is none.
-Result<std::string> netdevOf(const std::string& deviceDir) {
-  Result<std::optional<std::vector<std::string>>> names =
-      listDir(deviceDir + "/net", Missing::isAbsent);
-  if (!names) return names.error();
-  if (!*names || (*names)->empty()) return std::string();
-  return (*names)->front();
-}
-
-Result<std::string> driverOf(const std::string& deviceDir) {
-  Result<std::optional<std::string>> driver = readLinkBasename(deviceDir + "/driver");
-  if (!driver) return driver.error();
-  return driver->value_or("");
-}
+using sysfs::driverOf;
+using sysfs::exists;
+using sysfs::listDir;
+using sysfs::Missing;
+using sysfs::netdevOf;
+using sysfs::parseNumber;
+using sysfs::readFile;
+using sysfs::readLinkBasename;
+using sysfs::readNumber;
+using sysfs::readString;
+using sysfs::trim;
+using sysfs::virtfnIndex;
 
 // A PF as discovered: its normalised PCI address, the folder its attributes are read from,
 // and its netdev name when it was found through class/net.
@@ -145,19 +38,6 @@ struct FoundPf {
   std::string dir;
   std::string netdev;
 };
-
-// The index N of a "virtfnN" entry, or nullopt for any other name.
-std::optional<unsigned> virtfnIndex(const std::string& name) {
-  constexpr std::string_view prefix = "virtfn";
-  if (name.size() <= prefix.size() || name.compare(0, prefix.size(), prefix) != 0)
-    return std::nullopt;
-  unsigned index = 0;
-  const char* begin = name.data() + prefix.size();
-  const char* end = name.data() + name.size();
-  auto [ptr, ec] = std::from_chars(begin, end, index);
-  if (ec != std::errc() || ptr != end) return std::nullopt;
-  return index;
-}
 
 Result<std::vector<ObservedVf>> readVfs(const std::string& pfDir) {
   Result<std::optional<std::vector<std::string>>> names = listDir(pfDir, Missing::isError);

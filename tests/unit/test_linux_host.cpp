@@ -1,12 +1,18 @@
 // Tests of LinuxHost: observe() over a fake sysfs tree and libvirt's test:/// driver (a
-// read-only check; the real daemon is tier 2), and the write methods' honest refusal.
+// read-only check; the real daemon is tier 2), setNumVfs against a tree a thread changes like
+// the kernel would, and the errors of the write methods.
 #include <doctest/doctest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <optional>
 #include <string>
+#include <thread>
 
 #include "reconcile/host/linux_host.h"
 #include "tests/unit/sysfs_fixture.h"
@@ -132,18 +138,82 @@ TEST_CASE("LinuxHost::observe combines sysfs and libvirt") {
   }
 }
 
-TEST_CASE("LinuxHost does not change the host yet") {
+TEST_CASE("LinuxHost::setNumVfs writes the count, then waits for the VFs the kernel makes") {
+  // The kernel is a thread reading a FIFO in place of sriov_numvfs: it removes VF links for
+  // 0 and makes VFs (virtfn link, driver, netdev) for any other count, a little later.
+  SysfsFixture sys;
+  std::string pfDir = sys.pciDevice("0000:03:00.0", "0x8086", "0x10c9", "igb");
+  sys.netdev("0000:03:00.0", "eth3", "0x1003");
+  sys.sriov("0000:03:00.0", 7, 128, 2, {{"0000:03:10.0", "igbvf", "eth4"}});
+  sys.remove(pfDir + "/sriov_numvfs");
+  std::string numvfs = sys.root() + "/" + pfDir + "/sriov_numvfs";
+  REQUIRE(::mkfifo(numvfs.c_str(), 0600) == 0);
+  auto kernel = [&] {
+    std::ifstream in(numvfs);
+    std::string count;
+    std::getline(in, count);
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    if (count == "0") {
+      sys.remove(pfDir + "/virtfn0");
+      return;
+    }
+    for (unsigned i = 1; i < std::stoul(count); ++i) {
+      std::string vf = "0000:03:10." + std::to_string(2 * i);
+      sys.pciDevice(vf, "0x8086", "0x10ca", "igbvf");
+      sys.netdev(vf, "eth" + std::to_string(4 + i), "0x1002");
+      sys.link(pfDir + "/virtfn" + std::to_string(i), "../" + vf);
+    }
+  };
+  LinuxHostOptions options = fixtureOptions(sys, "test:///default");
+  options.settleTimeout = std::chrono::seconds(10);
+
+  SUBCASE("up to a new count") {
+    std::thread thread(kernel);
+    Result<void> result = LinuxHost(options).setNumVfs("0000:03:00.0", 3);
+    thread.join();
+    REQUIRE_MESSAGE(result.ok(), result.error().message);
+    // (Not through SysfsReader: it would open the FIFO to read the count, and wait forever.)
+    CHECK(std::filesystem::exists(sys.root() + "/" + pfDir + "/virtfn2/net/eth6"));
+  }
+  SUBCASE("down to 0") {
+    std::thread thread(kernel);
+    Result<void> result = LinuxHost(options).setNumVfs("0000:03:00.0", 0);
+    thread.join();
+    REQUIRE_MESSAGE(result.ok(), result.error().message);
+    CHECK_FALSE(std::filesystem::exists(sys.root() + "/" + pfDir + "/virtfn0"));
+  }
+  SUBCASE("a kernel that does not make the VFs: a timeout naming the PF") {
+    options.settleTimeout = std::chrono::milliseconds(300);
+    std::thread thread([&] {
+      std::ifstream in(numvfs);
+      std::string count;
+      std::getline(in, count);
+    });
+    Result<void> result = LinuxHost(options).setNumVfs("0000:03:00.0", 2);
+    thread.join();
+    REQUIRE_FALSE(result.ok());
+    CHECK(result.error().message ==
+          "VFs of eth3 not ready within 0.3 s (1/2 ready): VF 1 has no virtfn1 link yet");
+  }
+}
+
+TEST_CASE("LinuxHost's libvirt and file methods name what failed") {
   SysfsFixture sys;
   LinuxHost host(fixtureOptions(sys, "test:///default"));
-  Result<void> result = host.setNumVfs("0000:03:00.0", 2);
+  Result<void> result = host.attachDevice("web1", "<hostdev/>", DeviceScope{});
   REQUIRE_FALSE(result.ok());
-  CHECK(result.error().message == "changing the host is not implemented yet: setNumVfs");
-  result = host.attachDevice("web1", "<hostdev/>", DeviceScope{});
+  // (libvirt's test driver words it shorter than the QEMU driver.)
+  CHECK(result.error().message == "cannot attach a device to guest web1: Domain not found");
+  result = host.startNetwork("pool");
   REQUIRE_FALSE(result.ok());
-  CHECK(result.error().message == "changing the host is not implemented yet: attachDevice");
-  result = host.writeFile("/tmp/x", "");
+  CHECK(result.error().message ==
+        "cannot start network pool: Network not found: no network with matching name 'pool'");
+  sys.file("plain", "x");
+  result = host.writeFile(sys.root() + "/plain/x.rules", "");
   REQUIRE_FALSE(result.ok());
-  CHECK(result.error().message == "changing the host is not implemented yet: writeFile");
+  CHECK(result.error().message == "cannot write " + sys.root() +
+                                      "/plain/x.rules: cannot create folder " + sys.root() +
+                                      "/plain: Not a directory");
 }
 
 }  // namespace

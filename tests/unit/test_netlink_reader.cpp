@@ -6,63 +6,20 @@
 #include <netlink/errno.h>
 #include <netlink/netlink.h>
 #include <netlink/route/link.h>
-#include <sched.h>
 
 #include <cerrno>
-#include <cstring>
-#include <functional>
 #include <optional>
 #include <string>
-#include <thread>
 
 #include "reconcile/host/netlink_reader.h"
+#include "tests/unit/netns_fixture.h"
 
 namespace sriov::reconcile {
 namespace {
 
-// Runs body in a thread that first moved into a new network namespace; returns what went
-// wrong before body could run, or an empty string.
-std::string inPrivateNetns(const std::function<std::string()>& body) {
-  std::string failure;
-  std::thread thread([&] {
-    if (::unshare(CLONE_NEWNET) != 0) {
-      failure = std::string("unshare(CLONE_NEWNET) (needs root): ") + std::strerror(errno);
-      return;
-    }
-    failure = body();
-  });
-  thread.join();
-  return failure;
-}
-
-// Creates a link without a device behind it: "dummy" where the kernel has it, else "ifb"
-// (the kernel of the machines this project is developed on has no dummy driver).
-std::string addLink(nl_sock* socket, const std::string& name) {
-  std::string errors;
-  for (const char* kind : {"dummy", "ifb"}) {
-    rtnl_link* link = rtnl_link_alloc();
-    rtnl_link_set_name(link, name.c_str());
-    int err = rtnl_link_set_type(link, kind);
-    if (err == 0) err = rtnl_link_add(socket, link, NLM_F_CREATE | NLM_F_EXCL);
-    rtnl_link_put(link);
-    if (err == 0) return "";
-    errors += std::string(kind) + ": " + nl_geterror(err) + "; ";
-  }
-  return "cannot create a test link: " + errors;
-}
-
-std::string setUp(nl_sock* socket, const std::string& name) {
-  rtnl_link* current = nullptr;
-  int err = rtnl_link_get_kernel(socket, 0, name.c_str(), &current);
-  if (err < 0) return std::string("cannot find the test link: ") + nl_geterror(err);
-  rtnl_link* change = rtnl_link_alloc();
-  rtnl_link_set_flags(change, IFF_UP);
-  err = rtnl_link_change(socket, current, change, 0);
-  rtnl_link_put(change);
-  rtnl_link_put(current);
-  if (err < 0) return std::string("cannot set the test link up: ") + nl_geterror(err);
-  return "";
-}
+using testing::addLink;
+using testing::inPrivateNetns;
+using testing::setUp;
 
 TEST_CASE("NetlinkReader reads a link in a private network namespace") {
   std::optional<Result<PfNetlink>> down, up, missing;
@@ -71,8 +28,8 @@ TEST_CASE("NetlinkReader reads a link in a private network namespace") {
     if (!reader) return reader.error().message;
     nl_sock* socket = nl_socket_alloc();
     nl_connect(socket, NETLINK_ROUTE);
-    std::string problem = addLink(socket, "sriovt0");
-    if (problem.empty()) {
+    std::string problem;
+    if (!addLink(socket, "sriovt0", problem).empty()) {
       down = reader->readPf("sriovt0");
       problem = setUp(socket, "sriovt0");
       up = reader->readPf("sriovt0");

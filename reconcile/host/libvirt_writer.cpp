@@ -1,0 +1,245 @@
+// Defines, starts and stops libvirt networks and changes guests' devices and power state,
+// waiting for what libvirt only requests (a live unplug, an ACPI shutdown) to really happen.
+#include "reconcile/host/libvirt_writer.h"
+
+#include <libvirt/virterror.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <optional>
+#include <pugixml.hpp>
+#include <thread>
+#include <utility>
+
+#include "reconcile/host/duration_text.h"
+#include "schema/mac_address.h"
+#include "schema/pci_address.h"
+
+namespace sriov::reconcile {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+constexpr milliseconds kPollInterval{200};
+
+unsigned flagsOf(DeviceScope scope) {
+  unsigned flags = VIR_DOMAIN_AFFECT_CURRENT;
+  if (scope.live) flags |= VIR_DOMAIN_AFFECT_LIVE;
+  if (scope.config) flags |= VIR_DOMAIN_AFFECT_CONFIG;
+  return flags;
+}
+
+// How a device element is recognised in a domain's XML: its element name, and its alias,
+// PCI source address and MAC where it has them.
+struct DeviceKey {
+  std::string element;
+  std::string alias;
+  std::string pci;
+  std::string mac;
+
+  static DeviceKey of(const pugi::xml_node& device) {
+    DeviceKey key;
+    key.element = device.name();
+    key.alias = device.child("alias").attribute("name").as_string();
+    pugi::xml_node address = device.child("source").child("address");
+    std::optional<schema::PciAddress> pci = schema::PciAddress::fromAttributes(
+        address.attribute("domain").as_string(), address.attribute("bus").as_string(),
+        address.attribute("slot").as_string(), address.attribute("function").as_string());
+    if (address && pci) key.pci = pci->str();
+    key.mac =
+        schema::normaliseMac(device.child("mac").attribute("address").as_string()).value_or("");
+    return key;
+  }
+
+  bool identifies() const { return !alias.empty() || !pci.empty() || !mac.empty(); }
+
+  // Whether other is this device: the same element and the first of alias, PCI address and
+  // MAC that this key has.
+  bool matches(const DeviceKey& other) const {
+    if (other.element != element) return false;
+    if (!alias.empty()) return other.alias == alias;
+    if (!pci.empty()) return other.pci == pci;
+    return !mac.empty() && other.mac == mac;
+  }
+
+  std::string describe() const {
+    return element + " " + (!pci.empty() ? pci : !alias.empty() ? alias : mac);
+  }
+};
+
+std::optional<DeviceKey> keyOfDeviceXml(const std::string& deviceXml) {
+  pugi::xml_document doc;
+  if (!doc.load_string(deviceXml.c_str())) return std::nullopt;
+  DeviceKey key = DeviceKey::of(doc.document_element());
+  if (!key.identifies()) return std::nullopt;
+  return key;
+}
+
+// Whether the domain's live XML still holds a device matching key; nullopt when the XML
+// cannot be read (an error is pending in libvirt) or parsed.
+std::optional<bool> liveXmlHas(virDomainPtr domain, const DeviceKey& key) {
+  char* raw = virDomainGetXMLDesc(domain, 0);
+  if (!raw) return std::nullopt;
+  pugi::xml_document doc;
+  bool parsed = static_cast<bool>(doc.load_string(raw));
+  std::free(raw);
+  if (!parsed) return std::nullopt;
+  for (pugi::xml_node device : doc.child("domain").child("devices").children())
+    if (key.matches(DeviceKey::of(device))) return true;
+  return false;
+}
+
+// The <name> of a network's XML, for messages; empty when it has none.
+std::string networkName(const std::string& xml) {
+  pugi::xml_document doc;
+  if (!doc.load_string(xml.c_str())) return "";
+  return doc.child("network").child("name").text().as_string();
+}
+
+}  // namespace
+
+LibvirtWriter::LibvirtWriter(const LibvirtConnection& connection, milliseconds detachTimeout)
+    : connection_(connection), detachTimeout_(detachTimeout) {}
+
+namespace {
+
+// Runs call on the network called name; errors start with what ("cannot start network X").
+template <typename Call>
+Result<void> onNetwork(const LibvirtConnection& connection, const std::string& name,
+                       const std::string& what, Call call) {
+  NetworkHandle network(virNetworkLookupByName(connection.get(), name.c_str()));
+  if (!network) return libvirtError(what);
+  if (call(network.get()) < 0) return libvirtError(what);
+  return {};
+}
+
+template <typename Call>
+Result<void> onDomain(const LibvirtConnection& connection, const std::string& name,
+                      const std::string& what, Call call) {
+  DomainHandle domain(virDomainLookupByName(connection.get(), name.c_str()));
+  if (!domain) return libvirtError(what);
+  return call(domain.get());
+}
+
+}  // namespace
+
+Result<void> LibvirtWriter::defineNetwork(const std::string& xml) const {
+  std::string name = networkName(xml);
+  NetworkHandle network(virNetworkDefineXML(connection_.get(), xml.c_str()));
+  if (!network)
+    return libvirtError("cannot define network" + (name.empty() ? std::string() : " " + name));
+  return {};
+}
+
+Result<void> LibvirtWriter::startNetwork(const std::string& name) const {
+  return onNetwork(connection_, name, "cannot start network " + name, virNetworkCreate);
+}
+
+Result<void> LibvirtWriter::stopNetwork(const std::string& name) const {
+  return onNetwork(connection_, name, "cannot stop network " + name, virNetworkDestroy);
+}
+
+Result<void> LibvirtWriter::undefineNetwork(const std::string& name) const {
+  return onNetwork(connection_, name, "cannot undefine network " + name, virNetworkUndefine);
+}
+
+Result<void> LibvirtWriter::setNetworkAutostart(const std::string& name, bool autostart) const {
+  std::string what =
+      std::string("cannot ") + (autostart ? "enable" : "disable") + " autostart of network " + name;
+  return onNetwork(connection_, name, what, [&](virNetworkPtr network) {
+    return virNetworkSetAutostart(network, autostart ? 1 : 0);
+  });
+}
+
+namespace {
+
+// virDomainAttachDeviceFlags, virDomainDetachDeviceFlags or virDomainUpdateDeviceFlags.
+using DeviceCall = int (*)(virDomainPtr, const char*, unsigned int);
+
+// Runs call with deviceXml and scope's flags on the domain called name, then after on it.
+template <typename After>
+Result<void> changeDevice(const LibvirtConnection& connection, const std::string& name,
+                          const std::string& what, DeviceCall call, const std::string& deviceXml,
+                          DeviceScope scope, After after) {
+  return onDomain(connection, name, what, [&](virDomainPtr domain) -> Result<void> {
+    if (call(domain, deviceXml.c_str(), flagsOf(scope)) < 0) return libvirtError(what);
+    return after(domain);
+  });
+}
+
+Result<void> nothingMore(virDomainPtr) {
+  return {};
+}
+
+}  // namespace
+
+Result<void> LibvirtWriter::attachDevice(const std::string& domain, const std::string& deviceXml,
+                                         DeviceScope scope) const {
+  return changeDevice(connection_, domain, "cannot attach a device to guest " + domain,
+                      virDomainAttachDeviceFlags, deviceXml, scope, nothingMore);
+}
+
+Result<void> LibvirtWriter::updateDevice(const std::string& domain, const std::string& deviceXml,
+                                         DeviceScope scope) const {
+  return changeDevice(connection_, domain, "cannot update a device of guest " + domain,
+                      virDomainUpdateDeviceFlags, deviceXml, scope, nothingMore);
+}
+
+Result<void> LibvirtWriter::detachDevice(const std::string& domain, const std::string& deviceXml,
+                                         DeviceScope scope) const {
+  return changeDevice(connection_, domain, "cannot detach a device from guest " + domain,
+                      virDomainDetachDeviceFlags, deviceXml, scope,
+                      [&](virDomainPtr d) -> Result<void> {
+                        if (!scope.live) return {};
+                        return waitForRelease(d, domain, deviceXml);
+                      });
+}
+
+Result<void> LibvirtWriter::waitForRelease(virDomainPtr domain, const std::string& name,
+                                           const std::string& deviceXml) const {
+  std::optional<DeviceKey> key = keyOfDeviceXml(deviceXml);
+  if (!key) return {};  // nothing to recognise it by (libvirt accepted it, so it parses)
+  Clock::time_point deadline = Clock::now() + detachTimeout_;
+  for (;;) {
+    if (virDomainIsActive(domain) == 0) return {};  // stopped meanwhile: the device is free
+    std::optional<bool> present = liveXmlHas(domain, *key);
+    if (!present) return libvirtError("cannot read the live XML of guest " + name);
+    if (!*present) return {};
+    if (Clock::now() >= deadline)
+      return Error{"guest " + name + " did not release " + key->describe() + " within " +
+                       secondsText(detachTimeout_) +
+                       "; it must answer the PCI unplug request (is its OS running?)",
+                   ETIMEDOUT};
+    std::this_thread::sleep_for(kPollInterval);
+  }
+}
+
+Result<void> LibvirtWriter::shutdownGuest(const std::string& domain, milliseconds timeout) const {
+  std::string what = "cannot shut down guest " + domain;
+  return onDomain(connection_, domain, what, [&](virDomainPtr d) -> Result<void> {
+    if (virDomainShutdown(d) < 0) return libvirtError(what);
+    Clock::time_point deadline = Clock::now() + timeout;
+    for (;;) {
+      int state = VIR_DOMAIN_NOSTATE;
+      if (virDomainGetState(d, &state, nullptr, 0) < 0) return libvirtError(what);
+      if (state == VIR_DOMAIN_SHUTOFF) return {};
+      if (Clock::now() >= deadline)
+        return Error{"guest " + domain + " did not shut down within " + secondsText(timeout) +
+                         "; it must answer the ACPI shutdown request (is its OS running?); it "
+                         "was not forced off",
+                     ETIMEDOUT};
+      std::this_thread::sleep_for(kPollInterval);
+    }
+  });
+}
+
+Result<void> LibvirtWriter::startGuest(const std::string& domain) const {
+  std::string what = "cannot start guest " + domain;
+  return onDomain(connection_, domain, what, [&](virDomainPtr d) -> Result<void> {
+    if (virDomainCreate(d) < 0) return libvirtError(what);
+    return {};
+  });
+}
+
+}  // namespace sriov::reconcile
