@@ -115,8 +115,6 @@ int run(int argc, char** argv) {
                    "Seconds to wait for another apply to finish")
       ->capture_default_str();
   applyCmd->add_option("--lock-file", apply.lockFile, "One apply per host")->capture_default_str();
-  applyCmd->add_option("--persist-file", apply.persistFile, "The udev rules file")
-      ->capture_default_str();
   applyCmd
       ->add_option("--snapshot-dir", apply.snapshotDir,
                    "Where the state before each apply is saved")
@@ -180,9 +178,11 @@ int run(int argc, char** argv) {
                  "--dry-run) to see what it would do\n";
     return kExitFailure;
   }
-  const HostOptions& hostOptions =
-      showCmd->parsed() ? show.host : planCmd->parsed() ? plan.host : apply.host;
-  Result<std::unique_ptr<reconcile::Host>> host = makeHost(hostOptions);
+  const HostOptions& hostOptions = showCmd->parsed()   ? show.host
+                                   : planCmd->parsed() ? plan.host
+                                                       : apply.host;
+  const ApplyOptions& planning = planCmd->parsed() ? plan : apply;
+  Result<std::unique_ptr<reconcile::Host>> host = makeHost(hostOptions, {planning.persistFile});
   if (!host) {
     std::cerr << "sriov-apply: error: " << host.error().message << "\n";
     return kExitFailure;

@@ -6,7 +6,8 @@
 
 namespace sriov::cmd {
 
-Result<std::unique_ptr<reconcile::Host>> makeHost(const HostOptions& options) {
+Result<std::unique_ptr<reconcile::Host>> makeHost(const HostOptions& options,
+                                                  const std::vector<std::string>& ownedFiles) {
   if (!options.stateFile.empty()) {
     Result<reconcile::SimulatedHost> loaded = reconcile::SimulatedHost::load(options.stateFile);
     if (!loaded) return loaded.error();
@@ -16,6 +17,7 @@ Result<std::unique_ptr<reconcile::Host>> makeHost(const HostOptions& options) {
   reconcile::LinuxHostOptions linux;
   linux.sysfsRoot = options.sysfsRoot;
   linux.connectUri = options.connectUri;
+  linux.ownedFiles = ownedFiles;
   return std::unique_ptr<reconcile::Host>(std::make_unique<reconcile::LinuxHost>(linux));
 }
 

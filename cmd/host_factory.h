@@ -2,6 +2,8 @@
 #pragma once
 
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "cmd/options.h"
 #include "reconcile/host/host.h"
@@ -9,6 +11,8 @@
 
 namespace sriov::cmd {
 
-Result<std::unique_ptr<reconcile::Host>> makeHost(const HostOptions& options);
+// ownedFiles: files sriov-apply owns (the persistence rules), observed along with the host.
+Result<std::unique_ptr<reconcile::Host>> makeHost(const HostOptions& options,
+                                                  const std::vector<std::string>& ownedFiles);
 
 }  // namespace sriov::cmd

@@ -2,7 +2,6 @@
 #include "cmd/validate_command.h"
 
 #include <unistd.h>
-
 #include <yaml-cpp/yaml.h>
 
 #include <fstream>
@@ -52,8 +51,8 @@ int runValidate(const ValidateOptions& options, std::ostream& out) {
   for (const std::string& path : options.specs) {
     if (isStateFile(path)) {
       Result<reconcile::ObservedState> state = reconcile::loadStateFile(path);
-      schema::Diagnostics d = state ? schema::Diagnostics(path)
-                                    : stateDiagnostics(path, state.error().message);
+      schema::Diagnostics d =
+          state ? schema::Diagnostics(path) : stateDiagnostics(path, state.error().message);
       failed = failed || !state;
       if (options.output == OutputFormat::json) {
         files.push_back({{"file", path},

@@ -2,12 +2,12 @@
 // readers and writers.
 #include "reconcile/host/linux_host.h"
 
-#include <cstring>
-
-#include <cerrno>
-
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
 #include <utility>
 
 #include "reconcile/host/atomic_file.h"
@@ -44,7 +44,19 @@ Result<ObservedState> LinuxHost::observe() {
     }
   }
 
-  // 3. libvirt's networks and domains.
+  // 3. The files sriov-apply owns.
+  for (const std::string& path : options_.ownedFiles) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      if (errno == ENOENT) continue;
+      return Error{"cannot read " + path + ": " + std::strerror(errno), errno};
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    state->files[path] = text.str();
+  }
+
+  // 4. libvirt's networks and domains.
   Result<LibvirtConnection> connection = LibvirtConnection::open(options_.connectUri);
   if (!connection) return connection.error();
   LibvirtReader libvirt(*connection);
@@ -153,7 +165,6 @@ Result<void> LinuxHost::startGuest(const std::string& domain) {
 Result<void> LinuxHost::writeFile(const std::string& path, const std::string& content) {
   return writeFileAtomically(path, content);
 }
-
 
 Result<void> LinuxHost::removeFile(const std::string& path) {
   if (::unlink(path.c_str()) == 0 || errno == ENOENT) return Result<void>();

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "reconcile/host/host.h"
 #include "reconcile/host/sysfs_reader.h"
@@ -26,6 +27,9 @@ struct LinuxHostOptions {
   ProgressCallback progress;
   // How long a live detach waits for the guest to release the device.
   std::chrono::milliseconds detachTimeout = std::chrono::seconds(30);
+  // Files sriov-apply owns (the persistence rules): observe() reads them into
+  // ObservedState::files when they exist.
+  std::vector<std::string> ownedFiles;
 };
 
 // observe() is real: SysfsReader, then NetlinkReader for each PF with a netdev (its IFF_UP
