@@ -43,7 +43,8 @@ Result<void> perform(const Action& a, Host& host, std::chrono::seconds guestTime
     case ActionKind::bindVfDriver:
       return host.bindVfDriver(a.vfPci, a.driver);
     case ActionKind::setLinkUp:
-      return host.setLinkUp(a.pfPci);
+      return host.setLink(a.pfPci,
+                          a.to == std::optional<std::string>("down") ? Link::down : Link::up);
     case ActionKind::defineNetwork:
       return host.defineNetwork(a.xml);
     case ActionKind::startNetwork:
@@ -65,7 +66,7 @@ Result<void> perform(const Action& a, Host& host, std::chrono::seconds guestTime
     case ActionKind::startGuest:
       return host.startGuest(a.name);
     case ActionKind::writePersistence:
-      return host.writeFile(a.path, a.content);
+      return a.to ? host.writeFile(a.path, a.content) : host.removeFile(a.path);
   }
   return Error{"unknown action kind"};
 }

@@ -256,15 +256,16 @@ class Planner {
     for (PfPlan& p : pfs_) {
       if (!p.obs || !canSetCount(*p.obs, *p.spec)) continue;
       std::string label = p.obs->label();
-      if (!p.obs->name.empty() && !p.obs->linkUp && p.spec->numVfs > 0) {
+      bool wantUp = p.spec->linkUp.value_or(p.obs->linkUp || p.spec->numVfs > 0);
+      if (!p.obs->name.empty() && p.obs->linkUp != wantUp) {
         Action a;
         a.kind = ActionKind::setLinkUp;
         a.target = "pf/" + label;
-        a.from = "down";
-        a.to = "up";
+        a.from = p.obs->linkUp ? "up" : "down";
+        a.to = wantUp ? "up" : "down";
         a.disruption = Disruption::link;
         a.pfPci = p.obs->pci;
-        a.reason = "VFs have no link while their PF is down";
+        a.reason = wantUp ? "VFs have no link while their PF is down" : "it was down before";
         linkUp_[p.obs->pci] = add(kVf, a);
       }
       for (const schema::VfEntry& e : p.spec->vfs) {

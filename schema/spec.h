@@ -62,6 +62,7 @@ struct Pf {
   bool numVfsKnown = true;  // false when numVfs was missing or invalid (already reported)
   bool persist = true;
   std::vector<VfEntry> vfs;
+  std::optional<bool> linkUp;  // not in host.yaml: a rollback restores the PF's link state
   Position pos;
 
   // The name used in messages and plan targets: the netdev name if given, else the PCI address.

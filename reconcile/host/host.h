@@ -19,6 +19,8 @@ struct DeviceScope {
   bool config = true;
 };
 
+enum class Link { up, down };
+
 // A change to one VF's PF-side settings; unset fields are left as they are.
 struct VfChange {
   std::optional<std::string> mac;
@@ -53,7 +55,8 @@ class Host : public HostReader {
   virtual Result<void> setVf(const std::string& pfPci, unsigned index, const VfChange& change) = 0;
   // Binds the VF to driver (driver_override + drivers_probe), unbinding it first.
   virtual Result<void> bindVfDriver(const std::string& vfPci, const std::string& driver) = 0;
-  virtual Result<void> setLinkUp(const std::string& pfPci) = 0;
+  // Sets the PF netdev administratively up or down (IFF_UP).
+  virtual Result<void> setLink(const std::string& pfPci, Link state) = 0;
 
   virtual Result<void> defineNetwork(const std::string& xml) = 0;  // define or redefine
   virtual Result<void> startNetwork(const std::string& name) = 0;

@@ -108,13 +108,14 @@ Result<void> LinuxHost::bindVfDriver(const std::string& vfPci, const std::string
   return SysfsWriter(options_.sysfsRoot).bindDriver(vfPci, driver);
 }
 
-Result<void> LinuxHost::setLinkUp(const std::string& pfPci) {
+Result<void> LinuxHost::setLink(const std::string& pfPci, Link state) {
   Result<std::string> netdev = sysfs::netdevOf(SysfsWriter(options_.sysfsRoot).deviceDir(pfPci));
   if (!netdev) return netdev.error();
-  if (netdev->empty()) return Error{"cannot set " + pfPci + " up: it has no netdev", ENODEV};
+  const char* updown = state == Link::up ? " up" : " down";
+  if (netdev->empty()) return Error{"cannot set " + pfPci + updown + ": it has no netdev", ENODEV};
   Result<NetlinkWriter> netlink = NetlinkWriter::open();
   if (!netlink) return netlink.error();
-  return netlink->setLinkUp(*netdev);
+  return netlink->setLink(*netdev, state);
 }
 
 template <typename Call>

@@ -55,7 +55,7 @@ class LinuxHost : public Host {
   Result<void> setNumVfs(const std::string& pfPci, unsigned count) override;
   Result<void> setVf(const std::string& pfPci, unsigned index, const VfChange& change) override;
   Result<void> bindVfDriver(const std::string& vfPci, const std::string& driver) override;
-  Result<void> setLinkUp(const std::string& pfPci) override;
+  Result<void> setLink(const std::string& pfPci, Link state) override;
 
   Result<void> defineNetwork(const std::string& xml) override;
   Result<void> startNetwork(const std::string& name) override;

@@ -188,16 +188,21 @@ Result<void> NetlinkWriter::setVf(const std::string& ifname, const std::string& 
   return failure(settings, err);
 }
 
-Result<void> NetlinkWriter::setLinkUp(const std::string& ifname) const {
+Result<void> NetlinkWriter::setLink(const std::string& ifname, Link state) const {
+  const std::string what = "cannot set " + ifname + (state == Link::up ? " up" : " down");
   unsigned ifindex = if_nametoindex(ifname.c_str());
-  if (ifindex == 0) return Error{"cannot set " + ifname + " up: " + std::strerror(errno), errno};
+  if (ifindex == 0) return Error{what + ": " + std::strerror(errno), errno};
   LinkHandle orig(rtnl_link_alloc());
   LinkHandle changes(rtnl_link_alloc());
-  if (!orig || !changes) return Error{"cannot set " + ifname + " up: Out of memory", ENOMEM};
+  if (!orig || !changes) return Error{what + ": Out of memory", ENOMEM};
   rtnl_link_set_ifindex(orig.get(), static_cast<int>(ifindex));
-  rtnl_link_set_flags(changes.get(), IFF_UP);
+  if (state == Link::up) {
+    rtnl_link_set_flags(changes.get(), IFF_UP);
+  } else {
+    rtnl_link_unset_flags(changes.get(), IFF_UP);
+  }
   int err = rtnl_link_change(socket_.get(), orig.get(), changes.get(), 0);
-  if (err < 0) return Error{"cannot set " + ifname + " up: " + nl_geterror(err), -err};
+  if (err < 0) return Error{what + ": " + nl_geterror(err), -err};
   return {};
 }
 

@@ -29,7 +29,7 @@ class NetlinkWriter {
                      const VfChange& change) const;
 
   // Sets IFF_UP on ifname ("ip link set IFNAME up"). Fails with "cannot set IFNAME up: CAUSE".
-  Result<void> setLinkUp(const std::string& ifname) const;
+  Result<void> setLink(const std::string& ifname, Link state) const;
 
  private:
   explicit NetlinkWriter(NlSocket socket);

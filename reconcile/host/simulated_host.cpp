@@ -306,17 +306,19 @@ Result<void> SimulatedHost::bindVfDriver(const std::string& vfPci, const std::st
   });
 }
 
-Result<void> SimulatedHost::setLinkUp(const std::string& pfPci) {
+Result<void> SimulatedHost::setLink(const std::string& pfPci, Link state) {
   const std::string pci = pciLabel(pfPci);
-  return mutate("setLinkUp " + pci, [&](SimulatedWorld& w) {
-    ObservedPf* pf = findPf(w.state, pci);
-    if (!pf || pf->name.empty()) {
-      return Result<void>(kernelError("cannot set " + pci + " up", ENODEV,
-                                      pf ? pci + " has no network device" : "no such PF"));
-    }
-    pf->linkUp = true;
-    return Result<void>();
-  });
+  const char* updown = state == Link::up ? " up" : " down";
+  return mutate(
+      std::string("setLink") + (state == Link::up ? "Up " : "Down ") + pci, [&](SimulatedWorld& w) {
+        ObservedPf* pf = findPf(w.state, pci);
+        if (!pf || pf->name.empty()) {
+          return Result<void>(kernelError("cannot set " + pci + updown, ENODEV,
+                                          pf ? pci + " has no network device" : "no such PF"));
+        }
+        pf->linkUp = state == Link::up;
+        return Result<void>();
+      });
 }
 
 Result<void> SimulatedHost::writeFile(const std::string& path, const std::string& content) {

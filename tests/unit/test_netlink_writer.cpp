@@ -57,7 +57,7 @@ TEST_CASE("LinuxHost::setVf and setLinkUp in a private network namespace") {
     out.noSuchVf = host.setVf("0000:03:00.0", 3, linkState);
     out.noNetdev = host.setVf("0000:05:00.0", 0, linkState);
     out.empty = host.setVf("0000:03:00.0", 0, VfChange{});
-    out.up = host.setLinkUp("0000:03:00.0");
+    out.up = host.setLink("0000:03:00.0", sriov::reconcile::Link::up);
     Result<NetlinkReader> reader = NetlinkReader::open();
     if (!reader) return reader.error().message;
     out.afterUp = reader->readPf("sriovt0");

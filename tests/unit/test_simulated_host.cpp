@@ -308,9 +308,9 @@ TEST_CASE("bindVfDriver: the netdev exists only on the network VF driver") {
 
 TEST_CASE("setLinkUp") {
   SimulatedHost host(labState());
-  REQUIRE(host.setLinkUp("0000:03:00.1").ok());
+  REQUIRE(host.setLink("0000:03:00.1", sriov::reconcile::Link::up).ok());
   CHECK(pf(host, "enp3s0f1").linkUp);
-  CHECK(failure(host.setLinkUp("0000:05:00.0")) ==
+  CHECK(failure(host.setLink("0000:05:00.0", sriov::reconcile::Link::up)) ==
         "cannot set 0000:05:00.0 up: No such device (0000:05:00.0 has no network device)");
 }
 
@@ -681,7 +681,7 @@ TEST_CASE("every mutation is counted and logged, failed ones too") {
   (void)host.setVf("0000:04:00.0", 2, change);
   (void)host.setNumVfs("0000:03:00.0", 4);  // EBUSY
   (void)host.bindVfDriver("0000:04:10.2", "vfio-pci");
-  (void)host.setLinkUp("0000:03:00.1");
+  (void)host.setLink("0000:03:00.1", sriov::reconcile::Link::up);
   (void)host.defineNetwork("<network><name>n</name></network>");
   (void)host.startNetwork("n");
   (void)host.stopNetwork("n");

@@ -1,0 +1,126 @@
+// The apply sequence, step by step, as the architecture's flow describes it.
+#include "reconcile/apply.h"
+
+#include "reconcile/rollback.h"
+
+namespace sriov::reconcile {
+
+const char* toString(ApplyStatus status) {
+  switch (status) {
+    case ApplyStatus::noChanges:
+      return "no-changes";
+    case ApplyStatus::converged:
+      return "converged";
+    case ApplyStatus::refused:
+      return "refused";
+    case ApplyStatus::failed:
+      return "failed";
+    case ApplyStatus::notConverged:
+      return "not-converged";
+    case ApplyStatus::rolledBack:
+      return "rolled-back";
+    case ApplyStatus::rollbackFailed:
+      return "rollback-failed";
+    case ApplyStatus::notRolledBack:
+      return "not-rolled-back";
+  }
+  return "?";
+}
+
+namespace {
+
+void rollBack(ApplyReport& report, Host& host, const ApplySettings& settings) {
+  if (settings.phase) settings.phase("rolling back to the state before this apply");
+  Result<ObservedState> now = host.observe();
+  if (!now) {
+    report.status = ApplyStatus::rollbackFailed;
+    report.differences.push_back("cannot observe the host to roll back: " + now.error().message);
+    return;
+  }
+  schema::Spec back = rollbackSpec(report.before, *now, settings.plan.persistFile);
+  PlanOptions options = settings.plan;
+  options.force = true;  // every guest goes back as it was, listed or not
+  options.takeOverNetworks = false;
+  options.maxDisruption = Disruption::recreate;
+  report.rollbackPlan = plan(back, *now, options);
+  if (report.rollbackPlan->refused()) {
+    report.status = ApplyStatus::rollbackFailed;
+    for (const Finding& f : report.rollbackPlan->preflight)
+      if (f.severity == FindingSeverity::error)
+        report.differences.push_back("rollback refused: " + f.target + ": " + f.message);
+    return;
+  }
+  ExecuteOptions exec = settings.execute;
+  exec.stop = nullptr;  // an interrupt stopped the apply; the rollback runs to the end
+  report.rollback = execute(*report.rollbackPlan, host, exec);
+  Result<ObservedState> after = host.observe();
+  if (!after) {
+    report.status = ApplyStatus::rollbackFailed;
+    report.differences.push_back("cannot observe the host after the rollback: " +
+                                 after.error().message);
+    return;
+  }
+  report.differences = stateDifferences(report.before, *after);
+  bool ok = report.rollback->ok() && report.differences.empty();
+  report.status = ok ? ApplyStatus::rolledBack : ApplyStatus::rollbackFailed;
+  if (ok)
+    for (ActionOutcome& a : report.execution.actions)
+      if (a.outcome == Outcome::done) a.outcome = Outcome::rolledBack;
+}
+
+}  // namespace
+
+ApplyReport apply(const schema::Spec& spec, Host& host, const ApplySettings& settings) {
+  ApplyReport report;
+  // 1. The host as it is, kept for the rollback (and saved by the caller).
+  Result<ObservedState> before = host.observe();
+  if (!before) {
+    report.error = before.error();
+    return report;
+  }
+  report.before = *before;
+
+  // 2. The plan. Refused or empty: done, nothing changed.
+  report.plan = plan(spec, report.before, settings.plan);
+  if (report.plan.refused()) {
+    report.status = ApplyStatus::refused;
+    return report;
+  }
+  if (report.plan.empty()) {
+    report.status = ApplyStatus::noChanges;
+    return report;
+  }
+  if (settings.beforeChanges) {
+    Result<void> saved = settings.beforeChanges(report.before);
+    if (!saved) {
+      report.error = saved.error();
+      return report;
+    }
+  }
+
+  // 3. Execute; on a failure or an interrupt, roll back unless told not to.
+  report.execution = execute(report.plan, host, settings.execute);
+  if (!report.execution.ok()) {
+    if (settings.rollback == Rollback::no) {
+      report.status = ApplyStatus::notRolledBack;
+      return report;
+    }
+    rollBack(report, host, settings);
+    return report;
+  }
+
+  // 4. Verify: observe again and plan again; anything left is a failure.
+  if (settings.phase) settings.phase("verifying");
+  Result<ObservedState> after = host.observe();
+  if (!after) {
+    report.error = after.error();
+    report.status = ApplyStatus::notConverged;
+    return report;
+  }
+  Plan again = plan(spec, *after, settings.plan);
+  report.leftover = again.actions;
+  report.status = again.empty() ? ApplyStatus::converged : ApplyStatus::notConverged;
+  return report;
+}
+
+}  // namespace sriov::reconcile

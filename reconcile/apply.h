@@ -1,0 +1,54 @@
+// Apply: observe, plan, execute, verify; on a failure, roll back by planning from the host as
+// it is now to the host as it was, and executing that. No printing: a report comes back.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "reconcile/executor.h"
+#include "reconcile/planner.h"
+
+namespace sriov::reconcile {
+
+enum class Rollback { yes, no };
+
+struct ApplySettings {
+  PlanOptions plan;
+  ExecuteOptions execute;
+  Rollback rollback = Rollback::yes;
+  // Called with the state observed before anything changes (the CLI saves it as a snapshot);
+  // an error stops the apply before it changes anything.
+  std::function<Result<void>(const ObservedState&)> beforeChanges;
+  // Called before the rollback starts and before the verification, for progress lines.
+  std::function<void(const std::string&)> phase;
+};
+
+enum class ApplyStatus {
+  noChanges,       // the host matched the spec
+  converged,       // changes made, verified
+  refused,         // the plan was refused; nothing changed
+  failed,          // observing or the snapshot failed before anything changed
+  notConverged,    // every action succeeded, but planning again still finds changes
+  rolledBack,      // an action failed (or apply was interrupted); the host is as it was
+  rollbackFailed,  // ... and the rollback did not get it back
+  notRolledBack,   // ... and --no-rollback left it as it is
+};
+const char* toString(ApplyStatus status);
+
+struct ApplyReport {
+  ApplyStatus status = ApplyStatus::failed;
+  std::optional<Error> error;  // status failed
+  ObservedState before;
+  Plan plan;
+  ExecuteResult execution;
+  std::vector<Action> leftover;  // notConverged: what planning again still wants
+  std::optional<Plan> rollbackPlan;
+  std::optional<ExecuteResult> rollback;
+  std::vector<std::string> differences;  // after a rollback: what is not as it was
+};
+
+ApplyReport apply(const schema::Spec& spec, Host& host, const ApplySettings& settings);
+
+}  // namespace sriov::reconcile

@@ -1,0 +1,24 @@
+// Rolling back: the spec that describes the host as it was observed before an apply, so that
+// planning it against the host as it is now puts everything back.
+#pragma once
+
+#include <string>
+
+#include "reconcile/observed_state.h"
+#include "schema/spec.h"
+
+namespace sriov::reconcile {
+
+// Every SR-IOV PF with its count and the VF settings and drivers that differ from a fresh VF's
+// or from what is there now; every network sriov-apply owns; every guest's SR-IOV devices (with
+// their aliases) and run state; the persistence file as it was. prune is on, so what the failed
+// apply added goes away.
+schema::Spec rollbackSpec(const ObservedState& before, const ObservedState& now,
+                          const std::string& persistFile);
+
+// The fields of two states that an apply changes, compared one by one: PFs and their VFs,
+// networks (not their XML text), domains' run state and SR-IOV devices, owned files. Empty when
+// equal; else one line per difference, e.g. "pf 0000:03:00.0: numVfs 2, was 4".
+std::vector<std::string> stateDifferences(const ObservedState& before, const ObservedState& after);
+
+}  // namespace sriov::reconcile
