@@ -6,11 +6,13 @@
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
+#include <csignal>
 #include <iostream>
 #include <map>
 #include <string>
 #include <vector>
 
+#include "cmd/apply_command.h"
 #include "cmd/host_factory.h"
 #include "cmd/options.h"
 #include "cmd/plan_command.h"
@@ -20,6 +22,12 @@
 
 namespace sriov::cmd {
 namespace {
+
+std::atomic<bool> interrupted{false};
+
+extern "C" void onSignal(int) {
+  interrupted = true;
+}
 
 constexpr const char* kSubcommands[] = {"apply", "plan", "show", "validate", "schema"};
 
@@ -173,22 +181,30 @@ int run(int argc, char** argv) {
     std::cout << schema::jsonSchemaText();
     return kExitOk;
   }
-  if (applyCmd->parsed() && !apply.dryRun) {
-    std::cerr << "sriov-apply: error: 'apply' is not implemented yet; use plan (or apply "
-                 "--dry-run) to see what it would do\n";
-    return kExitFailure;
-  }
   const HostOptions& hostOptions = showCmd->parsed()   ? show.host
                                    : planCmd->parsed() ? plan.host
                                                        : apply.host;
   const ApplyOptions& planning = planCmd->parsed() ? plan : apply;
-  Result<std::unique_ptr<reconcile::Host>> host = makeHost(hostOptions, {planning.persistFile});
+  HostTuning tuning;
+  tuning.ownedFiles = {planning.persistFile};
+  tuning.settleTimeout = std::chrono::seconds(planning.settleTimeoutSeconds);
+  if (planning.output == OutputFormat::text) {
+    tuning.progress = [](const std::string& line) {
+      std::cout << "    " << line << "\n" << std::flush;
+    };
+  }
+  Result<HostHandle> host = makeHost(hostOptions, tuning);
   if (!host) {
     std::cerr << "sriov-apply: error: " << host.error().message << "\n";
     return kExitFailure;
   }
-  if (showCmd->parsed()) return runShow(show, **host, std::cout, std::cerr);
-  return runPlan(planCmd->parsed() ? plan : apply, **host, std::cout, std::cerr);
+  if (showCmd->parsed()) return runShow(show, *host->host, std::cout, std::cerr);
+  if (planCmd->parsed() || apply.dryRun)
+    return runPlan(planCmd->parsed() ? plan : apply, *host->host, std::cout, std::cerr);
+  // An interrupt lets the running actions finish, then rolls back.
+  std::signal(SIGINT, onSignal);
+  std::signal(SIGTERM, onSignal);
+  return runApply(apply, *host, &interrupted, std::cout, std::cerr);
 }
 
 }  // namespace sriov::cmd

@@ -6,19 +6,28 @@
 
 namespace sriov::cmd {
 
-Result<std::unique_ptr<reconcile::Host>> makeHost(const HostOptions& options,
-                                                  const std::vector<std::string>& ownedFiles) {
+Result<HostHandle> makeHost(const HostOptions& options, const HostTuning& tuning) {
+  HostHandle handle;
   if (!options.stateFile.empty()) {
     Result<reconcile::SimulatedHost> loaded = reconcile::SimulatedHost::load(options.stateFile);
     if (!loaded) return loaded.error();
-    return std::unique_ptr<reconcile::Host>(
-        std::make_unique<reconcile::SimulatedHost>(std::move(loaded).value()));
+    auto simulated = std::make_unique<reconcile::SimulatedHost>(std::move(loaded).value());
+    reconcile::SimulatedHost* raw = simulated.get();
+    std::string path = options.stateFile;
+    handle.save = [raw, path] { return raw->save(path); };
+    handle.host = std::move(simulated);
+    handle.simulated = true;
+    return handle;
   }
   reconcile::LinuxHostOptions linux;
   linux.sysfsRoot = options.sysfsRoot;
   linux.connectUri = options.connectUri;
-  linux.ownedFiles = ownedFiles;
-  return std::unique_ptr<reconcile::Host>(std::make_unique<reconcile::LinuxHost>(linux));
+  linux.ownedFiles = tuning.ownedFiles;
+  linux.settleTimeout = tuning.settleTimeout;
+  if (tuning.progress) linux.progress = tuning.progress;
+  handle.host = std::make_unique<reconcile::LinuxHost>(linux);
+  handle.save = [] { return Result<void>(); };
+  return handle;
 }
 
 }  // namespace sriov::cmd

@@ -1,6 +1,8 @@
 // The one place a Host is created: the real LinuxHost, or a SimulatedHost from --state.
 #pragma once
 
+#include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -11,8 +13,20 @@
 
 namespace sriov::cmd {
 
-// ownedFiles: files sriov-apply owns (the persistence rules), observed along with the host.
-Result<std::unique_ptr<reconcile::Host>> makeHost(const HostOptions& options,
-                                                  const std::vector<std::string>& ownedFiles);
+struct HostHandle {
+  std::unique_ptr<reconcile::Host> host;
+  // Keeps what the host became: a simulated host writes its state file back; the real host
+  // needs nothing.
+  std::function<Result<void>()> save;
+  bool simulated = false;
+};
+
+struct HostTuning {
+  std::vector<std::string> ownedFiles;  // observed with the host (the persistence rules)
+  std::chrono::seconds settleTimeout{120};
+  std::function<void(const std::string&)> progress;  // "waiting for VFs of ..." lines
+};
+
+Result<HostHandle> makeHost(const HostOptions& options, const HostTuning& tuning);
 
 }  // namespace sriov::cmd

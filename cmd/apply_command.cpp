@@ -1,0 +1,224 @@
+// The apply subcommand: the steps of an apply, each one a value, printed as it goes.
+#include "cmd/apply_command.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <ctime>
+#include <mutex>
+
+#include "cmd/diagnostics_output.h"
+#include "cmd/lock_file.h"
+#include "cmd/plan_output.h"
+#include "reconcile/apply.h"
+#include "reconcile/host/atomic_file.h"
+#include "reconcile/state_file.h"
+#include "schema/loader.h"
+
+namespace sriov::cmd {
+namespace {
+
+using reconcile::Action;
+using reconcile::ActionOutcome;
+using reconcile::ApplyReport;
+using reconcile::ApplyStatus;
+
+std::string seconds(std::chrono::milliseconds d) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f s", static_cast<double>(d.count()) / 1000.0);
+  return buf;
+}
+
+std::string change(const Action& a) {
+  return (a.from ? *a.from : "(none)") + " → " + (a.to ? *a.to : "(none)");
+}
+
+// The state before the apply, saved where a person can find it (the real host only).
+Result<std::string> saveSnapshot(const std::string& dir, const reconcile::ObservedState& state) {
+  ::mkdir(dir.c_str(), 0700);
+  std::time_t now = std::time(nullptr);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", std::gmtime(&now));
+  std::string path = dir + "/before-" + stamp + ".state.yaml";
+  Result<void> written = reconcile::writeFileAtomically(path, reconcile::toStateYaml(state));
+  if (!written)
+    return Error{"cannot save the snapshot of the host before applying: " +
+                 written.error().message};
+  return path;
+}
+
+nlohmann::ordered_json outcomesJson(const reconcile::Plan& plan,
+                                    const reconcile::ExecuteResult& result) {
+  nlohmann::ordered_json actions = planJson(plan)["actions"];
+  for (size_t i = 0; i < actions.size() && i < result.actions.size(); ++i) {
+    const ActionOutcome& o = result.actions[i];
+    actions[i]["outcome"] = toString(o.outcome);
+    actions[i]["durationMs"] = o.duration.count();
+    if (!o.error.empty()) actions[i]["error"] = o.error;
+  }
+  return actions;
+}
+
+nlohmann::ordered_json reportJson(const ApplyReport& r, const std::string& snapshot) {
+  nlohmann::ordered_json j = {
+      {"apiVersion", "sriov-apply/v1"},
+      {"kind", "ApplyResult"},
+      {"status", toString(r.status)},
+      {"changes", !r.plan.actions.empty() && r.status != ApplyStatus::refused}};
+  nlohmann::ordered_json plan = planJson(r.plan);
+  plan["actions"] = outcomesJson(r.plan, r.execution);
+  j["plan"] = plan;
+  if (r.error) j["error"] = r.error->message;
+  if (!snapshot.empty()) j["snapshot"] = snapshot;
+  if (r.rollbackPlan) {
+    j["rollback"] = {{"actions", outcomesJson(*r.rollbackPlan, *r.rollback)}};
+    j["differences"] = r.differences;
+  }
+  if (!r.leftover.empty()) {
+    reconcile::Plan left;
+    left.actions = r.leftover;
+    j["leftover"] = planJson(left)["actions"];
+  }
+  return j;
+}
+
+}  // namespace
+
+int runApply(const ApplyOptions& options, HostHandle& handle, const std::atomic<bool>* stop,
+             std::ostream& out, std::ostream& err) {
+  bool text = options.output == OutputFormat::text;
+  bool color = text && colorWanted(options.color, STDOUT_FILENO);
+
+  // 1. The spec: every problem at once, then stop.
+  schema::LoadResult loaded = schema::loadSpecFile(options.spec);
+  printDiagnostics(err, loaded.diagnostics.sorted(), colorWanted(options.color, STDERR_FILENO));
+  if (loaded.diagnostics.hasErrors()) return kExitInvalidSpec;
+
+  // 2. One apply per host: the real host's lock file, or the state file's own.
+  std::string lockPath = handle.simulated ? options.host.stateFile + ".lock" : options.lockFile;
+  Result<LockFile> lock =
+      LockFile::acquire(lockPath, std::chrono::seconds(options.lockTimeoutSeconds));
+  if (!lock) {
+    err << "sriov-apply: error: " << lock.error().message << "\n";
+    return kExitFailure;
+  }
+
+  // 3. Plan, snapshot, execute, verify, roll back: reconcile::apply, with progress here.
+  reconcile::ApplySettings settings;
+  settings.plan.force = options.force;
+  settings.plan.takeOverNetworks = options.force;
+  settings.plan.maxDisruption =
+      reconcile::parseDisruption(options.maxDisruption).value_or(reconcile::Disruption::recreate);
+  settings.plan.persistFile = options.persistFile;
+  settings.execute.jobs = options.jobs;
+  settings.execute.stop = stop;
+  settings.rollback = options.rollback ? reconcile::Rollback::yes : reconcile::Rollback::no;
+  std::string snapshot;
+  size_t total = 0;
+  settings.beforeChanges = [&](const reconcile::ObservedState& before) -> Result<void> {
+    if (!handle.simulated) {
+      Result<std::string> saved = saveSnapshot(options.snapshotDir, before);
+      if (!saved) return saved.error();
+      snapshot = *saved;
+    }
+    return Result<void>();
+  };
+  if (text) {
+    settings.execute.observer.started = [&](const Action& a) {
+      out << "[" << a.id << "/" << total << "] " << toString(a.kind) << " " << a.target << " "
+          << change(a) << " ...\n"
+          << std::flush;
+    };
+    settings.execute.observer.finished = [&](const Action& a, const ActionOutcome& o) {
+      out << "[" << a.id << "/" << total << "] " << toString(a.kind) << " " << a.target << " "
+          << (o.outcome == reconcile::Outcome::done
+                  ? "done in " + seconds(o.duration)
+                  : "FAILED after " + seconds(o.duration) + ": " + o.error)
+          << "\n"
+          << std::flush;
+    };
+    settings.phase = [&](const std::string& what) { out << "==> " << what << "\n" << std::flush; };
+  }
+  // The plan is printed before anything changes (apply re-plans inside; same inputs, same plan).
+  Result<reconcile::ObservedState> preview = handle.host->observe();
+  if (!preview) {
+    err << "sriov-apply: error: " << preview.error().message << "\n";
+    return kExitFailure;
+  }
+  reconcile::Plan planned = reconcile::plan(loaded.spec, *preview, settings.plan);
+  total = planned.actions.size();
+  if (text) {
+    out << planText(planned, options.spec, color ? Colors::on : Colors::off);
+    if (!planned.refused() && !planned.empty())
+      out << "\n==> applying " << total << " action" << (total == 1 ? "" : "s") << "\n";
+  }
+  if (planned.refused() || planned.empty()) {
+    ApplyReport early;
+    early.status = planned.refused() ? ApplyStatus::refused : ApplyStatus::noChanges;
+    early.plan = planned;
+    if (!text) out << reportJson(early, "").dump(2) << "\n";
+    return planned.refused() ? kExitRefused : kExitOk;
+  }
+  ApplyReport report = reconcile::apply(loaded.spec, *handle.host, settings);
+  Result<void> saved = handle.save();
+  if (!saved) err << "sriov-apply: error: " << saved.error().message << "\n";
+
+  // 4. Report.
+  if (!text) out << reportJson(report, snapshot).dump(2) << "\n";
+  const ActionOutcome* failure = report.execution.firstFailure();
+  std::string failedAt;
+  if (failure) {
+    for (const Action& a : report.plan.actions)
+      if (a.id == failure->id)
+        failedAt = std::to_string(a.id) + " (" + toString(a.kind) + " " + a.target + ")";
+  }
+  switch (report.status) {
+    case ApplyStatus::noChanges:
+      if (text) out << "No changes. The host matches " << options.spec << ".\n";
+      return kExitOk;
+    case ApplyStatus::converged:
+      if (text)
+        out << "\nApplied " << report.plan.actions.size() << " actions; the host matches "
+            << options.spec << ".\n";
+      return options.detailedExitcode ? kExitChanges : kExitOk;
+    case ApplyStatus::refused:
+      if (text) out << planText(report.plan, options.spec, color ? Colors::on : Colors::off);
+      return kExitRefused;
+    case ApplyStatus::failed:
+      err << "sriov-apply: error: " << (report.error ? report.error->message : "apply failed")
+          << "; nothing was changed\n";
+      return kExitFailure;
+    case ApplyStatus::notConverged:
+      err << "sriov-apply: error: every action succeeded, but the host still does not match "
+          << options.spec << "; planning again still wants:\n";
+      for (const Action& a : report.leftover)
+        err << "  " << toString(a.kind) << " " << a.target << " " << change(a) << "\n";
+      return kExitFailure;
+    case ApplyStatus::rolledBack:
+      err << "sriov-apply: error: "
+          << (report.execution.interrupted && !failure
+                  ? "interrupted"
+                  : "action " + failedAt + " failed: " + (failure ? failure->error : ""))
+          << "\nsriov-apply: rolled back: the host is as it was before this apply"
+          << (snapshot.empty() ? "" : " (snapshot: " + snapshot + ")") << "\n";
+      return kExitFailure;
+    case ApplyStatus::rollbackFailed:
+      err << "sriov-apply: error: "
+          << (failure ? "action " + failedAt + " failed: " + failure->error : "apply interrupted")
+          << "\nsriov-apply: error: the rollback did not restore the host; still different:\n";
+      for (const std::string& d : report.differences) err << "  " << d << "\n";
+      if (!snapshot.empty())
+        err << "sriov-apply: the state before this apply: " << snapshot << "\n";
+      return kExitFailure;
+    case ApplyStatus::notRolledBack:
+      err << "sriov-apply: error: "
+          << (failure ? "action " + failedAt + " failed: " + failure->error : "apply interrupted")
+          << "\nsriov-apply: left as it is (--no-rollback); run apply again to converge"
+          << (snapshot.empty() ? "" : ", or see " + snapshot) << "\n";
+      return kExitFailure;
+  }
+  return kExitFailure;
+}
+
+}  // namespace sriov::cmd

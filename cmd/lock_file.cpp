@@ -1,0 +1,54 @@
+// flock-based lock file with a bounded wait.
+#include "cmd/lock_file.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <thread>
+
+namespace sriov::cmd {
+
+Result<LockFile> LockFile::acquire(const std::string& path, std::chrono::milliseconds timeout) {
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return Error{"cannot open lock file " + path + ": " + std::strerror(errno), errno};
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::now() + timeout;
+  while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    if (errno != EWOULDBLOCK && errno != EINTR) {
+      int err = errno;
+      ::close(fd);
+      return Error{"cannot lock " + path + ": " + std::strerror(err), err};
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      char buf[32] = {};
+      ssize_t n = ::pread(fd, buf, sizeof buf - 1, 0);
+      std::string holder = n > 0 ? std::string(buf, static_cast<size_t>(n)) : "";
+      while (!holder.empty() && (holder.back() == '\n' || holder.back() == ' ')) holder.pop_back();
+      ::close(fd);
+      double seconds = std::chrono::duration<double>(timeout).count();
+      char waited[32];
+      std::snprintf(waited, sizeof waited, "%g s", seconds);
+      return Error{"another sriov-apply" + (holder.empty() ? "" : " (pid " + holder + ")") +
+                       " holds " + path + "; gave up after " + waited + " (--lock-timeout)",
+                   EWOULDBLOCK};
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  std::string pid = std::to_string(::getpid()) + "\n";
+  if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, pid.data(), pid.size(), 0) < 0) {
+    // The lock holds without the pid; only the message of a waiting run is poorer.
+  }
+  return LockFile(fd);
+}
+
+LockFile::LockFile(LockFile&& other) noexcept : fd_(other.fd_) {
+  other.fd_ = -1;
+}
+
+LockFile::~LockFile() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+}  // namespace sriov::cmd
