@@ -87,6 +87,8 @@ void addPlanOptions(CLI::App* sub, ApplyOptions& o) {
   sub->add_flag("--force", o.force, "Allow disrupting guests that the spec does not list");
   sub->add_flag_callback(
       "--no-color", [&o] { o.color = Color::never; }, "No colors");
+  sub->add_option("--persist-file", o.persistFile, "The udev rules file sriov-apply owns")
+      ->capture_default_str();
 }
 
 }  // namespace

@@ -23,6 +23,10 @@ Result<HostHandle> makeHost(const HostOptions& options, const HostTuning& tuning
   linux.sysfsRoot = options.sysfsRoot;
   linux.connectUri = options.connectUri;
   linux.ownedFiles = tuning.ownedFiles;
+  // A sysfs root other than /sys is a copy or a test tree: its PFs are not the running kernel's,
+  // so netlink (which asks the kernel) is not consulted for link state and VF settings.
+  linux.netlink =
+      options.sysfsRoot == "/sys" ? reconcile::UseNetlink::yes : reconcile::UseNetlink::no;
   linux.settleTimeout = tuning.settleTimeout;
   if (tuning.progress) linux.progress = tuning.progress;
   handle.host = std::make_unique<reconcile::LinuxHost>(linux);

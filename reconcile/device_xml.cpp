@@ -95,6 +95,7 @@ std::string networkXml(const NetworkDefinition& def) {
   pugi::xml_document doc;
   pugi::xml_node network = doc.append_child("network");
   network.append_child("name").text() = def.name.c_str();
+  if (!def.uuid.empty()) network.append_child("uuid").text() = def.uuid.c_str();
   pugi::xml_node owner = network.append_child("metadata").append_child(kOwnerElement);
   owner.append_attribute("xmlns:sriov-apply") = kOwnerNamespace;
   pugi::xml_node forward = network.append_child("forward");

@@ -15,6 +15,7 @@ std::string deviceXml(const GuestDevice& dev);
 // What a hostdev network should look like; pfDev or vfs (normalised PCI addresses).
 struct NetworkDefinition {
   std::string name;
+  std::string uuid;  // of the network it redefines: libvirt refuses a new uuid for an old name
   std::string pfDev;
   std::vector<std::string> vfs;
   bool managed = true;

@@ -232,4 +232,10 @@ Result<ObservedNetwork> parseNetworkXml(const std::string& networkXml) {
   return network;
 }
 
+std::string uuidOf(const std::string& xml) {
+  pugi::xml_document doc;
+  if (!doc.load_string(xml.c_str())) return "";
+  return doc.document_element().child("uuid").text().as_string();
+}
+
 }  // namespace sriov::reconcile

@@ -20,6 +20,9 @@ inline constexpr const char* kOwnedAliasPrefix = "ua-sriov-";
 // <devices>, in document order. Other devices are skipped. Fails on XML that does not parse.
 Result<std::vector<GuestDevice>> parseGuestDevices(const std::string& domainXml);
 
+// The <uuid> of a libvirt object's XML (network or domain), empty when it has none.
+std::string uuidOf(const std::string& xml);
+
 // Name, forward mode, managed, <pf dev>, VF addresses, vlan and ownership of a network.
 // active, autostart and persistent are left at their defaults; xml is set to the input.
 Result<ObservedNetwork> parseNetworkXml(const std::string& networkXml);

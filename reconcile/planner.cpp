@@ -8,6 +8,7 @@
 #include <set>
 
 #include "reconcile/device_xml.h"
+#include "reconcile/domain_xml.h"
 #include "reconcile/preflight.h"
 #include "schema/pci_address.h"
 
@@ -96,7 +97,7 @@ std::string networkSummary(const NetworkDefinition& n) {
 std::string networkSummary(const ObservedNetwork& n) {
   if (n.forwardMode != "hostdev")
     return "forward mode " + (n.forwardMode.empty() ? "none" : n.forwardMode);
-  NetworkDefinition d{n.name, n.pfDev, n.vfs, n.managed, n.vlan};
+  NetworkDefinition d{n.name, "", n.pfDev, n.vfs, n.managed, n.vlan};
   return networkSummary(d);
 }
 
@@ -421,6 +422,7 @@ class Planner {
       }
       NetworkDefinition def;
       def.name = n.name;
+      if (plan.obs) def.uuid = uuidOf(plan.obs->xml);
       def.managed = n.managed;
       def.vlan = n.vlan;
       bool resolved = true;

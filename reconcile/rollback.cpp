@@ -76,6 +76,12 @@ schema::Spec rollbackSpec(const ObservedState& before, const ObservedState& now,
     spec.networks.push_back(net);
   }
   for (const ObservedDomain& d : before.domains) {
+    // Only guests the failed apply changed: a running guest whose config and live devices
+    // differ on purpose is left alone.
+    const ObservedDomain* n = now.findDomain(d.name);
+    if (n && n->running() == d.running() && n->configDevices == d.configDevices &&
+        (!d.running() || n->liveDevices == d.liveDevices))
+      continue;
     schema::Guest g;
     g.name = d.name;
     g.running = d.running();

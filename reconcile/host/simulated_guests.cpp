@@ -4,6 +4,9 @@
 #include <libvirt/virterror.h>
 
 #include <cerrno>
+#include <cstdio>
+#include <pugixml.hpp>
+#include <sstream>
 
 #include "reconcile/domain_xml.h"
 #include "reconcile/domain_xml_edit.h"
@@ -140,6 +143,9 @@ Error libvirtError(const std::string& what, int code, const std::string& message
       break;
     case VIR_ERR_INTERNAL_ERROR:
       prefix = "internal error: ";
+      break;
+    case VIR_ERR_OPERATION_FAILED:
+      prefix = "operation failed: ";
       break;
     case VIR_ERR_CONFIG_UNSUPPORTED:
       prefix = "unsupported configuration: ";
@@ -455,6 +461,32 @@ Result<void> startGuest(SimulatedWorld& world, const std::string& name) {
   domain->state = DomainState::running;
   domain->xml = domain->inactiveXml;
   return rederive(what, *domain);
+}
+
+std::string uuidFor(const std::string& key) {
+  uint64_t a = 1469598103934665603ull, b = 1099511628211ull;
+  for (char c : key) {
+    a = (a ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+    b = (b ^ static_cast<unsigned char>(c)) * 1469598103934665603ull;
+  }
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%08x-%04x-4%03x-8%03x-%012llx", static_cast<unsigned>(a >> 32),
+                static_cast<unsigned>(a >> 16) & 0xffff, static_cast<unsigned>(a) & 0xfff,
+                static_cast<unsigned>(b >> 52) & 0xfff,
+                static_cast<unsigned long long>(b & 0xffffffffffffull));
+  return buf;
+}
+
+std::string withUuid(const std::string& xml, const std::string& uuid) {
+  pugi::xml_document doc;
+  if (!doc.load_string(xml.c_str())) return xml;
+  pugi::xml_node root = doc.document_element();
+  pugi::xml_node name = root.child("name");
+  pugi::xml_node node = name ? root.insert_child_after("uuid", name) : root.prepend_child("uuid");
+  node.text() = uuid.c_str();
+  std::ostringstream out;
+  doc.save(out, "  ", pugi::format_indent | pugi::format_no_declaration);
+  return out.str();
 }
 
 }  // namespace sriov::reconcile::simulated

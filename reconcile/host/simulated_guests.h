@@ -57,6 +57,11 @@ void releaseVf(SimulatedWorld& world, const std::string& pci, bool managed);
 // operation is not valid: network is already active"; code is the virErrorNumber.
 Error libvirtError(const std::string& what, int code, const std::string& message);
 
+// A uuid libvirt would have generated, made up deterministically from key; xml with it as the
+// <uuid> right after <name>.
+std::string uuidFor(const std::string& key);
+std::string withUuid(const std::string& xml, const std::string& uuid);
+
 // The guest operations of Host, on a world SimulatedHost throws away when they fail.
 Result<void> attachDevice(SimulatedWorld& world, const std::string& domain,
                           const std::string& deviceXml, DeviceScope scope);

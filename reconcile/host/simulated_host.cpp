@@ -345,7 +345,24 @@ Result<void> SimulatedHost::defineNetwork(const std::string& xml) {
       return Result<void>(
           Error{"cannot define network: " + parsed.error().message, VIR_ERR_XML_ERROR});
     ObservedNetwork network = parsed.value();
-    if (ObservedNetwork* existing = findNetwork(w.state, name)) {
+    ObservedNetwork* existing = findNetwork(w.state, name);
+    // libvirt keeps a network's uuid: a definition without one gets a new one, and a name
+    // that exists with another uuid is refused.
+    std::string uuid = uuidOf(xml);
+    if (uuid.empty()) {
+      uuid = existing ? "" : simulated::uuidFor("network/" + name);
+      if (existing) {
+        return Result<void>(libvirtError(
+            "cannot define network '" + name + "'", VIR_ERR_OPERATION_FAILED,
+            "network '" + name + "' already exists with uuid " + uuidOf(existing->xml)));
+      }
+      network.xml = simulated::withUuid(xml, uuid);
+    } else if (existing && uuid != uuidOf(existing->xml)) {
+      return Result<void>(
+          libvirtError("cannot define network '" + name + "'", VIR_ERR_OPERATION_FAILED,
+                       "network '" + name + "' already exists with uuid " + uuidOf(existing->xml)));
+    }
+    if (existing) {
       network.active = existing->active;
       network.autostart = existing->autostart;
       *existing = network;

@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <string>
 
+#include "reconcile/domain_xml.h"
+#include "reconcile/host/simulated_guests.h"
 #include "reconcile/host/simulated_host.h"
 #include "reconcile/state_file.h"
 #include "tests/unit/lab_state.h"
@@ -330,12 +332,23 @@ TEST_CASE("networks follow libvirt") {
     CHECK(n->persistent);
     CHECK(n->owned);
     CHECK(n->pfDev == "enp3s0f1");
-    CHECK(n->xml == pool2);
+    // Like libvirt, a definition without a uuid gets one.
+    CHECK(sriov::reconcile::uuidOf(n->xml) ==
+          sriov::reconcile::simulated::uuidFor("network/pool2"));
     CHECK(host.state().networks.front().name == "passthrough");  // still sorted
+  }
+  SUBCASE("redefining needs the network's uuid, as the real libvirtd taught us") {
+    const std::string xml =
+        "<network><name>passthrough</name><forward mode='hostdev' managed='yes'><pf "
+        "dev='enp3s0f0'/></forward></network>";
+    CHECK(failure(host.defineNetwork(xml)) ==
+          "cannot define network 'passthrough': operation failed: network 'passthrough' already "
+          "exists with uuid 3f1e6d52-8c0b-4a57-9e0d-6b2a7c4f9d11");
   }
   SUBCASE("redefine keeps active and autostart") {
     const std::string xml =
-        "<network><name>passthrough</name><forward mode='hostdev' managed='yes'><pf "
+        "<network><name>passthrough</name><uuid>3f1e6d52-8c0b-4a57-9e0d-6b2a7c4f9d11</uuid>"
+        "<forward mode='hostdev' managed='yes'><pf "
         "dev='enp3s0f0'/></forward><vlan><tag id='42'/></vlan></network>";
     REQUIRE(host.defineNetwork(xml).ok());
     const auto* n = host.state().findNetwork("passthrough");
