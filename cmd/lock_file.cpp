@@ -48,7 +48,11 @@ LockFile::LockFile(LockFile&& other) noexcept : fd_(other.fd_) {
 }
 
 LockFile::~LockFile() {
-  if (fd_ >= 0) ::close(fd_);
+  if (fd_ < 0) return;
+  // No stale pid for the next waiter to blame: the holder's pid is only there while it holds.
+  if (::ftruncate(fd_, 0) != 0) {
+  }
+  ::close(fd_);
 }
 
 }  // namespace sriov::cmd

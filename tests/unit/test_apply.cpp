@@ -3,6 +3,11 @@
 // next apply).
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <set>
+
 #include "reconcile/apply.h"
 #include "reconcile/host/simulated_host.h"
 #include "reconcile/rollback.h"
@@ -144,4 +149,73 @@ TEST_CASE("a host that stops dead after any action is converged by the next appl
     CHECK(std::string(toString(rc::apply(specFor("hotplug"), rebooted, settings()).status)) ==
           "no-changes");
   }
+}
+
+TEST_CASE("parallel execution never starts an action before the actions it waits for finish") {
+  for (unsigned jobs : {2u, 4u, 8u}) {
+    CAPTURE(jobs);
+    rc::SimulatedHost host(sriov::testing::labState());
+    host.setSettleDelay(std::chrono::milliseconds(5));
+    rc::ApplySettings s = settings(jobs);
+    std::mutex m;
+    std::vector<std::pair<char, int>> events;  // ('s'|'e', id) in the order they happened
+    s.execute.observer.started = [&](const rc::Action& a) {
+      std::lock_guard<std::mutex> lock(m);
+      events.push_back({'s', a.id});
+    };
+    s.execute.observer.finished = [&](const rc::Action& a, const rc::ActionOutcome&) {
+      std::lock_guard<std::mutex> lock(m);
+      events.push_back({'e', a.id});
+    };
+    rc::ApplyReport r = rc::apply(specFor("hotplug"), host, s);
+    CHECK(std::string(toString(r.status)) == "converged");
+    REQUIRE(events.size() == 2 * r.plan.actions.size());
+    std::set<int> ended;
+    size_t mostAtOnce = 0, running = 0;
+    for (const auto& [kind, id] : events) {
+      if (kind == 'e') {
+        ended.insert(id);
+        --running;
+        continue;
+      }
+      for (int dep : r.plan.actions[static_cast<size_t>(id - 1)].after) CHECK(ended.count(dep) == 1);
+      mostAtOnce = std::max(mostAtOnce, ++running);
+    }
+    CHECK(mostAtOnce <= jobs);
+    CHECK(mostAtOnce > 1);  // independent branches did overlap
+  }
+}
+
+TEST_CASE("an interrupt lets the running action finish, starts nothing new, and rolls back") {
+  rc::SimulatedHost host(sriov::testing::labState());
+  rc::ApplySettings s = settings(1);
+  std::atomic<bool> stop{false};
+  s.execute.stop = &stop;
+  int started = 0;
+  s.execute.observer.started = [&](const rc::Action&) {
+    if (!stop && ++started == 5) stop = true;  // SIGINT arrives while action 5 runs
+  };
+  rc::ApplyReport r = rc::apply(specFor("hotplug"), host, s);
+  CHECK(std::string(toString(r.status)) == "rolled-back");
+  CHECK(r.execution.interrupted);
+  CHECK(started == 5);
+  size_t rolledBack = 0, skipped = 0;
+  for (const rc::ActionOutcome& o : r.execution.actions) {
+    rolledBack += o.outcome == rc::Outcome::rolledBack;
+    skipped += o.outcome == rc::Outcome::skipped;
+  }
+  CHECK(rolledBack == 5);
+  CHECK(skipped == r.plan.actions.size() - 5);
+  CHECK(joined(rc::stateDifferences(r.before, *host.observe())) == "");
+}
+
+TEST_CASE("--no-rollback leaves the host as the failure left it") {
+  rc::SimulatedHost host(sriov::testing::labState());
+  host.failAt(6, sriov::Error{"injected", 5});
+  rc::ApplySettings s = settings(1);
+  s.rollback = rc::Rollback::no;
+  rc::ApplyReport r = rc::apply(specFor("hotplug"), host, s);
+  CHECK(std::string(toString(r.status)) == "not-rolled-back");
+  CHECK(host.mutationCount() == 6);
+  CHECK(!rc::stateDifferences(r.before, *host.observe()).empty());
 }

@@ -162,3 +162,41 @@ TEST_CASE("plan against a state file: exit codes") {
   CHECK(plan["kind"] == "Plan");
   CHECK(plan["highestDisruption"] == "recreate");
 }
+
+TEST_CASE("apply on a copy of the lab host, then again: no changes; a held lock is named") {
+  std::string tmp = std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp";
+  std::string state = tmp + "/sriov-cli-apply.state.yaml";
+  sriov::test::writeText(state, sriov::test::readText(std::string(SRIOV_SOURCE_DIR) +
+                                                      "/examples/lab.state.yaml"));
+  Run r = sriovApply("apply --state " + state + " examples/hostdev-interface.yaml");
+  CHECK(r.code == 0);
+  CHECK(r.out.find("Applied 4 actions; the host matches examples/hostdev-interface.yaml.") !=
+        std::string::npos);
+  r = sriovApply("--state " + state + " --detailed-exitcode examples/hostdev-interface.yaml");
+  CHECK(r.code == 0);
+  CHECK(r.out == "No changes. The host matches examples/hostdev-interface.yaml.\n");
+  r = sriovApply("plan --state " + state + " examples/hostdev-interface.yaml");
+  CHECK(r.out == "No changes. The host matches examples/hostdev-interface.yaml.\n");
+
+  // Another apply holds the lock (flock from a shell, as a second sriov-apply would).
+  std::string lock = state + ".lock";
+  std::string holder = "flock " + lock + " sleep 5 & sleep 0.3; ";
+  std::string command = holder + "cd " + SRIOV_SOURCE_DIR + " && " +
+                        (std::getenv("SRIOV_APPLY_BIN") ? std::getenv("SRIOV_APPLY_BIN")
+                                                        : SRIOV_APPLY_BIN_DEFAULT) +
+                        " --state " + state +
+                        " --lock-timeout 1 examples/two-pfs.yaml 2>&1 >/dev/null; echo exit $?";
+  FILE* pipe = popen(command.c_str(), "r");
+  REQUIRE(pipe);
+  char buf[1024];
+  std::string out;
+  size_t n = 0;
+  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
+  pclose(pipe);
+  INFO(command);
+  INFO(out);
+  CHECK(out.find("sriov-apply: error: another sriov-apply holds " + lock +
+                 "; gave up after 1 s (--lock-timeout)") != std::string::npos);
+  CHECK(out.find("exit 1") != std::string::npos);
+  INFO(out);
+}
