@@ -3,6 +3,7 @@
 #   ./dev.sh demo   install what is missing, build, run sriov-apply on the bundled example host
 #   ./dev.sh test   install what is missing, build (warnings are errors), run every test tier,
 #                   then again under AddressSanitizer + UndefinedBehaviorSanitizer
+#   ./dev.sh bench  the benchmarks, which print figures
 # Packages are installed with apt-get (through sudo when not root) only when missing.
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")"
@@ -73,8 +74,16 @@ test_all() {
   echo "==> all tests passed"
 }
 
+# Benchmarks print figures (not run by test: timing on shared machines is noise).
+bench() {
+  install_packages "${PACKAGES[@]}"
+  build build
+  ./build/sriov-bench
+}
+
 case "${1:-}" in
   demo) demo ;;
   test) test_all ;;
-  *) echo "usage: $0 demo|test" >&2; exit 2 ;;
+  bench) bench ;;
+  *) echo "usage: $0 demo|test|bench" >&2; exit 2 ;;
 esac

@@ -51,6 +51,9 @@ class LinuxHost : public Host {
   explicit LinuxHost(LinuxHostOptions options);
 
   Result<ObservedState> observe() override;
+  // Every call opens its own libvirt connection, netlink socket and udev monitor, and sysfs
+  // writes of different PFs and VFs do not interfere: the executor may run actions at once.
+  bool threadSafe() const override { return true; }
 
   Result<void> setNumVfs(const std::string& pfPci, unsigned count) override;
   Result<void> setVf(const std::string& pfPci, unsigned index, const VfChange& change) override;
