@@ -479,79 +479,69 @@ class Planner {
     }
   }
 
+  // One action on network `name`; the fields every kind of network action shares.
+  static Action networkAction(ActionKind kind, const std::string& name,
+                              std::optional<std::string> from, std::optional<std::string> to,
+                              Disruption disruption, std::string reason) {
+    Action a;
+    a.kind = kind;
+    a.target = "network/" + name;
+    a.from = std::move(from);
+    a.to = std::move(to);
+    a.disruption = disruption;
+    a.name = name;
+    a.reason = std::move(reason);
+    return a;
+  }
+
   // Network actions, drafted after the guests so their users' detaches are known.
   void finishNetworks() {
+    const std::string pruned = "owned by sriov-apply and no longer in the spec (prune)";
     for (auto& [name, n] : nets_) {
-      std::string target = "network/" + name;
       if (n.stop) {
-        Action a;
-        a.kind = ActionKind::stopNetwork;
-        a.target = target;
-        a.from = "active";
-        a.to = "inactive";
-        a.disruption = Disruption::link;
-        a.name = name;
-        a.reason = n.prune ? "owned by sriov-apply and no longer in the spec (prune)"
-                   : n.spec && !n.spec->active ? "the spec keeps it inactive"
-                   : n.define ? "its definition changes; libvirt applies it at start"
-                              : "its PF re-creates its VFs; libvirt reads the pool at start";
-        n.stopDraft = add(kNetStop, a);
+        std::string why = n.prune                     ? pruned
+                          : n.spec && !n.spec->active ? "the spec keeps it inactive"
+                          : n.define ? "its definition changes; libvirt applies it at start"
+                                     : "its PF re-creates its VFs; libvirt reads the pool at start";
+        n.stopDraft = add(kNetStop, networkAction(ActionKind::stopNetwork, name, "active",
+                                                  "inactive", Disruption::link, why));
         deps(*n.stopDraft, n.users);
         for (const PfPlan* p : n.pools) const_cast<PfPlan*>(p)->pre.push_back(*n.stopDraft);
       }
       if (n.prune) {
-        Action a;
-        a.kind = ActionKind::undefineNetwork;
-        a.target = target;
-        a.from = networkSummary(*n.obs);
-        a.disruption = Disruption::none;
-        a.name = name;
-        a.reason = "owned by sriov-apply and no longer in the spec (prune)";
-        size_t d = add(kNetUndefine, a);
+        size_t d = add(kNetUndefine,
+                       networkAction(ActionKind::undefineNetwork, name, networkSummary(*n.obs),
+                                     std::nullopt, Disruption::none, pruned));
         dep(d, n.stopDraft);
         deps(d, n.users);
         continue;
       }
       if (!n.def) continue;
       if (n.define) {
-        Action a;
-        a.kind = ActionKind::defineNetwork;
-        a.target = target;
-        if (n.obs) a.from = networkSummary(*n.obs);
-        a.to = networkSummary(*n.def);
-        a.disruption = Disruption::none;
-        a.name = name;
+        Action a = networkAction(
+            ActionKind::defineNetwork, name,
+            n.obs ? std::optional<std::string>(networkSummary(*n.obs)) : std::nullopt,
+            networkSummary(*n.def), Disruption::none,
+            !n.obs          ? "declared in the spec"
+            : !n.obs->owned ? "taken over (--force): defined again with sriov-apply's mark"
+                            : "its definition differs from the spec");
         a.xml = networkXml(*n.def);
-        a.reason = !n.obs          ? "declared in the spec"
-                   : !n.obs->owned ? "taken over (--force): defined again with sriov-apply's mark"
-                                   : "its definition differs from the spec";
         n.defineDraft = add(kNetDefine, a);
         poolDeps(*n.defineDraft, n);  // an explicit VF list is checked at define time
       }
       bool autostartNow = n.obs ? n.obs->autostart : false;
       if (n.spec->autostart != autostartNow) {
-        Action a;
-        a.kind = ActionKind::setNetworkAutostart;
-        a.target = target;
-        a.from = onOff(autostartNow);
-        a.to = onOff(n.spec->autostart);
-        a.disruption = Disruption::none;
-        a.name = name;
+        Action a = networkAction(ActionKind::setNetworkAutostart, name, onOff(autostartNow),
+                                 onOff(n.spec->autostart), Disruption::none,
+                                 "autostart differs from the spec");
         a.autostart = n.spec->autostart;
-        a.reason = "autostart differs from the spec";
-        size_t d = add(kNetDefine, a);
-        dep(d, n.defineDraft);
+        dep(add(kNetDefine, a), n.defineDraft);
       }
       if (n.start) {
-        Action a;
-        a.kind = ActionKind::startNetwork;
-        a.target = target;
-        a.from = "inactive";
-        a.to = "active";
-        a.disruption = Disruption::none;
-        a.name = name;
-        a.reason = n.stop ? "start again after the change" : "the spec keeps it active";
-        n.startDraft = add(kNetStart, a);
+        n.startDraft = add(
+            kNetStart,
+            networkAction(ActionKind::startNetwork, name, "inactive", "active", Disruption::none,
+                          n.stop ? "start again after the change" : "the spec keeps it active"));
         dep(*n.startDraft, n.defineDraft);
         dep(*n.startDraft, n.stopDraft);
         poolDeps(*n.startDraft, n);

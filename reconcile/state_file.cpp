@@ -1,6 +1,8 @@
 // Writes an ObservedState as a state file and loads one back, with positioned error messages.
 #include "reconcile/state_file.h"
 
+#include "schema/names.h"
+
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -135,20 +137,6 @@ std::string prefixed(const std::string& path, const std::string& message) {
   return path.empty() ? message : path + ": " + message;
 }
 
-size_t editDistance(const std::string& a, const std::string& b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
 
 // A map of the state file: which keys it may have, and typed access to them.
 class MapNode {
@@ -167,7 +155,7 @@ class MapNode {
       if (std::find(keys_.begin(), keys_.end(), key) != keys_.end()) continue;
       std::string message = "unknown key '" + key + "'" + where();
       for (const std::string& known : keys_) {
-        if (editDistance(key, known) <= 2) {
+        if (schema::editDistance(key, known) <= 2) {
           message += ", did you mean '" + known + "'?";
           break;
         }
