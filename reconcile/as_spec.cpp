@@ -1,6 +1,8 @@
 // Writes an observed host as a spec that describes it (show --as-spec).
 #include "reconcile/as_spec.h"
 
+#include "reconcile/persistence.h"
+
 #include <optional>
 #include <set>
 
@@ -62,7 +64,11 @@ Json pfsJson(const ObservedState& state) {
     if (!pf.name.empty()) j["name"] = pf.name;
     j["pci"] = pf.pci;
     j["numVfs"] = pf.numVfs;
-    j["persist"] = true;
+    // persist: true only where the persistence rules already re-create this PF's VFs, so that
+    // applying the printed spec changes nothing.
+    auto rules = state.files.find(kDefaultPersistFile);
+    j["persist"] = rules != state.files.end() &&
+                   rules->second.find("\"" + pf.pci + "\"") != std::string::npos;
     Json vfs = Json::array();
     for (const ObservedVf& vf : pf.vfs) {
       if (held.count(vf.pci)) continue;
@@ -77,7 +83,9 @@ Json pfsJson(const ObservedState& state) {
 Json networksJson(const ObservedState& state) {
   Json networks = Json::array();
   for (const ObservedNetwork& network : state.networks) {
-    if (network.forwardMode != "hostdev") continue;
+    // A network sriov-apply did not define would make apply refuse (it is not taken over
+    // without --force): left out, and said so at the top.
+    if (network.forwardMode != "hostdev" || !network.owned) continue;
     Json j;
     j["name"] = network.name;
     if (!network.pfDev.empty()) {
@@ -172,6 +180,15 @@ Json specDocument(const ObservedState& unsorted) {
   ObservedState state = unsorted;
   sortState(state);
   Json j;
+  Json unowned = Json::array();
+  for (const ObservedNetwork& network : state.networks) {
+    if (network.forwardMode == "hostdev" && !network.owned) {
+      unowned.push_back("network '" + network.name +
+                        "' was not defined by sriov-apply; to manage it, add it under networks "
+                        "and apply once with --force");
+    }
+  }
+  if (!unowned.empty()) j["#"] = unowned;
   j["apiVersion"] = schema::kApiVersion;
   if (!state.hostname.empty()) j["host"] = state.hostname;
   j["pfs"] = pfsJson(state);

@@ -790,7 +790,9 @@ class Planner {
         continue;
       }
       bool cfgOk = cfg && sameDevice(*cfg, want);
-      bool liveOk = !live || (lv && sameDevice(*lv, want));
+      // A device in the config but not live (attached for the next boot) is left so: the
+      // guest gets it when it next starts. One that is live must match.
+      bool liveOk = !live || (lv ? sameDevice(*lv, want) : cfg != nullptr);
       if (cfgOk && liveOk) continue;
       if (!cfg && !lv) {
         attach(dom.name, want, {live, true}, "the spec gives this device to the guest");
@@ -881,13 +883,14 @@ class Planner {
     }
   }
 
-  // An observed device matching want: same alias, else (not owned by anyone) the same source.
+  // An observed device matching want: same alias, else the same source (a device attached by
+  // hand, or under another alias, is adopted rather than attached twice).
   static const GuestDevice* match(const std::vector<GuestDevice>& list, const GuestDevice& want,
                                   const std::set<const GuestDevice*>& taken) {
     for (const GuestDevice& d : list)
       if (!taken.count(&d) && d.alias == want.alias) return &d;
     for (const GuestDevice& d : list)
-      if (!taken.count(&d) && !d.owned() && sameSource(d, want)) return &d;
+      if (!taken.count(&d) && sameSource(d, want)) return &d;
     return nullptr;
   }
 

@@ -379,8 +379,11 @@ ObservedDomain loadDomain(const YAML::Node& node, const std::string& path) {
   domain.xml = map.string("xml");
   domain.inactiveXml = map.string("inactiveXml", domain.xml);
   if (domain.state != DomainState::shutoff) domain.liveDevices = devicesOf(map, "xml", domain.xml);
-  domain.configDevices =
-      devicesOf(map, map.has("inactiveXml") ? "inactiveXml" : "xml", domain.inactiveXml);
+  // A transient domain has no persistent definition: an empty inactiveXml, no config devices.
+  if (!domain.inactiveXml.empty()) {
+    domain.configDevices =
+        devicesOf(map, map.has("inactiveXml") ? "inactiveXml" : "xml", domain.inactiveXml);
+  }
   return domain;
 }
 

@@ -235,3 +235,42 @@ TEST_CASE("apply, apply again, change with prune: what the daemon ends up with")
     CHECK(ws.apply("host.yaml", "--detailed-exitcode").code == 0);
   }
 }
+
+TEST_CASE("show on the real daemon: its state file reads back the same, and --as-spec plans nothing") {
+  sriov::integration::setUpWorld();
+  Workspace ws;
+  std::string host = " --connect '" + sriov::integration::daemonUri() + "' --sysfs-root " +
+                     sriov::integration::fakeSysfsRoot();
+  auto run = [](const std::string& args) {
+    std::string command = std::string(SRIOV_APPLY_BIN) + " " + args + " 2>&1";
+    Run r;
+    FILE* pipe = popen(command.c_str(), "r");
+    REQUIRE(pipe);
+    char buf[4096];
+    size_t n = 0;
+    while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) r.out.append(buf, n);
+    int status = pclose(pipe);
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return r;
+  };
+  Run a = run("show" + host);
+  REQUIRE(a.code == 0);
+  ws.write("a.state.yaml", a.out);
+  Run b = run("show --state " + ws.path("a.state.yaml"));
+  INFO(b.out);
+  REQUIRE(b.code == 0);
+  CHECK(b.out == a.out);
+  CHECK(contains(a.out, "kind: HostState"));
+  CHECK(contains(a.out, "name: pool-pf"));
+  CHECK(contains(a.out, "name: guest-running"));
+
+  Run spec = run("show --as-spec" + host);
+  REQUIRE(spec.code == 0);
+  ws.write("adopted.yaml", spec.out);
+  Run plan = run("plan --detailed-exitcode " + ws.path("adopted.yaml") + host +
+                 " --persist-file " + ws.path("70-sriov-apply.rules"));
+  INFO(spec.out);
+  INFO(plan.out);
+  CHECK(plan.code == 0);
+  CHECK(contains(plan.out, "No changes. The host matches"));
+}

@@ -6,6 +6,9 @@
 
 #include "reconcile/as_spec.h"
 #include "reconcile/domain_xml.h"
+#include "reconcile/persistence.h"
+#include "reconcile/planner.h"
+#include "schema/loader.h"
 #include "tests/unit/lab_state.h"
 
 using sriov::reconcile::ObservedState;
@@ -22,15 +25,15 @@ pfs:
   - name: enp3s0f0
     pci: "0000:03:00.0"
     numVfs: 2
-    persist: true
+    persist: false
   - name: enp3s0f1
     pci: "0000:03:00.1"
     numVfs: 0
-    persist: true
+    persist: false
   - name: enp4s0f0
     pci: "0000:04:00.0"
     numVfs: 4
-    persist: true
+    persist: false
     vfs:
       - index: 1
         mac: "02:00:00:00:10:01"
@@ -39,7 +42,7 @@ pfs:
         maxTxRate: 1000
   - pci: "0000:05:00.0"
     numVfs: 0
-    persist: true
+    persist: false
 networks:
   - name: passthrough
     pf: enp3s0f0
@@ -74,7 +77,8 @@ TEST_CASE("toSpecYaml: VF lists, virtualports, hostdevs, and what it leaves out"
   vf2.netdev.clear();
 
   auto pool = sriov::reconcile::parseNetworkXml(
-      "<network><name>list</name><forward mode='hostdev'>"
+      "<network><name>list</name><metadata><sriov-apply:owner "
+      "xmlns:sriov-apply='http://sriov-apply.org/xmlns/v1'/></metadata><forward mode='hostdev'>"
       "<address type='pci' domain='0' bus='4' slot='16' function='6'/>"
       "<address type='pci' domain='0' bus='9' slot='16' function='0'/></forward>"
       "<vlan><tag id='42'/></vlan></network>");
@@ -180,4 +184,27 @@ guests:
         R"("autostart":false,"active":false})");
   CHECK(json["guests"][0].contains("interfaces"));
   CHECK_FALSE(json["guests"][0].contains("#"));
+}
+
+TEST_CASE("the spec show --as-spec prints is one that apply leaves unchanged") {
+  ObservedState persisted = labState();
+  persisted.files[sriov::reconcile::kDefaultPersistFile] = sriov::reconcile::persistenceRules(
+      {{"enp3s0f0", "0000:03:00.0", 2}, {"enp4s0f0", "0000:04:00.0", 4}});
+  for (const ObservedState& state : {labState(), persisted}) {
+    sriov::schema::LoadResult spec = sriov::schema::loadSpec(toSpecYaml(state), "as-spec.yaml");
+    CHECK_FALSE(spec.diagnostics.hasErrors());
+    sriov::reconcile::Plan plan = sriov::reconcile::plan(spec.spec, state, {});
+    CHECK(plan.actions.empty());
+    CHECK_FALSE(plan.refused());
+  }
+  CHECK(toSpecYaml(persisted).find("    numVfs: 2\n    persist: true\n") != std::string::npos);
+}
+
+TEST_CASE("--as-spec leaves out networks sriov-apply did not define, and says so") {
+  ObservedState state = labState();
+  state.networks.front().owned = false;
+  std::string yaml = toSpecYaml(state);
+  CHECK(yaml.find("# network 'passthrough' was not defined by sriov-apply; to manage it, add it "
+                  "under networks and apply once with --force\n") != std::string::npos);
+  CHECK(yaml.find("  - name: passthrough\n") == std::string::npos);
 }

@@ -277,3 +277,16 @@ TEST_CASE("loadStateFile names a file it cannot read") {
         "cannot read state file '/nonexistent/state.yaml': No such file or directory");
   CHECK(r.error().code == ENOENT);
 }
+
+TEST_CASE("a transient domain (no persistent definition) round-trips") {
+  sriov::reconcile::ObservedState s = sriov::testing::labState();
+  sriov::reconcile::ObservedDomain& web1 = s.domains.back();
+  web1.persistent = false;
+  web1.inactiveXml.clear();
+  web1.configDevices.clear();
+  std::string text = sriov::reconcile::toStateYaml(s);
+  sriov::Result<sriov::reconcile::ObservedState> back =
+      sriov::reconcile::parseStateYaml(text, "t.yaml");
+  REQUIRE_MESSAGE(back.ok(), back.error().message);
+  CHECK(*back == s);
+}
