@@ -792,8 +792,12 @@ class Planner {
       bool cfgOk = cfg && sameDevice(*cfg, want);
       // A device in the config but not live (attached for the next boot) is left so: the
       // guest gets it when it next starts. One that is live must match.
-      bool liveOk = !live || (lv ? sameDevice(*lv, want) : cfg != nullptr);
+      bool liveOk = !live || (lv ? sameDevice(*lv, want) : cfg != nullptr && !g->exactLive);
       if (cfgOk && liveOk) continue;
+      if (cfgOk && live && !lv) {
+        attach(dom.name, want, {true, false}, "in the config, and given back to the running guest");
+        continue;
+      }
       if (!cfg && !lv) {
         attach(dom.name, want, {live, true}, "the spec gives this device to the guest");
         continue;

@@ -85,6 +85,7 @@ schema::Spec rollbackSpec(const ObservedState& before, const ObservedState& now,
     schema::Guest g;
     g.name = d.name;
     g.running = d.running();
+    g.exactLive = true;
     for (const GuestDevice& dev : d.configDevices) {
       std::optional<schema::VfRef> ref = vfRefOf(before, dev.pci);
       if (dev.kind == GuestDevice::Kind::hostdev) {

@@ -117,6 +117,7 @@ struct Guest {
   std::vector<Hostdev> hostdevs;
   Position pos;
   std::optional<bool> running;  // not in host.yaml: a rollback starts or stops the guest
+  bool exactLive = false;       // not in host.yaml: a rollback restores live devices too
 };
 
 struct Spec {

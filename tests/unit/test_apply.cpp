@@ -6,11 +6,13 @@
 #include <algorithm>
 #include <atomic>
 #include <mutex>
+#include <filesystem>
 #include <set>
 
 #include "reconcile/apply.h"
 #include "reconcile/host/simulated_host.h"
 #include "reconcile/rollback.h"
+#include "reconcile/state_file.h"
 #include "schema/loader.h"
 #include "tests/unit/lab_state.h"
 #include "tests/unit/test_helpers.h"
@@ -218,4 +220,41 @@ TEST_CASE("--no-rollback leaves the host as the failure left it") {
   CHECK(std::string(toString(r.status)) == "not-rolled-back");
   CHECK(host.mutationCount() == 6);
   CHECK(!rc::stateDifferences(r.before, *host.observe()).empty());
+}
+
+TEST_CASE("every golden plan that is not refused: a failure at any action rolls back exactly") {
+  namespace fs = std::filesystem;
+  fs::path root = fs::path(SRIOV_SOURCE_DIR) / "tests" / "golden";
+  size_t plans = 0, faults = 0;
+  for (const fs::directory_entry& e : fs::directory_iterator(root)) {
+    if (!e.is_directory()) continue;
+    CAPTURE(e.path().filename().string());
+    fs::path statePath = fs::exists(e.path() / "state.yaml") ? e.path() / "state.yaml"
+                                                              : root / "lab-persisted.state.yaml";
+    sriov::Result<rc::ObservedState> state = rc::loadStateFile(statePath.string());
+    REQUIRE(state.ok());
+    sriov::schema::Spec spec =
+        sriov::schema::loadSpecFile((e.path() / "spec.yaml").string()).spec;
+    rc::ApplySettings s = settings();
+    if (fs::exists(e.path() / "args")) {
+      std::string args = sriov::test::readText((e.path() / "args").string());
+      s.plan.force = s.plan.takeOverNetworks = args.find("--force") != std::string::npos;
+      if (args.find("--max-disruption") != std::string::npos) continue;  // refused
+    }
+    rc::Plan p = rc::plan(spec, *state, s.plan);
+    if (p.refused() || p.empty()) continue;
+    ++plans;
+    for (unsigned k = 1; k <= p.actions.size(); ++k) {
+      CAPTURE(k);
+      rc::SimulatedHost host(*state);
+      host.failAt(k, sriov::Error{"injected failure", 5});
+      rc::ApplyReport r = rc::apply(spec, host, s);
+      INFO(joined(r.differences));
+      CHECK(std::string(toString(r.status)) == "rolled-back");
+      CHECK(joined(rc::stateDifferences(*state, *host.observe())) == "");
+      ++faults;
+    }
+  }
+  CHECK(plans >= 20);
+  MESSAGE(plans << " golden plans, " << faults << " injected failures");
 }
