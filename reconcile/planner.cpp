@@ -779,6 +779,7 @@ class Planner {
     std::set<const GuestDevice*> matched;
     for (const GuestDevice& want : desiredDevices(*g)) {
       claims_.push_back({want.pci, dom.name});
+      if (!want.pci.empty()) desired_.insert({dom.name, want.pci});
       const GuestDevice* cfg = match(dom.configDevices, want, matched);
       const GuestDevice* lv = live ? match(dom.liveDevices, want, matched) : nullptr;
       if (cfg) matched.insert(cfg);
@@ -834,14 +835,32 @@ class Planner {
       }
       attach(dom.name, *d, {true, cfg != nullptr}, "given back as it was after the change",
              goneDraft[d]);
+      restored_.insert({dom.name, d->pci});
       claims_.push_back({d->pci, dom.name});
+    }
+    // A device left in the config on a VF the plan destroys: the guest could not start again.
+    for (const GuestDevice& c : dom.configDevices) {
+      if (matched.count(&c) || gone.count(&c) || c.kind == GuestDevice::Kind::networkInterface ||
+          existsAfter(c.pci) || (c.owned() && spec_.prune))
+        continue;
+      bool reported = false;
+      for (const GuestDevice* d : hit) reported = reported || sameSource(*d, c);
+      if (reported) continue;
+      findings_.push_back(
+          {FindingSeverity::error, target,
+           "guest '" + dom.name + "' has " + deviceSummary(c) +
+               " in its config, on a VF the plan destroys, and the spec does not "
+               "give it back; set prune: true to let sriov-apply remove it" +
+               (c.owned() ? "" : ", or detach it first (sriov-apply did not attach it)")});
     }
     if (spec_.prune) {
       std::set<std::string> done;
       for (const std::vector<GuestDevice>* list : {&dom.liveDevices, &dom.configDevices}) {
-        if (list == &dom.liveDevices && !dom.running()) continue;
+        if (list == &dom.liveDevices && !live) continue;  // shut off, or shut down to restart
         for (const GuestDevice& d : *list) {
           if (!d.owned() || matched.count(&d) || gone.count(&d) || done.count(d.alias)) continue;
+          const GuestDevice* twin = findSame(dom.configDevices, d);  // the same device, config
+          if (twin && (matched.count(twin) || gone.count(twin))) continue;
           done.insert(d.alias);
           bool inLive = live && findSame(dom.liveDevices, d);
           bool inConfig = findSame(dom.configDevices, d) != nullptr;
@@ -909,6 +928,35 @@ class Planner {
 
   // A VF the spec gives to a guest must not stay in another guest's configuration.
   void checkConflicts() {
+    // A host-side mac or vlan on a VF that a guest keeps as an interface the spec does not
+    // describe: libvirt sets that VF's mac and vlan from the interface, so the two would fight.
+    for (const PfPlan& p : pfs_) {
+      if (!p.obs) continue;
+      for (const schema::VfEntry& e : p.spec->vfs) {
+        if (!e.settings.mac && !e.settings.vlan) continue;
+        for (unsigned i = e.first; i <= e.last && i < p.spec->numVfs; ++i) {
+          std::string pci = futureVfPci(*p.obs, i);
+          for (const ObservedDomain& d : obs_.domains) {
+            bool kept = !released_.count({d.name, pci}) || restored_.count({d.name, pci});
+            bool holds = false;
+            for (const GuestDevice& dev : d.configDevices)
+              holds = holds || (dev.kind == GuestDevice::Kind::hostdevInterface && dev.pci == pci);
+            for (const GuestDevice& dev : d.liveDevices)
+              holds = holds || (d.running() && dev.kind == GuestDevice::Kind::hostdevInterface &&
+                                dev.pci == pci);
+            // The spec's own interface on it (a rollback restores both) is no conflict.
+            if (!holds || !kept || desired_.count({d.name, pci})) continue;
+            findings_.push_back(
+                {FindingSeverity::error, "vf/" + p.obs->label() + "/" + std::to_string(i),
+                 "the spec sets a mac or vlan on VF " + std::to_string(i) + " of " +
+                     p.obs->label() + ", but guest '" + d.name +
+                     "' keeps it as an interface the spec does not describe, and libvirt sets "
+                     "the VF's mac and vlan from that interface; remove the interface (list the "
+                     "guest, with prune: true) or drop the setting"});
+          }
+        }
+      }
+    }
     for (const auto& [draft, pci] : takers_) deps(draft, detachesOf_[pci]);
     for (const auto& [pci, guest] : claims_) {
       if (pci.empty()) continue;
@@ -989,7 +1037,10 @@ class Planner {
   std::map<std::string, std::vector<size_t>> startersOf_;       // network -> guest starts
   std::set<std::pair<std::string, std::string>> released_;      // (guest, pci) detached by the plan
   std::vector<std::pair<std::string, std::string>> claims_;     // (pci, guest) the spec wants
-  std::vector<std::pair<size_t, std::string>> takers_;          // (attach draft, VF pci)
+  std::vector<std::pair<size_t, std::string>> takers_;
+  std::set<std::pair<std::string, std::string>>
+      restored_;  // (guest, pci) given back as it was          // (attach draft, VF pci)
+  std::set<std::pair<std::string, std::string>> desired_;  // (guest, pci) the spec gives
 };
 
 }  // namespace
