@@ -35,5 +35,5 @@ vf_json() { ip -j link show "$PF" | jq -c ".[0].vfinfo_list[] | select(.vf == $1
 wait_carrier() {
   i=0
   while [ "$(cat /sys/class/net/$PF/carrier 2>/dev/null)" != 1 ] && [ $i -lt 150 ]; do sleep 0.1; i=$((i+1)); done
-  echo "PF carrier $(cat /sys/class/net/$PF/carrier 2>/dev/null) after ${i}00 ms"
+  echo "PF carrier $(cat /sys/class/net/$PF/carrier 2>/dev/null) after $((i * 100)) ms"
 }
