@@ -1,0 +1,46 @@
+#!/bin/sh
+# Builds the e2e guest into DIR: rootfs.img (raw ext4, sparse), vmlinuz, initrd.img.
+# debootstrap minbase + packages.txt from Debian 12 main, then mkfs.ext4 -d (no loop mounts).
+# Usage (root): build-image.sh DIR
+set -eu
+HERE=$(dirname "$(readlink -f "$0")")
+OUT=${1:?output dir}; mkdir -p "$OUT"; cd "$OUT"
+R=$OUT/rootfs
+MIRROR=${E2E_MIRROR:-http://deb.debian.org/debian}
+rm -rf "$R" rootfs.img vmlinuz initrd.img
+echo "== debootstrap"; date
+debootstrap --variant=minbase bookworm "$R" "$MIRROR"
+
+echo "== packages"; date
+mount -t proc proc "$R/proc"; mount -t sysfs sys "$R/sys"; mount --bind /dev "$R/dev"
+trap 'umount "$R/dev" "$R/sys" "$R/proc" 2>/dev/null || true' EXIT
+printf '#!/bin/sh\nexit 101\n' > "$R/usr/sbin/policy-rc.d"; chmod +x "$R/usr/sbin/policy-rc.d"   # no services start in the chroot
+pkgs=$(grep -v '^#' "$HERE/packages.txt" | tr '\n' ' ')
+chroot "$R" /bin/sh -ec "export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  apt-get install -y -q --no-install-recommends $pkgs
+  apt-get clean
+  # libvirtd resolves its built-in qemu user before reading qemu.conf: it must exist.
+  getent group libvirt-qemu >/dev/null || groupadd -r libvirt-qemu
+  getent passwd libvirt-qemu >/dev/null || useradd -r -g libvirt-qemu -d /var/lib/libvirt -s /usr/sbin/nologin libvirt-qemu"
+umount "$R/dev" "$R/sys" "$R/proc"; trap - EXIT
+
+echo "== configure"; date
+install -m 755 "$HERE/init" "$R/sbin/e2e-init"
+echo e2e > "$R/etc/hostname"
+mkdir -p "$R/var/log/libvirt/qemu" "$R/var/lib/libvirt/qemu" "$R/var/cache/libvirt/qemu"
+# No systemd, no cgroup controllers, no security driver in the guest.
+cat > "$R/etc/libvirt/qemu.conf" <<'CONF'
+user = "root"
+group = "root"
+dynamic_ownership = 0
+security_driver = "none"
+cgroup_controllers = [ ]
+stdio_handler = "file"
+CONF
+
+echo "== image"; date
+mkfs.ext4 -q -F -L e2eroot -d "$R" rootfs.img "${E2E_IMAGE_SIZE:-2G}"
+cp "$R"/boot/vmlinuz-* vmlinuz; cp "$R"/boot/initrd.img-* initrd.img
+rm -rf "$R"
+ls -ls rootfs.img vmlinuz initrd.img; date
