@@ -139,6 +139,7 @@ int runApply(const ApplyOptions& options, HostHandle& handle, const std::atomic<
           << std::flush;
     };
     settings.phase = [&](const std::string& what) { out << "==> " << what << "\n" << std::flush; };
+    settings.executing = [&](const reconcile::Plan& p) { total = p.actions.size(); };
   }
   // The plan is printed before anything changes (apply re-plans inside; same inputs, same plan).
   Result<reconcile::ObservedState> preview = handle.host->observe();

@@ -52,6 +52,7 @@ void rollBack(ApplyReport& report, Host& host, const ApplySettings& settings) {
   }
   ExecuteOptions exec = settings.execute;
   exec.stop = nullptr;  // an interrupt stopped the apply; the rollback runs to the end
+  if (settings.executing) settings.executing(*report.rollbackPlan);
   report.rollback = execute(*report.rollbackPlan, host, exec);
   Result<ObservedState> after = host.observe();
   if (!after) {
@@ -99,6 +100,7 @@ ApplyReport apply(const schema::Spec& spec, Host& host, const ApplySettings& set
   }
 
   // 3. Execute; on a failure or an interrupt, roll back unless told not to.
+  if (settings.executing) settings.executing(report.plan);
   report.execution = execute(report.plan, host, settings.execute);
   if (!report.execution.ok()) {
     if (settings.rollback == Rollback::no) {

@@ -23,6 +23,8 @@ struct ApplySettings {
   std::function<Result<void>(const ObservedState&)> beforeChanges;
   // Called before the rollback starts and before the verification, for progress lines.
   std::function<void(const std::string&)> phase;
+  // Called with each plan just before it is executed (the apply's, then a rollback's).
+  std::function<void(const Plan&)> executing;
 };
 
 enum class ApplyStatus {
