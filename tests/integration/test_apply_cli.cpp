@@ -24,6 +24,19 @@ struct Run {
   std::string out;
 };
 
+// Runs a shell command line, stdout and stderr together.
+Run runCommand(const std::string& command) {
+  Run run;
+  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
+  REQUIRE(pipe);
+  char buf[4096];
+  size_t n = 0;
+  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) run.out.append(buf, n);
+  int status = pclose(pipe);
+  run.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return run;
+}
+
 class Workspace {
  public:
   Workspace() : dir_(fs::temp_directory_path() / ("sriov-apply-cli-" + std::to_string(getpid()))) {
@@ -50,16 +63,8 @@ class Workspace {
                           " --connect '" + sriov::integration::daemonUri() + "' --sysfs-root " +
                           sriov::integration::fakeSysfsRoot() + " --persist-file " +
                           path("70-sriov-apply.rules") + " --lock-file " + path("lock") +
-                          " --snapshot-dir " + path("snapshots") + " " + extra + " 2>&1";
-    Run run;
-    FILE* pipe = popen(command.c_str(), "r");
-    REQUIRE(pipe);
-    char buf[4096];
-    size_t n = 0;
-    while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) run.out.append(buf, n);
-    int status = pclose(pipe);
-    run.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return run;
+                          " --snapshot-dir " + path("snapshots") + " " + extra;
+    return runCommand(command);
   }
 
  private:
@@ -236,22 +241,14 @@ TEST_CASE("apply, apply again, change with prune: what the daemon ends up with")
   }
 }
 
-TEST_CASE("show on the real daemon: its state file reads back the same, and --as-spec plans nothing") {
+TEST_CASE(
+    "show on the real daemon: its state file reads back the same, and --as-spec plans nothing") {
   sriov::integration::setUpWorld();
   Workspace ws;
   std::string host = " --connect '" + sriov::integration::daemonUri() + "' --sysfs-root " +
                      sriov::integration::fakeSysfsRoot();
   auto run = [](const std::string& args) {
-    std::string command = std::string(SRIOV_APPLY_BIN) + " " + args + " 2>&1";
-    Run r;
-    FILE* pipe = popen(command.c_str(), "r");
-    REQUIRE(pipe);
-    char buf[4096];
-    size_t n = 0;
-    while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) r.out.append(buf, n);
-    int status = pclose(pipe);
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return r;
+    return runCommand(std::string(SRIOV_APPLY_BIN) + " " + args);
   };
   Run a = run("show" + host);
   REQUIRE(a.code == 0);
@@ -267,8 +264,8 @@ TEST_CASE("show on the real daemon: its state file reads back the same, and --as
   Run spec = run("show --as-spec" + host);
   REQUIRE(spec.code == 0);
   ws.write("adopted.yaml", spec.out);
-  Run plan = run("plan --detailed-exitcode " + ws.path("adopted.yaml") + host +
-                 " --persist-file " + ws.path("70-sriov-apply.rules"));
+  Run plan = run("plan --detailed-exitcode " + ws.path("adopted.yaml") + host + " --persist-file " +
+                 ws.path("70-sriov-apply.rules"));
   INFO(spec.out);
   INFO(plan.out);
   CHECK(plan.code == 0);
