@@ -405,7 +405,7 @@ class Planner {
     const schema::Network* spec = nullptr;
     const ObservedNetwork* obs = nullptr;
     std::optional<NetworkDefinition> def;  // unset when it cannot be resolved
-    std::set<const PfPlan*> pools;         // PFs whose VFs it hands out
+    std::set<PfPlan*> pools;               // PFs whose VFs it hands out
     bool stop = false, define = false, start = false, prune = false;
     std::optional<size_t> stopDraft, defineDraft, startDraft;
     std::vector<size_t> users;  // detaches of guests' interfaces on it, before it stops
@@ -506,7 +506,7 @@ class Planner {
         n.stopDraft = add(kNetStop, networkAction(ActionKind::stopNetwork, name, "active",
                                                   "inactive", Disruption::link, why));
         deps(*n.stopDraft, n.users);
-        for (const PfPlan* p : n.pools) const_cast<PfPlan*>(p)->pre.push_back(*n.stopDraft);
+        for (PfPlan* p : n.pools) p->pre.push_back(*n.stopDraft);
       }
       if (n.prune) {
         size_t d = add(kNetUndefine,
