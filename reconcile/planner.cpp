@@ -803,7 +803,7 @@ class Planner {
         attach(dom.name, want, {live, true}, "the spec gives this device to the guest");
         continue;
       }
-      if (!live && cfg && isInterface(want) && cfg->mac == want.mac) {
+      if (!live && cfg && cfg->kind == want.kind && isInterface(want) && cfg->mac == want.mac) {
         Action a = deviceAction(ActionKind::updateDevice, dom.name, want, {false, true});
         a.from = deviceSummary(*cfg);
         a.reason = "the device's settings differ from the spec";
@@ -816,6 +816,29 @@ class Planner {
       size_t det = detach(dom.name, old, {lv != nullptr, cfg != nullptr}, kDetach,
                           "replaced: the device differs from the spec");
       attach(dom.name, want, {live, true}, "replaces the device that differed from the spec", det);
+    }
+
+    // A device the spec does not describe, kept (prune is off, or sriov-apply did not attach
+    // it), on a VF the spec gives this guest in another device: the guest would hold it twice.
+    std::set<std::string> wantedPcis;
+    for (const GuestDevice& want : desiredDevices(*g))
+      if (!want.pci.empty()) wantedPcis.insert(want.pci);
+    std::set<std::string> keptReported;
+    for (const std::vector<GuestDevice>* list : {&dom.configDevices, &dom.liveDevices}) {
+      if (list == &dom.liveDevices && !dom.running()) continue;
+      for (const GuestDevice& d : *list) {
+        if (matched.count(&d) || !wantedPcis.count(d.pci) || (d.owned() && spec_.prune)) continue;
+        const GuestDevice* twin = findSame(dom.configDevices, d);
+        if (twin && matched.count(twin)) continue;
+        if (!keptReported.insert(d.pci).second) continue;
+        findings_.push_back(
+            {FindingSeverity::error, target,
+             "guest '" + dom.name + "' keeps " + deviceSummary(d) +
+                 ", which the spec does not describe, on a VF the spec gives it in another "
+                 "device; " +
+                 (d.owned() ? "set prune: true to let sriov-apply remove it"
+                            : "detach it first (sriov-apply did not attach it)")});
+      }
     }
 
     // Devices the change took away that the spec does not (or no longer) describe: back as they
@@ -843,8 +866,8 @@ class Planner {
       if (matched.count(&c) || gone.count(&c) || c.kind == GuestDevice::Kind::networkInterface ||
           existsAfter(c.pci) || (c.owned() && spec_.prune))
         continue;
-      bool reported = false;
-      for (const GuestDevice* d : hit) reported = reported || sameSource(*d, c);
+      bool reported = false;  // above, for a hotplug guest
+      for (const GuestDevice* d : hit) reported = reported || (!restart && sameSource(*d, c));
       if (reported) continue;
       findings_.push_back(
           {FindingSeverity::error, target,
@@ -907,13 +930,16 @@ class Planner {
   }
 
   // An observed device matching want: same alias, else the same source (a device attached by
-  // hand, or under another alias, is adopted rather than attached twice).
+  // hand, or under another alias, is adopted rather than attached twice), else one of another
+  // kind on the same VF (the spec gives that VF in another form: it is replaced).
   static const GuestDevice* match(const std::vector<GuestDevice>& list, const GuestDevice& want,
                                   const std::set<const GuestDevice*>& taken) {
     for (const GuestDevice& d : list)
       if (!taken.count(&d) && d.alias == want.alias) return &d;
     for (const GuestDevice& d : list)
       if (!taken.count(&d) && sameSource(d, want)) return &d;
+    for (const GuestDevice& d : list)
+      if (!taken.count(&d) && !want.pci.empty() && d.pci == want.pci) return &d;
     return nullptr;
   }
 

@@ -5,11 +5,15 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <iostream>
 #include <random>
 #include <set>
 #include <sstream>
 
+#include "cmd/plan_output.h"
 #include "reconcile/apply.h"
+#include "reconcile/state_file.h"
 #include "reconcile/host/simulated_host.h"
 #include "reconcile/rollback.h"
 #include "schema/loader.h"
@@ -198,6 +202,10 @@ TEST_CASE(
       continue;
     }
     rc::Plan p = rc::plan(loaded.spec, before, {});
+    if (const char* one = std::getenv("SRIOV_PROPERTY_SEED"); one && std::stoul(one) == seed)
+      std::cerr << "---- first spec\n" << first << "---- state before\n" << rc::toStateYaml(before)
+                << "---- spec\n" << text << "---- plan\n"
+                << sriov::cmd::planText(p, "spec.yaml", sriov::cmd::Colors::off) << "\n";
     for (const rc::Action& act : p.actions)
       for (int dep : act.after) REQUIRE(dep < act.id);
     if (p.refused()) {
@@ -209,6 +217,17 @@ TEST_CASE(
     settings.execute.jobs = 1;  // deterministic: parallel order is tested on its own
     rc::ApplyReport r = rc::apply(loaded.spec, target, settings);
     std::string status = toString(r.status);
+    if (std::getenv("SRIOV_PROPERTY_DUMP") && status != "converged" && status != "no-changes") {
+      // Debugging aid: every seed that did not converge, with its cause.
+      std::cerr << "SEED " << seed << " " << status << ": "
+                << (r.execution.firstFailure() ? r.execution.firstFailure()->error : "") << "\n";
+      for (const rc::Action& act : r.leftover)
+        std::cerr << "  leftover " << toString(act.kind) << " " << act.target << " "
+                  << act.from.value_or("-") << " -> " << act.to.value_or("-") << "\n";
+      if (r.rollback && r.rollback->firstFailure())
+        std::cerr << "  rollback: " << r.rollback->firstFailure()->error << "\n";
+      for (const std::string& d : r.differences) std::cerr << "  differs: " << d << "\n";
+    }
     if (status == "rolled-back") {
       // The plan could not be carried out on the simulated host (a planner gap, counted and
       // reported); the safety property still holds: the host is exactly as it was.
