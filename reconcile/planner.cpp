@@ -145,6 +145,7 @@ class Planner {
     planNetworks();
     planGuests();
     planPersistence();
+    checkPoolCapacity();
     finishNetworks();
     checkConflicts();
     return finish();
@@ -407,6 +408,7 @@ class Planner {
     std::optional<NetworkDefinition> def;  // unset when it cannot be resolved
     std::set<PfPlan*> pools;               // PFs whose VFs it hands out
     bool stop = false, define = false, start = false, prune = false;
+    bool restartOnly = false;  // not in the spec: restarted because its PF re-creates its VFs
     std::optional<size_t> stopDraft, defineDraft, startDraft;
     std::vector<size_t> users;  // detaches of guests' interfaces on it, before it stops
   };
@@ -460,6 +462,7 @@ class Planner {
       if (plan.stop) stoppedNets_.insert(n.name);
       nets_[n.name] = plan;
     }
+    planDependentNetworks();
     if (!spec_.prune) return;
     for (const ObservedNetwork& o : obs_.networks) {
       if (!o.owned || spec_.findNetwork(o.name)) continue;
@@ -476,6 +479,75 @@ class Planner {
       plan.stop = o.active;
       if (plan.stop) stoppedNets_.insert(o.name);
       nets_[o.name] = plan;
+    }
+  }
+
+  // An active pool the spec does not describe (and prune does not remove) whose VFs the plan
+  // re-creates: its guests must let go before the VFs vanish, and libvirt reads the pool again
+  // only at start. It is stopped and started again around the change, nothing else.
+  void planDependentNetworks() {
+    for (const ObservedNetwork& o : obs_.networks) {
+      if (!o.active || spec_.findNetwork(o.name) || (spec_.prune && o.owned)) continue;
+      std::set<PfPlan*> pools;
+      for (PfPlan& p : pfs_)
+        if (p.obs && p.changes && !o.pfDev.empty() && p.obs->name == o.pfDev) pools.insert(&p);
+      for (const std::string& vf : o.vfs)
+        if (recreatedVfs_.count(vf))
+          if (PfPlan* p = pfOwningVf(vf)) pools.insert(p);
+      if (pools.empty()) continue;
+      bool empty = false;
+      for (const PfPlan* p : pools) empty = empty || (p->obs->name == o.pfDev && p->spec->numVfs == 0);
+      if (empty) {
+        findings_.push_back(
+            {FindingSeverity::error, "network/" + o.name,
+             "network '" + o.name + "' is not in the spec and pools the VFs of " + o.pfDev +
+                 ", which the spec leaves without VFs; libvirt cannot run a pool without VFs: "
+                 "add the network to the spec with active: false, or remove it" +
+                 (o.owned ? " (prune: true)" : "")});
+        continue;
+      }
+      NetPlan plan;
+      plan.obs = &o;
+      plan.pools = pools;
+      plan.stop = plan.start = plan.restartOnly = true;
+      stoppedNets_.insert(o.name);
+      nets_[o.name] = plan;
+    }
+  }
+
+  // libvirt hands each interface of a running guest its own VF of the pool, and a VF of the
+  // pool given to a guest directly is not free either: a pool with fewer VFs than that cannot
+  // serve them all (the attach or the start fails).
+  void checkPoolCapacity() {
+    for (const auto& [name, n] : nets_) {
+      if (!n.spec || !n.def || !n.spec->active) continue;
+      std::set<std::string> pool(n.def->vfs.begin(), n.def->vfs.end());
+      for (const PfPlan* p : n.pools)
+        if (!n.def->pfDev.empty() && p->obs->name == n.def->pfDev)
+          for (unsigned i = 0; i < p->spec->numVfs; ++i) pool.insert(futureVfPci(*p->obs, i));
+      size_t demand = 0;
+      std::string users;
+      for (const ObservedDomain& dom : obs_.domains) {
+        const schema::Guest* g = spec_.findGuest(dom.name);
+        if (!(g ? g->running.value_or(dom.running()) : dom.running())) continue;
+        std::vector<GuestDevice> devices = g ? desiredDevices(*g) : dom.liveDevices;
+        size_t uses = 0;
+        for (const GuestDevice& d : devices)
+          if (d.kind == GuestDevice::Kind::networkInterface ? d.network == name
+                                                             : pool.count(d.pci) > 0)
+            ++uses;
+        if (uses == 0) continue;
+        demand += uses;
+        users += (users.empty() ? "" : ", ") + dom.name + " " + std::to_string(uses);
+      }
+      if (demand <= pool.size()) continue;
+      findings_.push_back(
+          {FindingSeverity::error, "network/" + name,
+           "network '" + name + "' has " + std::to_string(pool.size()) + " VF" +
+               (pool.size() == 1 ? "" : "s") + ", but running guests would use " +
+               std::to_string(demand) + " (" + users +
+               "); libvirt gives each interface a VF of its own: give the pool more VFs or "
+               "the guests fewer interfaces on it"});
     }
   }
 
@@ -514,6 +586,16 @@ class Planner {
                                      std::nullopt, Disruption::none, pruned));
         dep(d, n.stopDraft);
         deps(d, n.users);
+        continue;
+      }
+      if (n.restartOnly) {
+        n.startDraft = add(kNetStart, networkAction(ActionKind::startNetwork, name, "inactive",
+                                                    "active", Disruption::none,
+                                                    "not in the spec; started again after the "
+                                                    "change, as it was"));
+        dep(*n.startDraft, n.stopDraft);
+        poolDeps(*n.startDraft, n);
+        for (size_t user : networkAttaches_[name]) dep(user, n.startDraft);
         continue;
       }
       if (!n.def) continue;
@@ -695,12 +777,7 @@ class Planner {
   }
 
   void planGuests() {
-    for (const ObservedDomain& dom : obs_.domains) {
-      const schema::Guest* g = nullptr;
-      for (const schema::Guest& sg : spec_.guests)
-        if (sg.name == dom.name) g = &sg;
-      planGuest(dom, g);
-    }
+    for (const ObservedDomain& dom : obs_.domains) planGuest(dom, spec_.findGuest(dom.name));
   }
 
   void planGuest(const ObservedDomain& dom, const schema::Guest* g) {
@@ -995,8 +1072,7 @@ class Planner {
           for (const GuestDevice& d : other.liveDevices)
             holds = holds || (!d.pci.empty() && d.pci == pci);
         if (!holds) continue;
-        bool listed = false;
-        for (const schema::Guest& g : spec_.guests) listed = listed || g.name == other.name;
+        bool listed = spec_.findGuest(other.name) != nullptr;
         findings_.push_back(
             {FindingSeverity::error, "guest/" + guest,
              "the spec gives " + pci + " to guest '" + guest + "', but guest '" + other.name +

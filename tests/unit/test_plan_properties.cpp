@@ -256,9 +256,15 @@ TEST_CASE(
     for (const sriov::schema::Guest& g : loaded.spec.guests) allowed.insert("guest:" + g.name);
     for (const sriov::schema::Network& n : loaded.spec.networks)
       allowed.insert("network:" + n.name);
-    if (loaded.spec.prune)
-      for (const rc::ObservedNetwork& n : before.networks)
-        if (n.owned) allowed.insert("network:" + n.name);
+    for (const rc::ObservedNetwork& n : before.networks) {
+      if (loaded.spec.prune && n.owned) allowed.insert("network:" + n.name);
+      // A pool on a spec PF is restarted when that PF re-creates its VFs.
+      for (const sriov::schema::Pf& pf : loaded.spec.pfs) {
+        const rc::ObservedPf* o = before.findPf(pf.name ? *pf.name : *pf.pci);
+        if (o && o->numVfs != pf.numVfs && !o->name.empty() && n.pfDev == o->name)
+          allowed.insert("network:" + n.name);
+      }
+    }
     for (const std::string& m : target.mutations()) {
       CAPTURE(m);
       CHECK(allowed.count(objectOf(m, before)) == 1);
