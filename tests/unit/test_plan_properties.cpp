@@ -58,6 +58,9 @@ class Generator {
     std::ostringstream y;
     y << "apiVersion: sriov-apply/v1\n";
     if (chance(0.3)) y << "prune: true\n";
+    // A pool on enp3s0f0 (when it gets VFs): libvirt sets the mac and vlan of the VFs it hands
+    // out, so the spec may not set them there (validate refuses it).
+    bool poolWanted = chance(0.7);
     std::vector<std::pair<std::string, unsigned>> vfs;  // (pf ref, index) free for guests
     std::map<std::string, unsigned> counts;
     y << "pfs:\n";
@@ -78,11 +81,13 @@ class Generator {
           continue;
         }
         entries += "      - index: " + std::to_string(i) + "\n";
+        bool pooled = poolWanted && ref == "enp3s0f0";
         if (settings) {
-          if (chance(0.5))
+          if (chance(0.5) && !pooled)
             entries += "        mac: \"02:00:00:" + hex(pick(0, 255)) + ":" + hex(i) + ":" +
                        hex(pick(0, 255)) + "\"\n";
-          if (chance(0.5)) entries += "        vlan: " + std::to_string(pick(1, 4095)) + "\n";
+          if (chance(0.5) && !pooled)
+            entries += "        vlan: " + std::to_string(pick(1, 4095)) + "\n";
           if (chance(0.5))
             entries +=
                 std::string("        spoofCheck: ") + (chance(0.5) ? "true" : "false") + "\n";
@@ -96,7 +101,7 @@ class Generator {
       }
       if (!entries.empty()) y << "    vfs:\n" << entries;
     }
-    bool pool = counts.count("enp3s0f0") && counts["enp3s0f0"] > 0 && chance(0.7);
+    bool pool = counts.count("enp3s0f0") && counts["enp3s0f0"] > 0 && poolWanted;
     if (pool) {
       y << "networks:\n  - name: passthrough\n    pf: enp3s0f0\n";
       if (chance(0.3)) y << "    vlan: " << pick(1, 4095) << "\n";
