@@ -144,6 +144,7 @@ class Planner {
     planVfSetup();
     planNetworks();
     planGuests();
+    planDriversAfterRelease();
     planPersistence();
     checkPoolCapacity();
     finishNetworks();
@@ -761,6 +762,7 @@ class Planner {
     a.reason = reason;
     size_t d = add(phase, a);
     if (!dev.pci.empty()) detachesOf_[dev.pci].push_back(d);
+    if (scope.live && dev.managed && !dev.pci.empty()) liveReleases_[dev.pci].push_back(d);
     released_.insert({guest, dev.pci});
     return d;
   }
@@ -773,6 +775,7 @@ class Planner {
     attachDeps(d, dev);
     dep(d, after);
     guestAttaches_[guest].push_back(d);
+    if (scope.live && !dev.pci.empty()) liveTakes_.insert(dev.pci);
     return d;
   }
 
@@ -832,6 +835,7 @@ class Planner {
                  ", which the plan takes away";
       shutdown = add(kPreGuest, a);
       for (const GuestDevice* d : hit) blocks(*d, *shutdown);
+      releasesAll(dom, *shutdown);
     }
     bool live = dom.running() && !restart;
 
@@ -980,7 +984,7 @@ class Planner {
       a.disruption = Disruption::restart;
       a.name = dom.name;
       a.reason = "it was shut off before";
-      add(kStartGuest, a);
+      releasesAll(dom, add(kStartGuest, a));
     }
     if (restart || (!dom.running() && wantRunning)) {
       Action a;
@@ -996,11 +1000,55 @@ class Planner {
       dep(d, shutdown);
       deps(d, guestAttaches_[dom.name]);
       for (const GuestDevice& c : dom.configDevices) {
+        if (!c.pci.empty()) liveTakes_.insert(c.pci);
         if (c.kind == GuestDevice::Kind::networkInterface) {
           startersOf_[c.network].push_back(d);
         } else if (PfPlan* p = pfOwningVf(c.pci)) {
           dep(d, p->count);
           deps(d, vfSetup_[c.pci]);
+        }
+      }
+    }
+  }
+
+  // A running guest that shuts down gives its managed VFs back to their host drivers.
+  void releasesAll(const ObservedDomain& dom, size_t draft) {
+    for (const GuestDevice& d : dom.liveDevices)
+      if (d.managed && !d.pci.empty()) liveReleases_[d.pci].push_back(draft);
+  }
+
+  // libvirt binds a VF it gives a guest (managed) to vfio-pci, and gives it back to its host
+  // driver when the guest lets go. A VF the spec binds to a driver, which a guest lets go of
+  // during the plan and nobody takes again, is bound once it is free.
+  void planDriversAfterRelease() {
+    for (PfPlan& p : pfs_) {
+      if (!p.obs || !canSetCount(*p.obs, *p.spec) || p.recreate) continue;
+      for (const schema::VfEntry& e : p.spec->vfs) {
+        if (!e.settings.driver) continue;
+        for (unsigned i = e.first; i <= e.last && i < p.spec->numVfs && i < p.obs->vfs.size();
+             ++i) {
+          const ObservedVf& vf = p.obs->vfs[i];
+          auto released = liveReleases_.find(vf.pci);
+          if (released == liveReleases_.end() || liveTakes_.count(vf.pci)) continue;
+          bool bound = false;
+          for (size_t d : vfSetup_[vf.pci])
+            bound = bound || drafts_[d].action.kind == ActionKind::bindVfDriver;
+          if (bound) continue;
+          Action a;
+          a.kind = ActionKind::bindVfDriver;
+          a.target = "vf/" + p.obs->label() + "/" + std::to_string(i);
+          a.from = vf.driver.empty() ? std::optional<std::string>() : vf.driver;
+          a.to = *e.settings.driver;
+          a.disruption = Disruption::none;
+          a.vfPci = vf.pci;
+          a.driver = *e.settings.driver;
+          a.reason = "libvirt gives the VF back to its host driver when the guest lets go; the "
+                     "spec binds it to " +
+                     *e.settings.driver;
+          size_t d = add(kVf, a);
+          deps(d, released->second);
+          deps(d, vfSetup_[vf.pci]);
+          vfSetup_[vf.pci].push_back(d);
         }
       }
     }
@@ -1134,6 +1182,8 @@ class Planner {
   std::map<std::string, size_t> linkUp_;                        // PF pci -> set-link-up
   std::map<std::string, std::vector<size_t>> vfSetup_;          // VF pci -> set-vf, bind
   std::map<std::string, std::vector<size_t>> detachesOf_;       // VF pci -> detaches
+  std::map<std::string, std::vector<size_t>> liveReleases_;     // VF pci -> live let-gos
+  std::set<std::string> liveTakes_;                             // VF pcis a guest takes live
   std::map<std::string, std::vector<size_t>> networkAttaches_;  // network -> attaches on it
   std::map<std::string, std::vector<size_t>> guestAttaches_;    // guest -> attaches
   std::map<std::string, std::vector<size_t>> startersOf_;       // network -> guest starts
