@@ -999,8 +999,11 @@ class Planner {
       size_t d = add(kStartGuest, a);
       dep(d, shutdown);
       deps(d, guestAttaches_[dom.name]);
+      // It takes the VFs of its config as the plan leaves it.
+      for (const GuestDevice& w : desiredDevices(*g))
+        if (!w.pci.empty()) liveTakes_.insert(w.pci);
       for (const GuestDevice& c : dom.configDevices) {
-        if (!c.pci.empty()) liveTakes_.insert(c.pci);
+        if (!c.pci.empty() && !released_.count({dom.name, c.pci})) liveTakes_.insert(c.pci);
         if (c.kind == GuestDevice::Kind::networkInterface) {
           startersOf_[c.network].push_back(d);
         } else if (PfPlan* p = pfOwningVf(c.pci)) {
@@ -1077,6 +1080,15 @@ class Planner {
     return nullptr;
   }
 
+  void hostSideConflict(const PfPlan& p, unsigned index, const std::string& holder) {
+    findings_.push_back({FindingSeverity::error, "vf/" + p.obs->label() + "/" + std::to_string(index),
+                         "the spec sets a mac or vlan on VF " + std::to_string(index) + " of " +
+                             p.obs->label() + ", but " + holder +
+                             ", and libvirt sets the VF's mac and vlan from the guest's "
+                             "interface; drop the setting, or remove the interface or network "
+                             "(list it, with prune: true)"});
+  }
+
   // A VF the spec gives to a guest must not stay in another guest's configuration.
   void checkConflicts() {
     // A host-side mac or vlan on a VF that a guest keeps as an interface the spec does not
@@ -1097,13 +1109,18 @@ class Planner {
                                 dev.pci == pci);
             // The spec's own interface on it (a rollback restores both) is no conflict.
             if (!holds || !kept || desired_.count({d.name, pci})) continue;
-            findings_.push_back(
-                {FindingSeverity::error, "vf/" + p.obs->label() + "/" + std::to_string(i),
-                 "the spec sets a mac or vlan on VF " + std::to_string(i) + " of " +
-                     p.obs->label() + ", but guest '" + d.name +
-                     "' keeps it as an interface the spec does not describe, and libvirt sets "
-                     "the VF's mac and vlan from that interface; remove the interface (list the "
-                     "guest, with prune: true) or drop the setting"});
+            hostSideConflict(p, i, "guest '" + d.name +
+                                       "' keeps it as an interface the spec does not describe");
+          }
+          // A pool the spec does not describe hands it out (validate checks the spec's own).
+          for (const ObservedNetwork& n : obs_.networks) {
+            if (spec_.findNetwork(n.name) || (spec_.prune && n.owned) || n.forwardMode != "hostdev")
+              continue;
+            bool pooled = (!n.pfDev.empty() && n.pfDev == p.obs->name) ||
+                          std::find(n.vfs.begin(), n.vfs.end(), pci) != n.vfs.end();
+            if (pooled)
+              hostSideConflict(p, i, "network '" + n.name +
+                                         "', which the spec does not describe, hands it out");
           }
         }
       }
