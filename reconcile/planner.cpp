@@ -762,7 +762,7 @@ class Planner {
     a.reason = reason;
     size_t d = add(phase, a);
     if (!dev.pci.empty()) detachesOf_[dev.pci].push_back(d);
-    if (scope.live && dev.managed && !dev.pci.empty()) liveReleases_[dev.pci].push_back(d);
+    if (scope.live) noteRelease(dev, d);
     released_.insert({guest, dev.pci});
     return d;
   }
@@ -1016,8 +1016,14 @@ class Planner {
 
   // A running guest that shuts down gives its managed VFs back to their host drivers.
   void releasesAll(const ObservedDomain& dom, size_t draft) {
-    for (const GuestDevice& d : dom.liveDevices)
-      if (d.managed && !d.pci.empty()) liveReleases_[d.pci].push_back(draft);
+    for (const GuestDevice& d : dom.liveDevices) noteRelease(d, draft);
+  }
+  // An interface on a pool lets go of whichever VF libvirt gave it: counted per network.
+  void noteRelease(const GuestDevice& d, size_t draft) {
+    if (d.kind == GuestDevice::Kind::networkInterface)
+      liveNetReleases_[d.network].push_back(draft);
+    else if (d.managed && !d.pci.empty())
+      liveReleases_[d.pci].push_back(draft);
   }
 
   // libvirt binds a VF it gives a guest (managed) to vfio-pci, and gives it back to its host
@@ -1031,8 +1037,15 @@ class Planner {
         for (unsigned i = e.first; i <= e.last && i < p.spec->numVfs && i < p.obs->vfs.size();
              ++i) {
           const ObservedVf& vf = p.obs->vfs[i];
-          auto released = liveReleases_.find(vf.pci);
-          if (released == liveReleases_.end() || liveTakes_.count(vf.pci)) continue;
+          std::vector<size_t> releases = liveReleases_[vf.pci];
+          std::vector<std::string> pools;  // networks that may hand the VF out
+          for (const ObservedNetwork& n : obs_.networks)
+            if ((!n.pfDev.empty() && n.pfDev == p.obs->name) ||
+                std::find(n.vfs.begin(), n.vfs.end(), vf.pci) != n.vfs.end()) {
+              pools.push_back(n.name);
+              for (size_t r : liveNetReleases_[n.name]) releases.push_back(r);
+            }
+          if (releases.empty() || liveTakes_.count(vf.pci)) continue;
           bool bound = false;
           for (size_t d : vfSetup_[vf.pci])
             bound = bound || drafts_[d].action.kind == ActionKind::bindVfDriver;
@@ -1049,9 +1062,13 @@ class Planner {
                      "spec binds it to " +
                      *e.settings.driver;
           size_t d = add(kVf, a);
-          deps(d, released->second);
+          deps(d, releases);
           deps(d, vfSetup_[vf.pci]);
           vfSetup_[vf.pci].push_back(d);
+          for (const std::string& n : pools) {  // a guest may take it from the pool again
+            for (size_t user : networkAttaches_[n]) dep(user, d);
+            for (size_t starter : startersOf_[n]) dep(starter, d);
+          }
         }
       }
     }
@@ -1200,6 +1217,7 @@ class Planner {
   std::map<std::string, std::vector<size_t>> vfSetup_;          // VF pci -> set-vf, bind
   std::map<std::string, std::vector<size_t>> detachesOf_;       // VF pci -> detaches
   std::map<std::string, std::vector<size_t>> liveReleases_;     // VF pci -> live let-gos
+  std::map<std::string, std::vector<size_t>> liveNetReleases_;  // network -> live let-gos
   std::set<std::string> liveTakes_;                             // VF pcis a guest takes live
   std::map<std::string, std::vector<size_t>> networkAttaches_;  // network -> attaches on it
   std::map<std::string, std::vector<size_t>> guestAttaches_;    // guest -> attaches
