@@ -532,6 +532,7 @@ class Planner {
         const schema::Guest* g = spec_.findGuest(dom.name);
         if (!(g ? g->running.value_or(dom.running()) : dom.running())) continue;
         std::vector<GuestDevice> devices = g ? desiredDevices(*g) : dom.liveDevices;
+        if (g) devices.insert(devices.end(), kept_[dom.name].begin(), kept_[dom.name].end());
         size_t uses = 0;
         for (const GuestDevice& d : devices)
           if (d.kind == GuestDevice::Kind::networkInterface ? d.network == name
@@ -975,6 +976,14 @@ class Planner {
       }
     }
     bool wantRunning = g->running.value_or(dom.running());
+    // What the guest keeps besides the spec's devices, for the pools' capacity.
+    const std::vector<GuestDevice>& after = live ? dom.liveDevices : dom.configDevices;
+    for (const GuestDevice& d : after) {
+      const GuestDevice* twin = findSame(dom.configDevices, d);
+      if (matched.count(&d) || (twin && matched.count(twin)) || (d.owned() && spec_.prune))
+        continue;
+      kept_[dom.name].push_back(d);
+    }
     if (!restart && dom.running() && !wantRunning) {
       Action a;
       a.kind = ActionKind::shutdownGuest;
@@ -1053,7 +1062,7 @@ class Planner {
           Action a;
           a.kind = ActionKind::bindVfDriver;
           a.target = "vf/" + p.obs->label() + "/" + std::to_string(i);
-          a.from = vf.driver.empty() ? std::optional<std::string>() : vf.driver;
+          a.from = "host driver";  // once the guest lets go
           a.to = *e.settings.driver;
           a.disruption = Disruption::none;
           a.vfPci = vf.pci;
@@ -1218,7 +1227,8 @@ class Planner {
   std::map<std::string, std::vector<size_t>> detachesOf_;       // VF pci -> detaches
   std::map<std::string, std::vector<size_t>> liveReleases_;     // VF pci -> live let-gos
   std::map<std::string, std::vector<size_t>> liveNetReleases_;  // network -> live let-gos
-  std::set<std::string> liveTakes_;                             // VF pcis a guest takes live
+  std::set<std::string> liveTakes_;
+  std::map<std::string, std::vector<GuestDevice>> kept_;  // guest -> devices outside the spec                             // VF pcis a guest takes live
   std::map<std::string, std::vector<size_t>> networkAttaches_;  // network -> attaches on it
   std::map<std::string, std::vector<size_t>> guestAttaches_;    // guest -> attaches
   std::map<std::string, std::vector<size_t>> startersOf_;       // network -> guest starts
