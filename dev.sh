@@ -79,6 +79,8 @@ bench() {
   install_packages "${PACKAGES[@]}"
   build build
   ./build/sriov-bench
+  echo
+  ./build/sriov-bench-plan
 }
 
 case "${1:-}" in

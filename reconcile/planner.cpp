@@ -184,13 +184,38 @@ class Planner {
       plan.obs = resolvePf(obs_, p);
       pfs_.push_back(plan);
     }
+    // Indexes by VF address (pfs_ does not grow any more): lookups stay cheap on big hosts.
+    for (PfPlan& p : pfs_) {
+      if (!p.obs) continue;
+      for (unsigned i = 0; i < std::max<unsigned>(p.spec->numVfs, p.obs->numVfs); ++i)
+        vfOwner_.emplace(futureVfPci(*p.obs, i), &p);
+      for (const ObservedVf& vf : p.obs->vfs) observedVf_.emplace(vf.pci, std::pair{&p, vf.index});
+    }
+    for (const ObservedDomain& d : obs_.domains) {
+      auto note = [&](const GuestDevice& dev) {
+        if (dev.pci.empty()) return;
+        std::vector<const ObservedDomain*>& list = holders_[dev.pci];
+        if (list.empty() || list.back() != &d) list.push_back(&d);
+      };
+      for (const GuestDevice& dev : d.configDevices) note(dev);
+      if (d.running())
+        for (const GuestDevice& dev : d.liveDevices) note(dev);
+    }
   }
 
   PfPlan* pfPlanFor(const std::string& ref) {
+    auto known = pfByRef_.find(ref);
+    if (known != pfByRef_.end()) return known->second;
     const schema::Pf* p = spec_.findPf(ref);
-    if (!p) return nullptr;
-    PfPlan& plan = pfs_[static_cast<size_t>(p - spec_.pfs.data())];
-    return plan.obs ? &plan : nullptr;
+    PfPlan* plan = p ? &pfs_[static_cast<size_t>(p - spec_.pfs.data())] : nullptr;
+    if (plan && !plan->obs) plan = nullptr;
+    pfByRef_.emplace(ref, plan);
+    return plan;
+  }
+
+  const schema::Guest* specGuest(const std::string& name) const {
+    auto it = guests_.find(name);
+    return it == guests_.end() ? nullptr : it->second;
   }
 
   // The PCI address VF index of pf will have after the plan.
@@ -202,12 +227,8 @@ class Planner {
   }
 
   PfPlan* pfOwningVf(const std::string& pci) {
-    for (PfPlan& p : pfs_) {
-      if (!p.obs) continue;
-      for (unsigned i = 0; i < std::max<unsigned>(p.spec->numVfs, p.obs->numVfs); ++i)
-        if (futureVfPci(*p.obs, i) == pci) return &p;
-    }
-    return nullptr;
+    auto it = vfOwner_.find(pci);
+    return it == vfOwner_.end() ? nullptr : it->second;
   }
 
   void planVfCounts() {
@@ -529,7 +550,7 @@ class Planner {
       size_t demand = 0;
       std::string users;
       for (const ObservedDomain& dom : obs_.domains) {
-        const schema::Guest* g = spec_.findGuest(dom.name);
+        const schema::Guest* g = specGuest(dom.name);
         if (!(g ? g->running.value_or(dom.running()) : dom.running())) continue;
         std::vector<GuestDevice> devices = g ? desiredDevices(*g) : dom.liveDevices;
         if (g) devices.insert(devices.end(), kept_[dom.name].begin(), kept_[dom.name].end());
@@ -695,12 +716,9 @@ class Planner {
 
   // Whether the VF at pci exists once the plan is done (a shrinking PF loses its last VFs).
   bool existsAfter(const std::string& pci) const {
-    for (const PfPlan& p : pfs_) {
-      if (!p.obs || !p.changes) continue;
-      for (const ObservedVf& vf : p.obs->vfs)
-        if (vf.pci == pci) return vf.index < p.spec->numVfs;
-    }
-    return true;
+    auto it = observedVf_.find(pci);
+    if (it == observedVf_.end() || !it->second.first->changes) return true;
+    return it->second.second < it->second.first->spec->numVfs;
   }
 
   // Whether a live device of a running guest loses its VF or its network during the plan.
@@ -716,10 +734,8 @@ class Planner {
       if (it != nets_.end()) it->second.users.push_back(draft);
       return;
     }
-    for (PfPlan& p : pfs_)
-      if (p.recreate && p.obs)
-        for (const ObservedVf& vf : p.obs->vfs)
-          if (vf.pci == d.pci) p.pre.push_back(draft);
+    auto it = observedVf_.find(d.pci);
+    if (it != observedVf_.end() && it->second.first->recreate) it->second.first->pre.push_back(draft);
   }
 
   // The drafts an attach of d waits for: its VF exists and is set up, its network runs, the
@@ -781,7 +797,8 @@ class Planner {
   }
 
   void planGuests() {
-    for (const ObservedDomain& dom : obs_.domains) planGuest(dom, spec_.findGuest(dom.name));
+    for (const schema::Guest& g : spec_.guests) guests_.emplace(g.name, &g);
+    for (const ObservedDomain& dom : obs_.domains) planGuest(dom, specGuest(dom.name));
   }
 
   void planGuest(const ObservedDomain& dom, const schema::Guest* g) {
@@ -1125,7 +1142,8 @@ class Planner {
         if (!e.settings.mac && !e.settings.vlan) continue;
         for (unsigned i = e.first; i <= e.last && i < p.spec->numVfs; ++i) {
           std::string pci = futureVfPci(*p.obs, i);
-          for (const ObservedDomain& d : obs_.domains) {
+          for (const ObservedDomain* held : holders_[pci]) {
+            const ObservedDomain& d = *held;
             bool kept = !released_.count({d.name, pci}) || restored_.count({d.name, pci});
             bool holds = false;
             for (const GuestDevice& dev : d.configDevices)
@@ -1154,7 +1172,8 @@ class Planner {
     for (const auto& [draft, pci] : takers_) deps(draft, detachesOf_[pci]);
     for (const auto& [pci, guest] : claims_) {
       if (pci.empty()) continue;
-      for (const ObservedDomain& other : obs_.domains) {
+      for (const ObservedDomain* held : holders_[pci]) {
+        const ObservedDomain& other = *held;
         if (other.name == guest || released_.count({other.name, pci})) continue;
         bool holds = false;
         for (const GuestDevice& d : other.configDevices)
@@ -1163,7 +1182,7 @@ class Planner {
           for (const GuestDevice& d : other.liveDevices)
             holds = holds || (!d.pci.empty() && d.pci == pci);
         if (!holds) continue;
-        bool listed = spec_.findGuest(other.name) != nullptr;
+        bool listed = specGuest(other.name) != nullptr;
         findings_.push_back(
             {FindingSeverity::error, "guest/" + guest,
              "the spec gives " + pci + " to guest '" + guest + "', but guest '" + other.name +
@@ -1221,6 +1240,11 @@ class Planner {
   std::vector<PfPlan> pfs_;
   std::map<std::string, NetPlan> nets_;
   std::set<std::string> recreatedVfs_;  // observed VF addresses that vanish during the plan
+  std::map<std::string, PfPlan*> pfByRef_;  // spec reference (name, PCI form) -> PF
+  std::map<std::string, const schema::Guest*> guests_;
+  std::map<std::string, PfPlan*> vfOwner_;  // VF address now or after the plan -> its PF
+  std::map<std::string, std::pair<PfPlan*, unsigned>> observedVf_;  // VF pci now -> PF, index
+  std::map<std::string, std::vector<const ObservedDomain*>> holders_;  // VF pci -> domains
   std::set<std::string> stoppedNets_;
   std::map<std::string, size_t> linkUp_;                        // PF pci -> set-link-up
   std::map<std::string, std::vector<size_t>> vfSetup_;          // VF pci -> set-vf, bind
