@@ -902,7 +902,8 @@ class Planner {
         attach(dom.name, want, {live, true}, "the spec gives this device to the guest");
         continue;
       }
-      if (!live && cfg && cfg->kind == want.kind && isInterface(want) && cfg->mac == want.mac) {
+      // Settings of a shut-off guest's interface change in place; a new source is a new device.
+      if (!live && cfg && sameSource(*cfg, want) && isInterface(want) && cfg->mac == want.mac) {
         Action a = deviceAction(ActionKind::updateDevice, dom.name, want, {false, true});
         a.from = deviceSummary(*cfg);
         a.reason = "the device's settings differ from the spec";
