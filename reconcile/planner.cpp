@@ -541,12 +541,31 @@ class Planner {
   // pool given to a guest directly is not free either: a pool with fewer VFs than that cannot
   // serve them all (the attach or the start fails).
   void checkPoolCapacity() {
+    // The VFs of each pool active after the plan: the spec's, and those it leaves alone.
+    std::map<std::string, std::set<std::string>> pools;
+    auto pfVfs = [&](const std::string& pfDev, std::set<std::string>& into) {
+      for (const ObservedPf& o : obs_.pfs) {
+        if (o.name.empty() || o.name != pfDev) continue;
+        const PfPlan* p = pfPlanFor(o.name);
+        unsigned count = p && canSetCount(o, *p->spec) ? p->spec->numVfs : o.numVfs;
+        for (unsigned i = 0; i < count; ++i) into.insert(futureVfPci(o, i));
+      }
+    };
     for (const auto& [name, n] : nets_) {
       if (!n.spec || !n.def || !n.spec->active) continue;
-      std::set<std::string> pool(n.def->vfs.begin(), n.def->vfs.end());
-      for (const PfPlan* p : n.pools)
-        if (!n.def->pfDev.empty() && p->obs->name == n.def->pfDev)
-          for (unsigned i = 0; i < p->spec->numVfs; ++i) pool.insert(futureVfPci(*p->obs, i));
+      std::set<std::string>& pool = pools[name];
+      pool.insert(n.def->vfs.begin(), n.def->vfs.end());
+      if (!n.def->pfDev.empty()) pfVfs(n.def->pfDev, pool);
+    }
+    for (const ObservedNetwork& o : obs_.networks) {
+      if (!o.active || o.forwardMode != "hostdev" || spec_.findNetwork(o.name) ||
+          (spec_.prune && o.owned))
+        continue;
+      std::set<std::string>& pool = pools[o.name];
+      pool.insert(o.vfs.begin(), o.vfs.end());
+      if (!o.pfDev.empty()) pfVfs(o.pfDev, pool);
+    }
+    for (const auto& [name, pool] : pools) {
       size_t demand = 0;
       std::string users;
       for (const ObservedDomain& dom : obs_.domains) {
