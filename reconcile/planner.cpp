@@ -567,29 +567,39 @@ class Planner {
     }
     for (const auto& [name, pool] : pools) {
       size_t demand = 0;
-      std::string users;
+      std::string users, direct;
       for (const ObservedDomain& dom : obs_.domains) {
         const schema::Guest* g = specGuest(dom.name);
         if (!(g ? g->running.value_or(dom.running()) : dom.running())) continue;
         std::vector<GuestDevice> devices = g ? desiredDevices(*g) : dom.liveDevices;
         if (g) devices.insert(devices.end(), kept_[dom.name].begin(), kept_[dom.name].end());
         size_t uses = 0;
-        for (const GuestDevice& d : devices)
-          if (d.kind == GuestDevice::Kind::networkInterface ? d.network == name
-                                                             : pool.count(d.pci) > 0)
-            ++uses;
+        for (const GuestDevice& d : devices) {
+          if (d.kind == GuestDevice::Kind::networkInterface && d.network == name) ++uses;
+          if (d.kind != GuestDevice::Kind::networkInterface && pool.count(d.pci) && direct.empty())
+            direct = "guest '" + dom.name + "' holds " + d.pci;
+        }
         if (uses == 0) continue;
         demand += uses;
         users += (users.empty() ? "" : ", ") + dom.name + " " + std::to_string(uses);
       }
-      if (demand <= pool.size()) continue;
-      findings_.push_back(
-          {FindingSeverity::error, "network/" + name,
-           "network '" + name + "' has " + std::to_string(pool.size()) + " VF" +
-               (pool.size() == 1 ? "" : "s") + ", but running guests would use " +
-               std::to_string(demand) + " (" + users +
-               "); libvirt gives each interface a VF of its own: give the pool more VFs or "
-               "the guests fewer interfaces on it"});
+      if (demand > pool.size()) {
+        findings_.push_back(
+            {FindingSeverity::error, "network/" + name,
+             "network '" + name + "' has " + std::to_string(pool.size()) + " VF" +
+                 (pool.size() == 1 ? "" : "s") + ", but running guests would use " +
+                 std::to_string(demand) + " (" + users +
+                 "); libvirt gives each interface a VF of its own: give the pool more VFs or "
+                 "the guests fewer interfaces on it"});
+      }
+      if (demand > 0 && !direct.empty()) {
+        findings_.push_back(
+            {FindingSeverity::error, "network/" + name,
+             direct + " directly, but network '" + name +
+                 "' hands that VF out too, and running guests use the network (" + users +
+                 "); libvirt does not know the VF is taken and may give it to them: list the "
+                 "pool's VFs (vfs:) without it, or give the guest a VF outside the pool"});
+      }
     }
   }
 
