@@ -904,10 +904,31 @@ class Planner {
       }
     }
 
+    std::set<std::string> liveOnly;  // aliases a rollback restores live only
+    for (const schema::Interface& i : g->interfaces)
+      if (i.liveOnly) liveOnly.insert(i.alias);
+    for (const schema::Hostdev& h : g->hostdevs)
+      if (h.liveOnly) liveOnly.insert(h.alias);
+
     std::set<const GuestDevice*> matched;
     for (const GuestDevice& want : desiredDevices(*g)) {
       claims_.push_back({want.pci, dom.name});
       if (!want.pci.empty()) desired_.insert({dom.name, want.pci});
+      if (liveOnly.count(want.alias)) {
+        if (!live) continue;  // shut off: a live-only device has nowhere to be
+        const GuestDevice* lv = match(dom.liveDevices, want, matched);
+        if (lv) matched.insert(lv);
+        if (lv && gone.count(lv)) {
+          attach(dom.name, want, {true, false}, "attached again after the change", goneDraft[lv]);
+        } else if (!lv) {
+          attach(dom.name, want, {true, false}, "it was attached to the running guest before");
+        } else if (!sameDevice(*lv, want)) {
+          size_t det = detach(dom.name, *lv, {true, false}, kDetach,
+                              "replaced: the device differs from the one before");
+          attach(dom.name, want, {true, false}, "as it was before", det);
+        }
+        continue;
+      }
       const GuestDevice* cfg = match(dom.configDevices, want, matched);
       const GuestDevice* lv = live ? match(dom.liveDevices, want, matched) : nullptr;
       if (cfg) matched.insert(cfg);

@@ -51,6 +51,47 @@ schema::Pf pfSpec(const ObservedPf& was, const ObservedPf* now) {
   return p;
 }
 
+// The device as a spec entry of g (by its alias, on the VF it was on).
+void addDevice(schema::Guest& g, const ObservedState& before, const GuestDevice& dev,
+               bool liveOnly) {
+  std::optional<schema::VfRef> ref = vfRefOf(before, dev.pci);
+  if (dev.kind == GuestDevice::Kind::hostdev) {
+    schema::Hostdev h;
+    h.alias = dev.alias;
+    h.liveOnly = liveOnly;
+    if (ref)
+      h.vf = *ref;
+    else
+      h.pci = dev.pci;
+    g.hostdevs.push_back(h);
+    return;
+  }
+  schema::Interface i;
+  i.alias = dev.alias;
+  i.liveOnly = liveOnly;
+  if (dev.kind == GuestDevice::Kind::networkInterface) {
+    i.kind = schema::Interface::Kind::network;
+    i.network = dev.network;
+  } else if (ref) {
+    i.kind = schema::Interface::Kind::vf;
+    i.vf = *ref;
+  } else {
+    return;  // a hostdev interface on a device that is not a VF: never ours to change
+  }
+  if (!dev.mac.empty()) i.mac = dev.mac;
+  i.vlan = dev.vlan;
+  i.virtualport = dev.virtualport;
+  g.interfaces.push_back(i);
+}
+
+bool inConfig(const ObservedDomain& d, const GuestDevice& dev) {
+  for (const GuestDevice& c : d.configDevices)
+    if ((!dev.alias.empty() && c.alias == dev.alias) ||
+        (c.kind == dev.kind && c.pci == dev.pci && c.network == dev.network && c.mac == dev.mac))
+      return true;
+  return false;
+}
+
 }  // namespace
 
 schema::Spec rollbackSpec(const ObservedState& before, const ObservedState& now,
@@ -86,34 +127,11 @@ schema::Spec rollbackSpec(const ObservedState& before, const ObservedState& now,
     g.name = d.name;
     g.running = d.running();
     g.exactLive = true;
-    for (const GuestDevice& dev : d.configDevices) {
-      std::optional<schema::VfRef> ref = vfRefOf(before, dev.pci);
-      if (dev.kind == GuestDevice::Kind::hostdev) {
-        schema::Hostdev h;
-        h.alias = dev.alias;
-        if (ref)
-          h.vf = *ref;
-        else
-          h.pci = dev.pci;
-        g.hostdevs.push_back(h);
-        continue;
-      }
-      schema::Interface i;
-      i.alias = dev.alias;
-      if (dev.kind == GuestDevice::Kind::networkInterface) {
-        i.kind = schema::Interface::Kind::network;
-        i.network = dev.network;
-      } else if (ref) {
-        i.kind = schema::Interface::Kind::vf;
-        i.vf = *ref;
-      } else {
-        continue;  // a hostdev interface on a device that is not a VF: never ours to change
-      }
-      if (!dev.mac.empty()) i.mac = dev.mac;
-      i.vlan = dev.vlan;
-      i.virtualport = dev.virtualport;
-      g.interfaces.push_back(i);
-    }
+    for (const GuestDevice& dev : d.configDevices) addDevice(g, before, dev, false);
+    // Devices the running guest had live only (hot-plugged without the config): live again.
+    if (d.running())
+      for (const GuestDevice& dev : d.liveDevices)
+        if (!inConfig(d, dev)) addDevice(g, before, dev, true);
     spec.guests.push_back(g);
   }
   auto file = before.files.find(persistFile);

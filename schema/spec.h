@@ -101,6 +101,7 @@ struct Interface {
   std::optional<Virtualport> virtualport;
   Position pos;
   std::string alias;  // not in host.yaml: a rollback keeps the device's alias (else by slot)
+  bool liveOnly = false;  // not in host.yaml: a rollback restores a live-only device so
 };
 
 struct Hostdev {
@@ -108,6 +109,7 @@ struct Hostdev {
   std::optional<VfRef> vf;         // or a VF of a declared PF
   Position pos;
   std::string alias;  // not in host.yaml: see Interface::alias
+  bool liveOnly = false;  // not in host.yaml: see Interface::liveOnly
 };
 
 struct Guest {
