@@ -276,6 +276,13 @@ Result<void> SimulatedHost::setVf(const std::string& pfPci, unsigned index,
           if (pf->driver == "igb" && next.minTxRate != 0) {
             return fieldError("minTxRate", EINVAL, "igb has no minimum rate");
           }
+          // igb_ndo_set_vf_bw: no rate without link, and a PF that is down has none. (Its
+          // carrier also goes for ~1.5 s after a reset; LinuxHost waits for it, so here the
+          // link is back at once.)
+          if (pf->driver == "igb" && next.maxTxRate != 0 && !pf->linkUp) {
+            return fieldError("maxTxRate", EINVAL,
+                              label + " is down: igb refuses a VF rate without link");
+          }
           if (next.maxTxRate != 0 && next.minTxRate > next.maxTxRate) {
             return fieldError("minTxRate", EINVAL,
                               std::to_string(next.minTxRate) + " is above maxTxRate " +

@@ -17,6 +17,7 @@ using sriov::Error;
 using sriov::Result;
 using sriov::reconcile::DeviceScope;
 using sriov::reconcile::GuestDevice;
+using sriov::reconcile::Link;
 using sriov::reconcile::ObservedDomain;
 using sriov::reconcile::ObservedPf;
 using sriov::reconcile::ObservedState;
@@ -245,6 +246,24 @@ TEST_CASE("setVf follows rtnetlink and the VF drivers") {
     change.maxTxRate = 100;
     CHECK(failure(host.setVf("0000:03:00.0", 0, change)) ==
           "cannot set minTxRate of enp3s0f0 VF 0: Invalid argument (igb has no minimum rate)");
+  }
+  SUBCASE("maximum rate on igb while the PF is down: EINVAL (no link); once up it is set") {
+    // Found by tests/e2e (07-rate-after-create): igb_ndo_set_vf_bw refuses a rate without link.
+    REQUIRE(host.setLink("0000:03:00.0", Link::down).ok());
+    VfChange change;
+    change.maxTxRate = 100;
+    Result<void> r = host.setVf("0000:03:00.0", 0, change);
+    CHECK(failure(r) ==
+          "cannot set maxTxRate of enp3s0f0 VF 0: Invalid argument (enp3s0f0 is down: igb "
+          "refuses a VF rate without link)");
+    CHECK(r.error().code == EINVAL);
+    CHECK(vf(host, "enp3s0f0", 0).settings.maxTxRate == 0);
+    REQUIRE(host.setLink("0000:03:00.0", Link::up).ok());
+    REQUIRE(host.setVf("0000:03:00.0", 0, change).ok());
+    CHECK(vf(host, "enp3s0f0", 0).settings.maxTxRate == 100);
+    change.maxTxRate = 0;  // turning the limit off needs no link
+    REQUIRE(host.setLink("0000:03:00.0", Link::down).ok());
+    CHECK(host.setVf("0000:03:00.0", 0, change).ok());
   }
   SUBCASE("minimum above maximum") {
     VfChange change;
