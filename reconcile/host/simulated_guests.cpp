@@ -10,6 +10,7 @@
 
 #include "reconcile/domain_xml.h"
 #include "reconcile/domain_xml_edit.h"
+#include "reconcile/host/duration_text.h"
 #include "schema/pci_address.h"
 
 namespace sriov::reconcile::simulated {
@@ -432,8 +433,10 @@ Result<void> shutdownGuest(SimulatedWorld& world, const std::string& name,
   if (!active(*domain))
     return libvirtError(what, VIR_ERR_OPERATION_INVALID, "domain is not running");
   if (domain->state == DomainState::paused) {
-    return Error{what + ": it did not shut down within " + std::to_string(timeout.count()) +
-                     "s (the guest is paused)",
+    // Worded as LinuxHost's LibvirtWriter says it after its wait.
+    return Error{"guest " + name + " did not shut down within " + secondsText(timeout) +
+                     "; it is paused, so it cannot answer the ACPI shutdown request; it was not "
+                     "forced off",
                  ETIMEDOUT};
   }
   for (const GuestDevice& device : domain->liveDevices) releaseDevice(world, name, device);

@@ -96,6 +96,18 @@ std::string describeDevice(const std::string& deviceXml) {
 
 }  // namespace
 
+VfNetlink newVfSettings(const std::string& pfDriver) {
+  VfNetlink settings;
+  // Seen on igb (tests/e2e): a new VF reports spoof checking on and trust off. ixgbe, i40e and
+  // ice start their VFs the same way (their sources); other drivers' defaults are not known
+  // here, so they stay unreported.
+  if (pfDriver == "igb" || pfDriver == "ixgbe" || pfDriver == "i40e" || pfDriver == "ice") {
+    settings.spoofCheck = true;
+    settings.trust = false;
+  }
+  return settings;
+}
+
 std::string vfDriverFor(const std::string& pfDriver) {
   if (pfDriver == "igb") return "igbvf";
   if (pfDriver == "ixgbe") return "ixgbevf";
@@ -213,6 +225,7 @@ Result<void> SimulatedHost::setNumVfs(const std::string& pfPci, unsigned count) 
           vf.pci = base.plusRoutingId(pf->vfOffset + pf->vfStride * i).str();
           vf.driver = vfDriverFor(pf->driver);
           vf.netdev = simulated::vfNetdevName(*pf, vf);
+          vf.settings = newVfSettings(pf->driver);
           pf->vfs.push_back(vf);
         }
         pf->numVfs = count;
