@@ -23,7 +23,7 @@ echo 0 > "$D/sriov_numvfs"; udevadm settle; ip link set "$PF" down
 check "the PF is down" sh -c "! ip -j link show $PF | jq -e '.[0].flags | index(\"UP\")' >/dev/null"
 tool_sim apply --detailed-exitcode one-shot.yaml
 check "one-shot apply from a down PF exits 2" [ "$RC" = 2 ]
-check "the PF is up" ip -j link show "$PF" | jq -e '.[0].flags | index("UP")'
+check "the PF is up" sh -c "ip -j link show $PF | jq -e '.[0].flags | index(\"UP\")' >/dev/null"
 check "VF 0 max tx rate 100" [ "$(vf_json 0 | jq -r .rate.max_tx)" = 100 ]
 
 echo "## igb facts (SimulatedHost models them)"

@@ -121,11 +121,13 @@ sim_projection() {
 }
 # sim_compare: after the real apply ($RC), the simulated one must have had the same exit code and
 # left the same state (sim_projection), and show --as-spec must print the same spec for both.
+# (The real host is observed once; both sides are then read from their state files.)
 sim_compare() {
-  sriov-apply show --output json | sim_projection > real.json
-  sriov-apply show --output json --state sim.state.yaml | sim_projection > sim.json
-  sriov-apply show --as-spec > real.spec.yaml 2>&1 || true
-  sriov-apply show --as-spec --state sim.state.yaml > sim.spec.yaml 2>&1 || true
+  sriov-apply show > real.state.yaml
+  for side in real sim; do
+    sriov-apply show --output json --state $side.state.yaml | sim_projection > $side.json
+    sriov-apply show --as-spec --state $side.state.yaml > $side.spec.yaml 2>&1 || true
+  done
   ok=0
   [ "$SIM_RC" = "$RC" ] || { echo "simulation: exit $SIM_RC, real host: exit $RC"; echo "$SIM_OUT"; ok=1; }
   diff -u real.json sim.json > sim.diff || { echo "simulated state differs (- real, + simulated):"; cat sim.diff; ok=1; }
