@@ -98,10 +98,9 @@ std::string describeDevice(const std::string& deviceXml) {
 
 VfNetlink newVfSettings(const std::string& pfDriver) {
   VfNetlink settings;
-  // Seen on igb (tests/e2e): a new VF reports spoof checking on and trust off. ixgbe, i40e and
-  // ice start their VFs the same way (their sources); other drivers' defaults are not known
-  // here, so they stay unreported.
-  if (pfDriver == "igb" || pfDriver == "ixgbe" || pfDriver == "i40e" || pfDriver == "ice") {
+  // Seen on igb (tests/e2e): a new VF reports spoof checking on and trust off. Other drivers'
+  // defaults have not been seen here, so they stay unreported.
+  if (pfDriver == "igb") {
     settings.spoofCheck = true;
     settings.trust = false;
   }

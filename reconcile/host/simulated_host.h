@@ -40,8 +40,8 @@ namespace sriov::reconcile {
 // The driver the kernel binds a new VF to: igb -> igbvf, ixgbe -> ixgbevf, i40e and ice ->
 // iavf, mlx5_core and nvme stay, anything else: the PF's own driver.
 std::string vfDriverFor(const std::string& pfDriver);
-// The netlink settings of a VF the kernel just created: all zero, and on igb, ixgbe, i40e and ice
-// spoof checking on and trust off (unreported for other drivers).
+// The netlink settings of a VF the kernel just created: all zero, and on igb spoof checking on
+// and trust off (seen in tests/e2e; unreported for drivers not seen).
 VfNetlink newVfSettings(const std::string& pfDriver);
 
 // Everything a mutation may change, copied for each one so that a failure changes nothing.

@@ -51,6 +51,9 @@ clean() {
   for d in $(virsh list --all --name); do
     virsh destroy "$d" >/dev/null 2>&1; virsh undefine "$d" >/dev/null 2>&1
   done
+  # libvirt gives a destroyed guest's VFs back to igbvf; let that finish before they go (the
+  # host's QEMU 10 once aborted in TCG, iotlb_to_section, when they were removed at once).
+  udevadm settle -t 30; sleep 1
   for n in $(virsh net-list --all --name); do
     virsh net-destroy "$n" >/dev/null 2>&1; virsh net-undefine "$n" >/dev/null 2>&1
   done

@@ -59,4 +59,4 @@ for part in vfs sysfs live.xml config.xml net.xml net-info rules; do
 done
 check "g3 still runs, same domain id" [ "$(dom_state g3)/$(virsh domid g3)" = "running/$id" ]
 check "sriov_numvfs reads 3" [ "$(numvfs)" = 3 ]
-check "VF 2 mac 02:00:00:00:00:42 (set again by the rollback)" [ "$(vf_json 2 | jq -r .address)" = 02:00:00:00:00:42 ]
+check "VF 2 keeps mac 02:00:00:00:00:42" [ "$(vf_json 2 | jq -r .address)" = 02:00:00:00:00:42 ]
