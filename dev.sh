@@ -60,6 +60,19 @@ demo() {
     # 0: planned; 4: refused by design (the plan says why). Anything else is a failure.
     [ "$code" = 0 ] || [ "$code" = 4 ] || { echo "exit $code" >&2; exit "$code"; }
   done
+  # Then apply for real, on a copy of the lab host: the second apply must change nothing.
+  local state
+  state=$(mktemp --suffix=.state.yaml)
+  cp examples/lab.state.yaml "$state"
+  echo
+  echo "==> sriov-apply apply --state $state --snapshot-dir ${state%.state.yaml}.snapshots --lock-file $state.lock examples/two-pfs.yaml"
+  ./build/sriov-apply apply --state "$state" --snapshot-dir "${state%.state.yaml}.snapshots" \
+    --lock-file "$state.lock" examples/two-pfs.yaml
+  echo
+  echo "==> the same again: nothing to do"
+  ./build/sriov-apply apply --state "$state" --snapshot-dir "${state%.state.yaml}.snapshots" \
+    --lock-file "$state.lock" --detailed-exitcode examples/two-pfs.yaml
+  rm -rf "$state" "$state.lock" "${state%.state.yaml}.snapshots"
 }
 
 test_all() {
@@ -87,6 +100,8 @@ bench() {
   install_packages "${PACKAGES[@]}"
   build build
   ./build/sriov-bench
+  echo
+  ./build/sriov-bench-plan
 }
 
 case "${1:-}" in

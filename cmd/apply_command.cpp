@@ -142,26 +142,14 @@ int runApply(const ApplyOptions& options, HostHandle& handle, const std::atomic<
     settings.phase = [&](const std::string& what) { out << "==> " << what << "\n" << std::flush; };
     settings.executing = [&](const reconcile::Plan& p) { total = p.actions.size(); };
   }
-  // The plan is printed before anything changes (apply re-plans inside; same inputs, same plan).
-  Result<reconcile::ObservedState> preview = handle.host->observe();
-  if (!preview) {
-    err << "sriov-apply: error: " << preview.error().message << "\n";
-    return kExitFailure;
-  }
-  reconcile::Plan planned = reconcile::plan(loaded.spec, *preview, settings.plan);
-  total = planned.actions.size();
-  if (text) {
+  // The plan is printed as soon as it is made, before anything changes.
+  settings.planned = [&](const reconcile::Plan& planned) {
+    total = planned.actions.size();
+    if (!text) return;
     out << planText(planned, options.spec, color ? Colors::on : Colors::off);
     if (!planned.refused() && !planned.empty())
       out << "\n==> applying " << total << " action" << (total == 1 ? "" : "s") << "\n";
-  }
-  if (planned.refused() || planned.empty()) {
-    ApplyReport early;
-    early.status = planned.refused() ? ApplyStatus::refused : ApplyStatus::noChanges;
-    early.plan = planned;
-    if (!text) out << reportJson(early, "").dump(2) << "\n";
-    return planned.refused() ? kExitRefused : kExitOk;
-  }
+  };
   ApplyReport report = reconcile::apply(loaded.spec, *handle.host, settings);
   Result<void> saved = handle.save();
   if (!saved) err << "sriov-apply: error: " << saved.error().message << "\n";
@@ -176,16 +164,14 @@ int runApply(const ApplyOptions& options, HostHandle& handle, const std::atomic<
         failedAt = std::to_string(a.id) + " (" + toString(a.kind) + " " + a.target + ")";
   }
   switch (report.status) {
-    case ApplyStatus::noChanges:
-      if (text) out << "No changes. The host matches " << options.spec << ".\n";
+    case ApplyStatus::noChanges:  // the plan printed says so
       return kExitOk;
     case ApplyStatus::converged:
       if (text)
         out << "\nApplied " << report.plan.actions.size() << " actions; the host matches "
             << options.spec << ".\n";
       return options.detailedExitcode ? kExitChanges : kExitOk;
-    case ApplyStatus::refused:
-      if (text) out << planText(report.plan, options.spec, color ? Colors::on : Colors::off);
+    case ApplyStatus::refused:  // the plan printed says why
       return kExitRefused;
     case ApplyStatus::failed:
       err << "sriov-apply: error: " << (report.error ? report.error->message : "apply failed")

@@ -83,6 +83,7 @@ ApplyReport apply(const schema::Spec& spec, Host& host, const ApplySettings& set
 
   // 2. The plan. Refused or empty: done, nothing changed.
   report.plan = plan(spec, report.before, settings.plan);
+  if (settings.planned) settings.planned(report.plan);
   if (report.plan.refused()) {
     report.status = ApplyStatus::refused;
     return report;

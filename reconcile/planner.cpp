@@ -144,7 +144,9 @@ class Planner {
     planVfSetup();
     planNetworks();
     planGuests();
+    planDriversAfterRelease();
     planPersistence();
+    checkPoolCapacity();
     finishNetworks();
     checkConflicts();
     return finish();
@@ -182,13 +184,38 @@ class Planner {
       plan.obs = resolvePf(obs_, p);
       pfs_.push_back(plan);
     }
+    // Indexes by VF address (pfs_ does not grow any more): lookups stay cheap on big hosts.
+    for (PfPlan& p : pfs_) {
+      if (!p.obs) continue;
+      for (unsigned i = 0; i < std::max<unsigned>(p.spec->numVfs, p.obs->numVfs); ++i)
+        vfOwner_.emplace(futureVfPci(*p.obs, i), &p);
+      for (const ObservedVf& vf : p.obs->vfs) observedVf_.emplace(vf.pci, std::pair{&p, vf.index});
+    }
+    for (const ObservedDomain& d : obs_.domains) {
+      auto note = [&](const GuestDevice& dev) {
+        if (dev.pci.empty()) return;
+        std::vector<const ObservedDomain*>& list = holders_[dev.pci];
+        if (list.empty() || list.back() != &d) list.push_back(&d);
+      };
+      for (const GuestDevice& dev : d.configDevices) note(dev);
+      if (d.running())
+        for (const GuestDevice& dev : d.liveDevices) note(dev);
+    }
   }
 
   PfPlan* pfPlanFor(const std::string& ref) {
+    auto known = pfByRef_.find(ref);
+    if (known != pfByRef_.end()) return known->second;
     const schema::Pf* p = spec_.findPf(ref);
-    if (!p) return nullptr;
-    PfPlan& plan = pfs_[static_cast<size_t>(p - spec_.pfs.data())];
-    return plan.obs ? &plan : nullptr;
+    PfPlan* plan = p ? &pfs_[static_cast<size_t>(p - spec_.pfs.data())] : nullptr;
+    if (plan && !plan->obs) plan = nullptr;
+    pfByRef_.emplace(ref, plan);
+    return plan;
+  }
+
+  const schema::Guest* specGuest(const std::string& name) const {
+    auto it = guests_.find(name);
+    return it == guests_.end() ? nullptr : it->second;
   }
 
   // The PCI address VF index of pf will have after the plan.
@@ -200,12 +227,8 @@ class Planner {
   }
 
   PfPlan* pfOwningVf(const std::string& pci) {
-    for (PfPlan& p : pfs_) {
-      if (!p.obs) continue;
-      for (unsigned i = 0; i < std::max<unsigned>(p.spec->numVfs, p.obs->numVfs); ++i)
-        if (futureVfPci(*p.obs, i) == pci) return &p;
-    }
-    return nullptr;
+    auto it = vfOwner_.find(pci);
+    return it == vfOwner_.end() ? nullptr : it->second;
   }
 
   void planVfCounts() {
@@ -407,6 +430,7 @@ class Planner {
     std::optional<NetworkDefinition> def;  // unset when it cannot be resolved
     std::set<PfPlan*> pools;               // PFs whose VFs it hands out
     bool stop = false, define = false, start = false, prune = false;
+    bool restartOnly = false;  // not in the spec: restarted because its PF re-creates its VFs
     std::optional<size_t> stopDraft, defineDraft, startDraft;
     std::vector<size_t> users;  // detaches of guests' interfaces on it, before it stops
   };
@@ -460,6 +484,7 @@ class Planner {
       if (plan.stop) stoppedNets_.insert(n.name);
       nets_[n.name] = plan;
     }
+    planDependentNetworks();
     if (!spec_.prune) return;
     for (const ObservedNetwork& o : obs_.networks) {
       if (!o.owned || spec_.findNetwork(o.name)) continue;
@@ -476,6 +501,105 @@ class Planner {
       plan.stop = o.active;
       if (plan.stop) stoppedNets_.insert(o.name);
       nets_[o.name] = plan;
+    }
+  }
+
+  // An active pool the spec does not describe (and prune does not remove) whose VFs the plan
+  // re-creates: its guests must let go before the VFs vanish, and libvirt reads the pool again
+  // only at start. It is stopped and started again around the change, nothing else.
+  void planDependentNetworks() {
+    for (const ObservedNetwork& o : obs_.networks) {
+      if (!o.active || spec_.findNetwork(o.name) || (spec_.prune && o.owned)) continue;
+      std::set<PfPlan*> pools;
+      for (PfPlan& p : pfs_)
+        if (p.obs && p.changes && !o.pfDev.empty() && p.obs->name == o.pfDev) pools.insert(&p);
+      for (const std::string& vf : o.vfs)
+        if (recreatedVfs_.count(vf))
+          if (PfPlan* p = pfOwningVf(vf)) pools.insert(p);
+      if (pools.empty()) continue;
+      bool empty = false;
+      for (const PfPlan* p : pools) empty = empty || (p->obs->name == o.pfDev && p->spec->numVfs == 0);
+      if (empty) {
+        findings_.push_back(
+            {FindingSeverity::error, "network/" + o.name,
+             "network '" + o.name + "' is not in the spec and pools the VFs of " + o.pfDev +
+                 ", which the spec leaves without VFs; libvirt cannot run a pool without VFs: "
+                 "add the network to the spec with active: false, or remove it" +
+                 (o.owned ? " (prune: true)" : "")});
+        continue;
+      }
+      NetPlan plan;
+      plan.obs = &o;
+      plan.pools = pools;
+      plan.stop = plan.start = plan.restartOnly = true;
+      stoppedNets_.insert(o.name);
+      nets_[o.name] = plan;
+    }
+  }
+
+  // libvirt hands each interface of a running guest its own VF of the pool, and a VF of the
+  // pool given to a guest directly is not free either: a pool with fewer VFs than that cannot
+  // serve them all (the attach or the start fails).
+  void checkPoolCapacity() {
+    // The VFs of each pool active after the plan: the spec's, and those it leaves alone.
+    std::map<std::string, std::set<std::string>> pools;
+    auto pfVfs = [&](const std::string& pfDev, std::set<std::string>& into) {
+      for (const ObservedPf& o : obs_.pfs) {
+        if (o.name.empty() || o.name != pfDev) continue;
+        const PfPlan* p = pfPlanFor(o.name);
+        unsigned count = p && canSetCount(o, *p->spec) ? p->spec->numVfs : o.numVfs;
+        for (unsigned i = 0; i < count; ++i) into.insert(futureVfPci(o, i));
+      }
+    };
+    for (const auto& [name, n] : nets_) {
+      if (!n.spec || !n.def || !n.spec->active) continue;
+      std::set<std::string>& pool = pools[name];
+      pool.insert(n.def->vfs.begin(), n.def->vfs.end());
+      if (!n.def->pfDev.empty()) pfVfs(n.def->pfDev, pool);
+    }
+    for (const ObservedNetwork& o : obs_.networks) {
+      if (!o.active || o.forwardMode != "hostdev" || spec_.findNetwork(o.name) ||
+          (spec_.prune && o.owned))
+        continue;
+      std::set<std::string>& pool = pools[o.name];
+      pool.insert(o.vfs.begin(), o.vfs.end());
+      if (!o.pfDev.empty()) pfVfs(o.pfDev, pool);
+    }
+    for (const auto& [name, pool] : pools) {
+      size_t demand = 0;
+      std::string users, direct;
+      for (const ObservedDomain& dom : obs_.domains) {
+        const schema::Guest* g = specGuest(dom.name);
+        if (!(g ? g->running.value_or(dom.running()) : dom.running())) continue;
+        std::vector<GuestDevice> devices = g ? desiredDevices(*g) : dom.liveDevices;
+        if (g) devices.insert(devices.end(), kept_[dom.name].begin(), kept_[dom.name].end());
+        size_t uses = 0;
+        for (const GuestDevice& d : devices) {
+          if (d.kind == GuestDevice::Kind::networkInterface && d.network == name) ++uses;
+          if (d.kind != GuestDevice::Kind::networkInterface && pool.count(d.pci) && direct.empty())
+            direct = "guest '" + dom.name + "' holds " + d.pci;
+        }
+        if (uses == 0) continue;
+        demand += uses;
+        users += (users.empty() ? "" : ", ") + dom.name + " " + std::to_string(uses);
+      }
+      if (demand > pool.size()) {
+        findings_.push_back(
+            {FindingSeverity::error, "network/" + name,
+             "network '" + name + "' has " + std::to_string(pool.size()) + " VF" +
+                 (pool.size() == 1 ? "" : "s") + ", but running guests would use " +
+                 std::to_string(demand) + " (" + users +
+                 "); libvirt gives each interface a VF of its own: give the pool more VFs or "
+                 "the guests fewer interfaces on it"});
+      }
+      if (demand > 0 && !direct.empty()) {
+        findings_.push_back(
+            {FindingSeverity::error, "network/" + name,
+             direct + " directly, but network '" + name +
+                 "' hands that VF out too, and running guests use the network (" + users +
+                 "); libvirt does not know the VF is taken and may give it to them: list the "
+                 "pool's VFs (vfs:) without it, or give the guest a VF outside the pool"});
+      }
     }
   }
 
@@ -514,6 +638,16 @@ class Planner {
                                      std::nullopt, Disruption::none, pruned));
         dep(d, n.stopDraft);
         deps(d, n.users);
+        continue;
+      }
+      if (n.restartOnly) {
+        n.startDraft = add(kNetStart, networkAction(ActionKind::startNetwork, name, "inactive",
+                                                    "active", Disruption::none,
+                                                    "not in the spec; started again after the "
+                                                    "change, as it was"));
+        dep(*n.startDraft, n.stopDraft);
+        poolDeps(*n.startDraft, n);
+        for (size_t user : networkAttaches_[name]) dep(user, n.startDraft);
         continue;
       }
       if (!n.def) continue;
@@ -611,12 +745,9 @@ class Planner {
 
   // Whether the VF at pci exists once the plan is done (a shrinking PF loses its last VFs).
   bool existsAfter(const std::string& pci) const {
-    for (const PfPlan& p : pfs_) {
-      if (!p.obs || !p.changes) continue;
-      for (const ObservedVf& vf : p.obs->vfs)
-        if (vf.pci == pci) return vf.index < p.spec->numVfs;
-    }
-    return true;
+    auto it = observedVf_.find(pci);
+    if (it == observedVf_.end() || !it->second.first->changes) return true;
+    return it->second.second < it->second.first->spec->numVfs;
   }
 
   // Whether a live device of a running guest loses its VF or its network during the plan.
@@ -632,10 +763,8 @@ class Planner {
       if (it != nets_.end()) it->second.users.push_back(draft);
       return;
     }
-    for (PfPlan& p : pfs_)
-      if (p.recreate && p.obs)
-        for (const ObservedVf& vf : p.obs->vfs)
-          if (vf.pci == d.pci) p.pre.push_back(draft);
+    auto it = observedVf_.find(d.pci);
+    if (it != observedVf_.end() && it->second.first->recreate) it->second.first->pre.push_back(draft);
   }
 
   // The drafts an attach of d waits for: its VF exists and is set up, its network runs, the
@@ -679,6 +808,7 @@ class Planner {
     a.reason = reason;
     size_t d = add(phase, a);
     if (!dev.pci.empty()) detachesOf_[dev.pci].push_back(d);
+    if (scope.live) noteRelease(dev, d);
     released_.insert({guest, dev.pci});
     return d;
   }
@@ -691,16 +821,13 @@ class Planner {
     attachDeps(d, dev);
     dep(d, after);
     guestAttaches_[guest].push_back(d);
+    if (scope.live && !dev.pci.empty()) liveTakes_.insert(dev.pci);
     return d;
   }
 
   void planGuests() {
-    for (const ObservedDomain& dom : obs_.domains) {
-      const schema::Guest* g = nullptr;
-      for (const schema::Guest& sg : spec_.guests)
-        if (sg.name == dom.name) g = &sg;
-      planGuest(dom, g);
-    }
+    for (const schema::Guest& g : spec_.guests) guests_.emplace(g.name, &g);
+    for (const ObservedDomain& dom : obs_.domains) planGuest(dom, specGuest(dom.name));
   }
 
   void planGuest(const ObservedDomain& dom, const schema::Guest* g) {
@@ -755,6 +882,7 @@ class Planner {
                  ", which the plan takes away";
       shutdown = add(kPreGuest, a);
       for (const GuestDevice* d : hit) blocks(*d, *shutdown);
+      releasesAll(dom, *shutdown);
     }
     bool live = dom.running() && !restart;
 
@@ -803,7 +931,8 @@ class Planner {
         attach(dom.name, want, {live, true}, "the spec gives this device to the guest");
         continue;
       }
-      if (!live && cfg && isInterface(want) && cfg->mac == want.mac) {
+      // Settings of a shut-off guest's interface change in place; a new source is a new device.
+      if (!live && cfg && sameSource(*cfg, want) && isInterface(want) && cfg->mac == want.mac) {
         Action a = deviceAction(ActionKind::updateDevice, dom.name, want, {false, true});
         a.from = deviceSummary(*cfg);
         a.reason = "the device's settings differ from the spec";
@@ -816,6 +945,29 @@ class Planner {
       size_t det = detach(dom.name, old, {lv != nullptr, cfg != nullptr}, kDetach,
                           "replaced: the device differs from the spec");
       attach(dom.name, want, {live, true}, "replaces the device that differed from the spec", det);
+    }
+
+    // A device the spec does not describe, kept (prune is off, or sriov-apply did not attach
+    // it), on a VF the spec gives this guest in another device: the guest would hold it twice.
+    std::set<std::string> wantedPcis;
+    for (const GuestDevice& want : desiredDevices(*g))
+      if (!want.pci.empty()) wantedPcis.insert(want.pci);
+    std::set<std::string> keptReported;
+    for (const std::vector<GuestDevice>* list : {&dom.configDevices, &dom.liveDevices}) {
+      if (list == &dom.liveDevices && !dom.running()) continue;
+      for (const GuestDevice& d : *list) {
+        if (matched.count(&d) || !wantedPcis.count(d.pci) || (d.owned() && spec_.prune)) continue;
+        const GuestDevice* twin = findSame(dom.configDevices, d);
+        if (twin && matched.count(twin)) continue;
+        if (!keptReported.insert(d.pci).second) continue;
+        findings_.push_back(
+            {FindingSeverity::error, target,
+             "guest '" + dom.name + "' keeps " + deviceSummary(d) +
+                 ", which the spec does not describe, on a VF the spec gives it in another "
+                 "device; " +
+                 (d.owned() ? "set prune: true to let sriov-apply remove it"
+                            : "detach it first (sriov-apply did not attach it)")});
+      }
     }
 
     // Devices the change took away that the spec does not (or no longer) describe: back as they
@@ -843,8 +995,8 @@ class Planner {
       if (matched.count(&c) || gone.count(&c) || c.kind == GuestDevice::Kind::networkInterface ||
           existsAfter(c.pci) || (c.owned() && spec_.prune))
         continue;
-      bool reported = false;
-      for (const GuestDevice* d : hit) reported = reported || sameSource(*d, c);
+      bool reported = false;  // above, for a hotplug guest
+      for (const GuestDevice* d : hit) reported = reported || (!restart && sameSource(*d, c));
       if (reported) continue;
       findings_.push_back(
           {FindingSeverity::error, target,
@@ -871,6 +1023,14 @@ class Planner {
       }
     }
     bool wantRunning = g->running.value_or(dom.running());
+    // What the guest keeps besides the spec's devices, for the pools' capacity.
+    const std::vector<GuestDevice>& after = live ? dom.liveDevices : dom.configDevices;
+    for (const GuestDevice& d : after) {
+      const GuestDevice* twin = findSame(dom.configDevices, d);
+      if (matched.count(&d) || (twin && matched.count(twin)) || (d.owned() && spec_.prune))
+        continue;
+      kept_[dom.name].push_back(d);
+    }
     if (!restart && dom.running() && !wantRunning) {
       Action a;
       a.kind = ActionKind::shutdownGuest;
@@ -880,7 +1040,7 @@ class Planner {
       a.disruption = Disruption::restart;
       a.name = dom.name;
       a.reason = "it was shut off before";
-      add(kStartGuest, a);
+      releasesAll(dom, add(kStartGuest, a));
     }
     if (restart || (!dom.running() && wantRunning)) {
       Action a;
@@ -895,7 +1055,11 @@ class Planner {
       size_t d = add(kStartGuest, a);
       dep(d, shutdown);
       deps(d, guestAttaches_[dom.name]);
+      // It takes the VFs of its config as the plan leaves it.
+      for (const GuestDevice& w : desiredDevices(*g))
+        if (!w.pci.empty()) liveTakes_.insert(w.pci);
       for (const GuestDevice& c : dom.configDevices) {
+        if (!c.pci.empty() && !released_.count({dom.name, c.pci})) liveTakes_.insert(c.pci);
         if (c.kind == GuestDevice::Kind::networkInterface) {
           startersOf_[c.network].push_back(d);
         } else if (PfPlan* p = pfOwningVf(c.pci)) {
@@ -906,14 +1070,77 @@ class Planner {
     }
   }
 
+  // A running guest that shuts down gives its managed VFs back to their host drivers.
+  void releasesAll(const ObservedDomain& dom, size_t draft) {
+    for (const GuestDevice& d : dom.liveDevices) noteRelease(d, draft);
+  }
+  // An interface on a pool lets go of whichever VF libvirt gave it: counted per network.
+  void noteRelease(const GuestDevice& d, size_t draft) {
+    if (d.kind == GuestDevice::Kind::networkInterface)
+      liveNetReleases_[d.network].push_back(draft);
+    else if (d.managed && !d.pci.empty())
+      liveReleases_[d.pci].push_back(draft);
+  }
+
+  // libvirt binds a VF it gives a guest (managed) to vfio-pci, and gives it back to its host
+  // driver when the guest lets go. A VF the spec binds to a driver, which a guest lets go of
+  // during the plan and nobody takes again, is bound once it is free.
+  void planDriversAfterRelease() {
+    for (PfPlan& p : pfs_) {
+      if (!p.obs || !canSetCount(*p.obs, *p.spec) || p.recreate) continue;
+      for (const schema::VfEntry& e : p.spec->vfs) {
+        if (!e.settings.driver) continue;
+        for (unsigned i = e.first; i <= e.last && i < p.spec->numVfs && i < p.obs->vfs.size();
+             ++i) {
+          const ObservedVf& vf = p.obs->vfs[i];
+          std::vector<size_t> releases = liveReleases_[vf.pci];
+          std::vector<std::string> pools;  // networks that may hand the VF out
+          for (const ObservedNetwork& n : obs_.networks)
+            if ((!n.pfDev.empty() && n.pfDev == p.obs->name) ||
+                std::find(n.vfs.begin(), n.vfs.end(), vf.pci) != n.vfs.end()) {
+              pools.push_back(n.name);
+              for (size_t r : liveNetReleases_[n.name]) releases.push_back(r);
+            }
+          if (releases.empty() || liveTakes_.count(vf.pci)) continue;
+          bool bound = false;
+          for (size_t d : vfSetup_[vf.pci])
+            bound = bound || drafts_[d].action.kind == ActionKind::bindVfDriver;
+          if (bound) continue;
+          Action a;
+          a.kind = ActionKind::bindVfDriver;
+          a.target = "vf/" + p.obs->label() + "/" + std::to_string(i);
+          a.from = "host driver";  // once the guest lets go
+          a.to = *e.settings.driver;
+          a.disruption = Disruption::none;
+          a.vfPci = vf.pci;
+          a.driver = *e.settings.driver;
+          a.reason = "libvirt gives the VF back to its host driver when the guest lets go; the "
+                     "spec binds it to " +
+                     *e.settings.driver;
+          size_t d = add(kVf, a);
+          deps(d, releases);
+          deps(d, vfSetup_[vf.pci]);
+          vfSetup_[vf.pci].push_back(d);
+          for (const std::string& n : pools) {  // a guest may take it from the pool again
+            for (size_t user : networkAttaches_[n]) dep(user, d);
+            for (size_t starter : startersOf_[n]) dep(starter, d);
+          }
+        }
+      }
+    }
+  }
+
   // An observed device matching want: same alias, else the same source (a device attached by
-  // hand, or under another alias, is adopted rather than attached twice).
+  // hand, or under another alias, is adopted rather than attached twice), else one of another
+  // kind on the same VF (the spec gives that VF in another form: it is replaced).
   static const GuestDevice* match(const std::vector<GuestDevice>& list, const GuestDevice& want,
                                   const std::set<const GuestDevice*>& taken) {
     for (const GuestDevice& d : list)
       if (!taken.count(&d) && d.alias == want.alias) return &d;
     for (const GuestDevice& d : list)
       if (!taken.count(&d) && sameSource(d, want)) return &d;
+    for (const GuestDevice& d : list)
+      if (!taken.count(&d) && !want.pci.empty() && d.pci == want.pci) return &d;
     return nullptr;
   }
 
@@ -926,6 +1153,15 @@ class Planner {
     return nullptr;
   }
 
+  void hostSideConflict(const PfPlan& p, unsigned index, const std::string& holder) {
+    findings_.push_back({FindingSeverity::error, "vf/" + p.obs->label() + "/" + std::to_string(index),
+                         "the spec sets a mac or vlan on VF " + std::to_string(index) + " of " +
+                             p.obs->label() + ", but " + holder +
+                             ", and libvirt sets the VF's mac and vlan from the guest's "
+                             "interface; drop the setting, or remove the interface or network "
+                             "(list it, with prune: true)"});
+  }
+
   // A VF the spec gives to a guest must not stay in another guest's configuration.
   void checkConflicts() {
     // A host-side mac or vlan on a VF that a guest keeps as an interface the spec does not
@@ -936,7 +1172,8 @@ class Planner {
         if (!e.settings.mac && !e.settings.vlan) continue;
         for (unsigned i = e.first; i <= e.last && i < p.spec->numVfs; ++i) {
           std::string pci = futureVfPci(*p.obs, i);
-          for (const ObservedDomain& d : obs_.domains) {
+          for (const ObservedDomain* held : holders_[pci]) {
+            const ObservedDomain& d = *held;
             bool kept = !released_.count({d.name, pci}) || restored_.count({d.name, pci});
             bool holds = false;
             for (const GuestDevice& dev : d.configDevices)
@@ -946,13 +1183,18 @@ class Planner {
                                 dev.pci == pci);
             // The spec's own interface on it (a rollback restores both) is no conflict.
             if (!holds || !kept || desired_.count({d.name, pci})) continue;
-            findings_.push_back(
-                {FindingSeverity::error, "vf/" + p.obs->label() + "/" + std::to_string(i),
-                 "the spec sets a mac or vlan on VF " + std::to_string(i) + " of " +
-                     p.obs->label() + ", but guest '" + d.name +
-                     "' keeps it as an interface the spec does not describe, and libvirt sets "
-                     "the VF's mac and vlan from that interface; remove the interface (list the "
-                     "guest, with prune: true) or drop the setting"});
+            hostSideConflict(p, i, "guest '" + d.name +
+                                       "' keeps it as an interface the spec does not describe");
+          }
+          // A pool the spec does not describe hands it out (validate checks the spec's own).
+          for (const ObservedNetwork& n : obs_.networks) {
+            if (spec_.findNetwork(n.name) || (spec_.prune && n.owned) || n.forwardMode != "hostdev")
+              continue;
+            bool pooled = (!n.pfDev.empty() && n.pfDev == p.obs->name) ||
+                          std::find(n.vfs.begin(), n.vfs.end(), pci) != n.vfs.end();
+            if (pooled)
+              hostSideConflict(p, i, "network '" + n.name +
+                                         "', which the spec does not describe, hands it out");
           }
         }
       }
@@ -960,7 +1202,8 @@ class Planner {
     for (const auto& [draft, pci] : takers_) deps(draft, detachesOf_[pci]);
     for (const auto& [pci, guest] : claims_) {
       if (pci.empty()) continue;
-      for (const ObservedDomain& other : obs_.domains) {
+      for (const ObservedDomain* held : holders_[pci]) {
+        const ObservedDomain& other = *held;
         if (other.name == guest || released_.count({other.name, pci})) continue;
         bool holds = false;
         for (const GuestDevice& d : other.configDevices)
@@ -969,8 +1212,7 @@ class Planner {
           for (const GuestDevice& d : other.liveDevices)
             holds = holds || (!d.pci.empty() && d.pci == pci);
         if (!holds) continue;
-        bool listed = false;
-        for (const schema::Guest& g : spec_.guests) listed = listed || g.name == other.name;
+        bool listed = specGuest(other.name) != nullptr;
         findings_.push_back(
             {FindingSeverity::error, "guest/" + guest,
              "the spec gives " + pci + " to guest '" + guest + "', but guest '" + other.name +
@@ -1028,10 +1270,19 @@ class Planner {
   std::vector<PfPlan> pfs_;
   std::map<std::string, NetPlan> nets_;
   std::set<std::string> recreatedVfs_;  // observed VF addresses that vanish during the plan
+  std::map<std::string, PfPlan*> pfByRef_;  // spec reference (name, PCI form) -> PF
+  std::map<std::string, const schema::Guest*> guests_;
+  std::map<std::string, PfPlan*> vfOwner_;  // VF address now or after the plan -> its PF
+  std::map<std::string, std::pair<PfPlan*, unsigned>> observedVf_;  // VF pci now -> PF, index
+  std::map<std::string, std::vector<const ObservedDomain*>> holders_;  // VF pci -> domains
   std::set<std::string> stoppedNets_;
   std::map<std::string, size_t> linkUp_;                        // PF pci -> set-link-up
   std::map<std::string, std::vector<size_t>> vfSetup_;          // VF pci -> set-vf, bind
   std::map<std::string, std::vector<size_t>> detachesOf_;       // VF pci -> detaches
+  std::map<std::string, std::vector<size_t>> liveReleases_;     // VF pci -> live let-gos
+  std::map<std::string, std::vector<size_t>> liveNetReleases_;  // network -> live let-gos
+  std::set<std::string> liveTakes_;
+  std::map<std::string, std::vector<GuestDevice>> kept_;  // guest -> devices outside the spec                             // VF pcis a guest takes live
   std::map<std::string, std::vector<size_t>> networkAttaches_;  // network -> attaches on it
   std::map<std::string, std::vector<size_t>> guestAttaches_;    // guest -> attaches
   std::map<std::string, std::vector<size_t>> startersOf_;       // network -> guest starts

@@ -44,4 +44,10 @@ const Network* Spec::findNetwork(const std::string& name) const {
   return nullptr;
 }
 
+const Guest* Spec::findGuest(const std::string& name) const {
+  for (const Guest& g : guests)
+    if (g.name == name) return &g;
+  return nullptr;
+}
+
 }  // namespace sriov::schema

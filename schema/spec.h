@@ -136,6 +136,7 @@ struct Spec {
   // The PF a reference (netdev name or PCI address, any form) names, or nullptr.
   const Pf* findPf(const std::string& ref) const;
   const Network* findNetwork(const std::string& name) const;
+  const Guest* findGuest(const std::string& name) const;
 };
 
 }  // namespace sriov::schema

@@ -158,12 +158,28 @@ class Validator {
           d_.error(n.pos,
                    "network '" + n.name + "' is declared twice (first at " + at(it->second) + ")");
       }
+      // libvirt sets the mac and vlan of the VF it hands a guest from the pool.
+      auto pooledMac = [&](const VfKey& key, Position pos) {
+        auto host = hostAddressed_.find(key);
+        if (host == hostAddressed_.end()) return;
+        d_.error(host->second, "VF " + vfName(key) + " gets a mac or vlan here, but network '" +
+                                   n.name + "' (" + at(pos) +
+                                   ") hands it out and libvirt sets the VF's mac and vlan from "
+                                   "the guest's interface; remove the setting or the VF from "
+                                   "the pool");
+      };
       if (n.pf) {
-        if (std::optional<size_t> pf = resolvePf(*n.pf, n.pos)) pooled_.emplace(*pf, n.name);
+        if (std::optional<size_t> pf = resolvePf(*n.pf, n.pos)) {
+          pooled_.emplace(*pf, n.name);
+          for (const auto& [key, pos] : hostAddressed_)
+            if (key.first == *pf) pooledMac(key, n.pos);
+        }
       }
       for (const VfRef& ref : n.vfs)
-        if (std::optional<VfKey> key = resolveVf(ref))
+        if (std::optional<VfKey> key = resolveVf(ref)) {
           use(*key, ref.pos, "network '" + n.name + "'");
+          pooledMac(*key, ref.pos);
+        }
     }
   }
 

@@ -87,9 +87,15 @@ std::optional<std::string> leaseOf(const SimulatedWorld& world, const std::strin
   return std::nullopt;
 }
 
-std::optional<std::string> freeVf(const SimulatedWorld& world, const ObservedNetwork& network) {
+// The VF a pool hands out next. libvirt picks the first with no connection of its own: it does
+// not know that a guest holds one of them directly (assigning it then fails, like on a real
+// host). Rebuilding leases of a saved state (anyHolder) skips every VF in use instead.
+enum class Busy { leased, anyHolder };
+std::optional<std::string> freeVf(const SimulatedWorld& world, const ObservedNetwork& network,
+                                  Busy busy) {
   for (const std::string& pci : poolOf(world.state, network)) {
-    if (!holderOf(world, pci)) return pci;
+    bool taken = busy == Busy::leased ? world.leases.count(pci) > 0 : holderOf(world, pci).has_value();
+    if (!taken) return pci;
   }
   return std::nullopt;
 }
@@ -120,7 +126,7 @@ void deriveLeases(SimulatedWorld& world) {
   }
   for (const auto& [domain, device] : unknown) {
     const ObservedNetwork* network = world.state.findNetwork(device.network);
-    if (std::optional<std::string> pci = freeVf(world, *network))
+    if (std::optional<std::string> pci = freeVf(world, *network, Busy::anyHolder))
       world.leases[*pci] = {domain, leaseKey(device), network->managed};
   }
 }
@@ -264,11 +270,15 @@ Result<void> useDevice(SimulatedWorld& world, const std::string& what, const std
                           "network '" + device.network + "' is not active");
     }
     if (network->forwardMode != "hostdev") return {};
-    std::optional<std::string> pci = freeVf(world, *network);
+    std::optional<std::string> pci = freeVf(world, *network, Busy::leased);
     if (!pci) {
       return libvirtError(what, VIR_ERR_INTERNAL_ERROR,
                           "network '" + device.network +
                               "' requires exclusive access to interfaces, but none are available");
+    }
+    if (std::optional<std::string> holder = holderOf(world, *pci)) {
+      return libvirtError(what, VIR_ERR_OPERATION_INVALID,
+                          "PCI device " + *pci + " is in use by driver QEMU, domain " + *holder);
     }
     takeVf(world, *pci, device, network->managed);
     world.leases[*pci] = {domain, leaseKey(device), network->managed};

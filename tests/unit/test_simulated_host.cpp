@@ -559,6 +559,19 @@ TEST_CASE("a hostdev network hands out each VF to one guest at a time") {
             .ok());
 }
 
+TEST_CASE("a hostdev network does not know a guest holds one of its VFs directly") {
+  // libvirt hands out the first VF without a connection of its own network; a VF a guest holds
+  // as a hostdev is not skipped, and the allocation fails on it (like a real host).
+  SimulatedHost host(labState());
+  REQUIRE(host.startGuest("build1").ok());
+  REQUIRE(host.attachDevice("build1", hostdev("0000:03:10.0"), kLive).ok());
+  CHECK(failure(host.startGuest("db1")) ==
+        "cannot start guest 'db1': Requested operation is not valid: PCI device 0000:03:10.0 is "
+        "in use by driver QEMU, domain build1");
+  REQUIRE(host.detachDevice("build1", hostdev("0000:03:10.0"), kLive).ok());
+  CHECK(host.startGuest("db1").ok());
+}
+
 TEST_CASE("detachDevice follows libvirt") {
   SimulatedHost host(labState());
 

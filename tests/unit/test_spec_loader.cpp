@@ -32,9 +32,11 @@ pfs:
   - pci: "0000:05:00.0"
     numVfs: 2
     persist: false
+  - name: enp14s0f1
+    numVfs: 2
 networks:
   - name: passthrough
-    pf: enp14s0f0
+    pf: enp14s0f1
     vlan: 42
   - name: listed
     vfs: [{pf: "05:00.0", index: 1}]
@@ -45,7 +47,7 @@ guests:
   - name: guestVM
     onDisruption: restart
     interfaces:
-      - vf: {pf: enp14s0f0, index: 1}
+      - vf: {pf: enp14s0f1, index: 1}
         mac: "52:54:00:6D:90:02"
         virtualport: {type: 802.1Qbh, profileid: finance}
       - network: passthrough
@@ -56,13 +58,13 @@ prune: true
 )",
                                           "host.yaml");
   CHECK(diagnosticsOf(r) ==
-        Lines{"host.yaml:36:13: warning: VF enp14s0f0/1 is also in the pool of network "
+        Lines{"host.yaml:38:13: warning: VF enp14s0f1/1 is also in the pool of network "
               "'passthrough', which may hand it to another guest first"});
   const schema::Spec& s = r.spec;
   CHECK(s.file == "host.yaml");
   CHECK(s.host == "compute-01");
   CHECK(s.prune);
-  REQUIRE(s.pfs.size() == 2);
+  REQUIRE(s.pfs.size() == 3);
   CHECK(s.pfs[0].name == "enp14s0f0");
   CHECK(s.pfs[0].pci == "0000:0b:00.0");
   CHECK(s.pfs[0].numVfs == 4);
@@ -86,7 +88,7 @@ prune: true
   CHECK_FALSE(s.pfs[1].persist);
 
   REQUIRE(s.networks.size() == 2);
-  CHECK(s.networks[0].pf == "enp14s0f0");
+  CHECK(s.networks[0].pf == "enp14s0f1");
   CHECK(s.networks[0].managed);
   CHECK(s.networks[0].autostart);
   CHECK(s.networks[0].active);
