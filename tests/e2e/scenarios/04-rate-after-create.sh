@@ -21,7 +21,10 @@ check "VF 0 mac 02:00:00:00:00:10" [ "$(vf_json 0 | jq -r .address)" = 02:00:00:
 echo "## from a PF that is down, with 0 VFs"
 echo 0 > "$D/sriov_numvfs"; udevadm settle; ip link set "$PF" down
 check "the PF is down" sh -c "! ip -j link show $PF | jq -e '.[0].flags | index(\"UP\")' >/dev/null"
-tool_sim apply --detailed-exitcode one-shot.yaml
+# --jobs 1: the plan's set-vf waits for set-numvfs but not for set-link-up (a planner gap, see
+# README "Differences found"); run in parallel, the rate may reach igb before the PF is up, and
+# SimulatedHost then refuses it as igb does. One at a time, set-link-up (id 2) comes first.
+tool_sim apply --jobs 1 --detailed-exitcode one-shot.yaml
 check "one-shot apply from a down PF exits 2" [ "$RC" = 2 ]
 check "the PF is up" sh -c "ip -j link show $PF | jq -e '.[0].flags | index(\"UP\")' >/dev/null"
 check "VF 0 max tx rate 100" [ "$(vf_json 0 | jq -r .rate.max_tx)" = 100 ]

@@ -8,8 +8,9 @@ pf_spec setup.yaml 2 '      - index: 0
         spoofCheck: false
         trust: true
       - index: 1
-        mac: "02:00:00:00:00:21"'
-printf 'networks:\n  - name: vfpool\n    pf: %s\n' "$PF" >> setup.yaml
+        trust: true'
+# A pool of VF 1 only: libvirt sets the MAC and VLAN of a pool's VFs, so the spec may not.
+printf 'networks:\n  - name: vfpool\n    vfs: [{pf: %s, index: 1}]\n' "$PF" >> setup.yaml
 tool apply setup.yaml
 check "setup apply exits 0" [ "$RC" = 0 ]
 

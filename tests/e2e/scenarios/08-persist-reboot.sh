@@ -8,7 +8,8 @@
 KEEP=/var/lib/e2e-persist   # on the VM's disk: survives the reboot
 if [ "$E2E_PHASE" = 1 ]; then
   pf_spec spec.yaml 3 '      - index: 0
-        mac: "02:00:00:00:00:30"'
+        spoofCheck: false
+        trust: true'
   printf 'networks:\n  - name: vfpool\n    pf: %s\n' "$PF" >> spec.yaml
   tool apply --detailed-exitcode spec.yaml
   check "apply exits 2" [ "$RC" = 2 ]
@@ -33,13 +34,13 @@ else
   virsh net-dumpxml vfpool > net.xml
   check "the pool lists the 3 VFs" [ "$(xn net.xml '/network/forward/address')" = 3 ]
   echo "VF 0 after the reboot: $(vf_json 0)"
-  check "VF settings are not persisted (VF 0 mac is 00:00:00:00:00:00)" [ "$(vf_json 0 | jq -r .address)" = 00:00:00:00:00:00 ]
+  check "VF settings are not persisted (VF 0: spoof check on, trust off)" [ "$(vf_json 0 | jq -r '"\(.spoofchk) \(.trust)"')" = "true false" ]
   cp "$KEEP/spec.yaml" .
   tool plan --output json spec.yaml
   kinds=$(printf '%s\n' "$OUT" | jq -c '[.actions[].kind] | unique')
   check "apply would only set VF settings and the PF link ($kinds)" sh -c "echo '$kinds' | jq -e '. - [\"set-vf\", \"set-link-up\"] == []' >/dev/null"
   tool_sim apply --detailed-exitcode spec.yaml
   check "apply exits 2" [ "$RC" = 2 ]
-  check "VF 0 mac back" [ "$(vf_json 0 | jq -r .address)" = 02:00:00:00:00:30 ]
+  check "VF 0 settings back (spoof check off, trust on)" [ "$(vf_json 0 | jq -r '"\(.spoofchk) \(.trust)"')" = "false true" ]
   rm -rf "$KEEP"
 fi

@@ -36,6 +36,9 @@ id=$(virsh domid g2)
 
 hp_spec three.yaml 3
 tool apply --detach-timeout 10 three.yaml
+dump g2 live-after.xml
+dump g2 config-after.xml --inactive
+sriov-apply show > after.state.yaml; cp after.state.yaml /var/lib/sriov-apply/before-*.state.yaml /share/logs/ 2>/dev/null || true
 check "apply 2 -> 3 fails: exit 1" [ "$RC" = 1 ]
 check "it says the guest did not release the device within 10 s" has "did not release" "$OUT"
 check "... naming the timeout" has "within 10 s" "$OUT"
@@ -44,9 +47,7 @@ check "it rolled back" has "rolled back: the host is as it was before this apply
 check "sriov_numvfs still reads 2" [ "$(numvfs)" = 2 ]
 check "no virtfn2" [ ! -e "$D/virtfn2" ]
 check "g2 still runs, not restarted" [ "$(dom_state g2)/$(virsh domid g2)" = "running/$id" ]
-dump g2 live-after.xml
 check "live: the hostdev interface is still on VF 0 (the unplug never completed)" [ "$(xn live-after.xml "$H/source/address[$(pci_xpath "$(vf_pci 0)")]")" = 1 ]
-dump g2 config-after.xml --inactive
 check "config: the device is back (rolled back), MAC and VLAN as before" [ "$(xn config-after.xml "$H/source/address[$(pci_xpath "$(vf_pci 0)")]")/$(xp config-after.xml "$H/mac/@address")/$(xp config-after.xml "$H/vlan/tag/@id")" = 1/52:54:00:6d:90:30/43 ]
 check "VF 0 still bound to vfio-pci" [ "$(vf_driver "$(vf_pci 0)")" = vfio-pci ]
 echo "VF 0 after: $(vf_json 0)"
