@@ -9,7 +9,7 @@
 //    VFs that a running guest uses fails (the kernel would yank them from under the guest).
 //  - setVf: EINVAL for vlan > 4095, qos > 7, a multicast or malformed MAC, minTxRate > maxTxRate,
 //    a VF index out of range; EOPNOTSUPP for linkState on igb; EINVAL for minTxRate on igb,
-//    and for maxTxRate on igb while the PF is down (no link); ENODEV for a PF without a netdev.
+//    and for any rate on igb while the PF is down (no link); ENODEV for a PF without a netdev.
 //  - bindVfDriver: a VF has a netdev only while bound to its network VF driver.
 // libvirt (messages as libvirt 9 words them, after "cannot <do what>: "):
 //  - networks: define/redefine (keeps active and autostart), start (not twice; a `<pf dev>` pool

@@ -252,7 +252,7 @@ TEST_CASE("setVf follows rtnetlink and the VF drivers") {
     CHECK(failure(host.setVf("0000:03:00.0", 0, change)) ==
           "cannot set minTxRate of enp3s0f0 VF 0: Invalid argument (igb has no minimum rate)");
   }
-  SUBCASE("maximum rate on igb while the PF is down: EINVAL (no link); once up it is set") {
+  SUBCASE("a rate on igb while the PF is down: EINVAL (no link), even 0; once up it is set") {
     // Found by tests/e2e (07-rate-after-create): igb_ndo_set_vf_bw refuses a rate without link.
     REQUIRE(host.setLink("0000:03:00.0", Link::down).ok());
     VfChange change;
@@ -266,9 +266,13 @@ TEST_CASE("setVf follows rtnetlink and the VF drivers") {
     REQUIRE(host.setLink("0000:03:00.0", Link::up).ok());
     REQUIRE(host.setVf("0000:03:00.0", 0, change).ok());
     CHECK(vf(host, "enp3s0f0", 0).settings.maxTxRate == 100);
-    change.maxTxRate = 0;  // turning the limit off needs no link
+    change.maxTxRate = 0;  // turning the limit off needs the link too
     REQUIRE(host.setLink("0000:03:00.0", Link::down).ok());
-    CHECK(host.setVf("0000:03:00.0", 0, change).ok());
+    CHECK(host.setVf("0000:03:00.0", 0, change).error().code == EINVAL);
+    CHECK(vf(host, "enp3s0f0", 0).settings.maxTxRate == 100);  // kept while down, as igb does
+    VfChange mac;
+    mac.mac = "02:00:00:00:00:11";  // mac and vlan need no link
+    CHECK(host.setVf("0000:03:00.0", 0, mac).ok());
   }
   SUBCASE("minimum above maximum") {
     VfChange change;
