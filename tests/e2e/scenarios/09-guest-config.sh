@@ -4,15 +4,8 @@
 # on virsh dumpxml --inactive; the VFs on the host are left alone (nothing runs).
 . /share/scenarios/lib.sh
 define_guest g1 halt
-cat > spec.yaml <<YAML
-apiVersion: sriov-apply/v1
-pfs:
-  - name: $PF
-    numVfs: 2
-networks:
-  - name: vfpool
-    vfs: [{pf: $PF, index: 1}]
-guests:
+pool1_spec spec.yaml 2
+cat >> spec.yaml <<YAML
   - name: g1
     interfaces:
       - vf: {pf: $PF, index: 0}

@@ -6,15 +6,8 @@
 . /share/scenarios/lib.sh
 define_guest g1 acpi-off
 guest_spec() {
-  cat > "$1" <<YAML
-apiVersion: sriov-apply/v1
-pfs:
-  - name: $PF
-    numVfs: $2
-networks:
-  - name: vfpool
-    vfs: [{pf: $PF, index: 1}]
-guests:
+  pool1_spec "$1" "$2"
+  cat >> "$1" <<YAML
   - name: g1
     onDisruption: restart
     interfaces:

@@ -8,15 +8,8 @@
 define_guest g3 halt
 define_guest g4 acpi-off
 rs_spec() {
-  cat > "$1" <<YAML
-apiVersion: sriov-apply/v1
-pfs:
-  - name: $PF
-    numVfs: $2
-networks:
-  - name: vfpool
-    vfs: [{pf: $PF, index: 1}]
-guests:
+  pool1_spec "$1" "$2"
+  cat >> "$1" <<YAML
   - name: g3
     onDisruption: restart
     interfaces:

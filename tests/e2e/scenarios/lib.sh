@@ -28,6 +28,20 @@ pf_spec() {
   } > "$1"
   echo "--- $1"; cat "$1"
 }
+# pool1_spec FILE NUMVFS: a spec with the PF at NUMVFS VFs and a pool network vfpool of VF 1
+# only, ending in "guests:" for the caller to append to.
+pool1_spec() {
+  cat > "$1" <<YAML
+apiVersion: sriov-apply/v1
+pfs:
+  - name: $PF
+    numVfs: $2
+networks:
+  - name: vfpool
+    vfs: [{pf: $PF, index: 1}]
+guests:
+YAML
+}
 # vf_json N: VF N of the PF as the kernel reports it (ip -j link show, vfinfo_list).
 vf_json() { ip -j link show "$PF" | jq -c ".[0].vfinfo_list[] | select(.vf == $1)"; }
 # wait_carrier: waits up to 15 s for the PF's link (igb renegotiates for ~1-2 s after VFs are
