@@ -1,8 +1,10 @@
 #!/bin/bash
 # The project's two entry points for people and CI, on Debian 12:
 #   ./dev.sh demo   install what is missing, build, run sriov-apply on the bundled example host
-#   ./dev.sh test   install what is missing, build (warnings are errors), run every test tier,
-#                   then again under AddressSanitizer + UndefinedBehaviorSanitizer
+#   ./dev.sh test   install what is missing, build (warnings are errors), run the unit and
+#                   integration tiers, then again under AddressSanitizer + UndefinedBehaviorSanitizer,
+#                   then the end-to-end tier (tests/e2e: a VM with an emulated SR-IOV card, as
+#                   root; SRIOV_SKIP_E2E=1 leaves it out for a quick local run)
 #   ./dev.sh bench  the benchmarks, which print figures
 # Packages are installed with apt-get (through sudo when not root) only when missing.
 set -euo pipefail
@@ -84,6 +86,12 @@ test_all() {
   echo "==> tests under ASan + UBSan"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --test-dir build-asan --output-on-failure
+  if [ "${SRIOV_SKIP_E2E:-0}" = 1 ]; then
+    echo "==> end-to-end tests skipped (SRIOV_SKIP_E2E=1)"
+  else
+    echo "==> end-to-end tests (tests/e2e/run.sh: sriov-apply in a VM with an emulated igb card)"
+    as_root env E2E_BIN="$PWD/build/sriov-apply" tests/e2e/run.sh
+  fi
   echo "==> all tests passed"
 }
 

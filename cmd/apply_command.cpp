@@ -112,6 +112,7 @@ int runApply(const ApplyOptions& options, HostHandle& handle, const std::atomic<
       reconcile::parseDisruption(options.maxDisruption).value_or(reconcile::Disruption::recreate);
   settings.plan.persistFile = options.persistFile;
   settings.execute.jobs = options.jobs;
+  settings.execute.guestTimeout = std::chrono::seconds(options.shutdownTimeoutSeconds);
   settings.execute.stop = stop;
   settings.rollback = options.rollback ? reconcile::Rollback::yes : reconcile::Rollback::no;
   std::string snapshot;

@@ -121,6 +121,17 @@ int run(int argc, char** argv) {
                    "Seconds to wait for VFs to appear after a count change")
       ->capture_default_str();
   applyCmd
+      ->add_option("--shutdown-timeout", apply.shutdownTimeoutSeconds,
+                   "Seconds a guest has to shut down (ACPI) before the apply fails and rolls back")
+      ->check(CLI::Range(1u, 86400u))
+      ->capture_default_str();
+  applyCmd
+      ->add_option("--detach-timeout", apply.detachTimeoutSeconds,
+                   "Seconds a running guest has to release a device detached live before the "
+                   "apply fails and rolls back")
+      ->check(CLI::Range(1u, 86400u))
+      ->capture_default_str();
+  applyCmd
       ->add_option("--lock-timeout", apply.lockTimeoutSeconds,
                    "Seconds to wait for another apply to finish")
       ->capture_default_str();
@@ -190,6 +201,7 @@ int run(int argc, char** argv) {
   HostTuning tuning;
   tuning.ownedFiles = {planning.persistFile};
   tuning.settleTimeout = std::chrono::seconds(planning.settleTimeoutSeconds);
+  tuning.detachTimeout = std::chrono::seconds(planning.detachTimeoutSeconds);
   if (planning.output == OutputFormat::text) {
     tuning.progress = [](const std::string& line) {
       std::cout << "    " << line << "\n" << std::flush;

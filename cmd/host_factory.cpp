@@ -28,6 +28,7 @@ Result<HostHandle> makeHost(const HostOptions& options, const HostTuning& tuning
   linux.netlink =
       options.sysfsRoot == "/sys" ? reconcile::UseNetlink::yes : reconcile::UseNetlink::no;
   linux.settleTimeout = tuning.settleTimeout;
+  linux.detachTimeout = tuning.detachTimeout;
   if (tuning.progress) linux.progress = tuning.progress;
   handle.host = std::make_unique<reconcile::LinuxHost>(linux);
   handle.save = [] { return Result<void>(); };

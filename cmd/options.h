@@ -44,6 +44,8 @@ struct ApplyOptions {
   bool rollback = true;
   unsigned jobs = 4;
   unsigned settleTimeoutSeconds = 120;
+  unsigned shutdownTimeoutSeconds = 120;  // shutdown-guest: the guest must stop within this
+  unsigned detachTimeoutSeconds = 30;     // a live detach: the guest must release the device
   unsigned lockTimeoutSeconds = 60;
   std::string lockFile = "/run/sriov-apply.lock";
   std::string persistFile = "/etc/udev/rules.d/70-sriov-apply.rules";

@@ -6,6 +6,7 @@
 #include <optional>
 #include <set>
 
+#include "reconcile/domain_xml.h"
 #include "reconcile/state_file.h"
 #include "reconcile/yaml_writer.h"
 #include "schema/mac_address.h"
@@ -26,7 +27,9 @@ std::optional<Json> vfRef(const ObservedState& state, const std::string& pci) {
   return std::nullopt;
 }
 
-// PCI addresses running guests hold through hostdevs and hostdev interfaces.
+// PCI addresses running guests hold through hostdevs and hostdev interfaces, and through
+// network interfaces on hostdev networks (their live XML shows the VF each one got; libvirt set
+// its MAC and bound it to vfio-pci, which is no host-side setting).
 std::set<std::string> heldByGuests(const ObservedState& state) {
   std::set<std::string> held;
   for (const ObservedDomain& domain : state.domains) {
@@ -34,6 +37,10 @@ std::set<std::string> heldByGuests(const ObservedState& state) {
     for (const GuestDevice& device : domain.liveDevices) {
       if (!device.pci.empty()) held.insert(device.pci);
     }
+    Result<std::vector<GuestDevice>> live = parseGuestDevices(domain.xml);
+    if (!live) continue;
+    for (const auto& [index, pci] : restoreNetworkInterfaces(*live, domain.configDevices))
+      held.insert(pci);
   }
   return held;
 }

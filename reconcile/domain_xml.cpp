@@ -195,6 +195,31 @@ Result<std::vector<GuestDevice>> parseGuestDevices(const std::string& domainXml)
   return devices;
 }
 
+std::vector<std::pair<size_t, std::string>> restoreNetworkInterfaces(
+    std::vector<GuestDevice>& live, const std::vector<GuestDevice>& config) {
+  std::vector<std::pair<size_t, std::string>> restored;
+  auto twinOf = [&config](const GuestDevice& device) -> const GuestDevice* {
+    bool userAlias = device.alias.rfind("ua-", 0) == 0;
+    for (const GuestDevice& c : config) {
+      if (c.kind != GuestDevice::Kind::networkInterface) continue;
+      if (userAlias ? c.alias == device.alias : !device.mac.empty() && c.mac == device.mac)
+        return &c;
+    }
+    return nullptr;
+  };
+  for (size_t i = 0; i < live.size(); ++i) {
+    GuestDevice& device = live[i];
+    if (device.kind != GuestDevice::Kind::hostdevInterface) continue;
+    const GuestDevice* twin = twinOf(device);
+    if (!twin) continue;
+    restored.emplace_back(i, device.pci);
+    std::string alias = device.alias;
+    device = *twin;
+    device.alias = alias;
+  }
+  return restored;
+}
+
 Result<ObservedNetwork> parseNetworkXml(const std::string& networkXml) {
   const Context context{"network"};
   pugi::xml_document doc;

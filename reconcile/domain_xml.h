@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "reconcile/observed_state.h"
@@ -19,6 +20,17 @@ inline constexpr const char* kOwnedAliasPrefix = "ua-sriov-";
 // <interface type='hostdev'>, <interface type='network'> and <hostdev type='pci'> elements of
 // <devices>, in document order. Other devices are skipped. Fails on XML that does not parse.
 Result<std::vector<GuestDevice>> parseGuestDevices(const std::string& domainXml);
+
+// libvirt shows a running guest's <interface type='network'> on a hostdev network, in its live
+// XML, as what the network gave it: an <interface type='hostdev'> on that VF, the network's name
+// gone (VIR_DOMAIN_DEF_FORMAT "publicActual"; the inactive XML keeps type='network'). This turns
+// each such live device back into the network interface it is: a hostdev interface of live
+// that has a twin in config (a network interface with the same ua- user alias, else the same
+// MAC) becomes a copy of the twin, with live's alias. Returns, for each device turned back,
+// its index in live and the VF it holds. Live devices without a twin (an interface attached
+// live only) stay hostdev interfaces.
+std::vector<std::pair<size_t, std::string>> restoreNetworkInterfaces(
+    std::vector<GuestDevice>& live, const std::vector<GuestDevice>& config);
 
 // The <uuid> of a libvirt object's XML (network or domain), empty when it has none.
 std::string uuidOf(const std::string& xml);

@@ -91,10 +91,16 @@ std::optional<size_t> findDevice(const std::vector<GuestDevice>& devices,
       if (d.alias == wanted.alias) return i;
       continue;
     }
-    if (d.kind != wanted.kind) continue;
     if (wanted.kind == GuestDevice::Kind::networkInterface) {
-      if (!wanted.mac.empty() && d.mac == wanted.mac) return i;
-    } else if (d.pci == wanted.pci) {
+      // libvirt matches an interface by its MAC, whatever it shows: a running guest's pool
+      // interface is shown live as the hostdev interface it got.
+      bool interface = d.kind == GuestDevice::Kind::networkInterface ||
+                       d.kind == GuestDevice::Kind::hostdevInterface;
+      if (interface && !wanted.mac.empty() && d.mac == wanted.mac) return i;
+      continue;
+    }
+    if (d.kind != wanted.kind) continue;
+    if (d.pci == wanted.pci) {
       return i;
     }
   }

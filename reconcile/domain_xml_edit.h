@@ -17,7 +17,8 @@ Result<GuestDevice> parseDeviceXml(const std::string& deviceXml);
 
 // The index in devices (as parseGuestDevices returns them) of the one wanted names: by alias
 // when wanted has one, else by kind and source PCI address (hostdevs, hostdev interfaces) or
-// MAC address (network interfaces). nullopt when none matches.
+// MAC address (network interfaces; like libvirt, also a hostdev interface with that MAC: a
+// running guest's pool interface is shown live as one). nullopt when none matches.
 std::optional<size_t> findDevice(const std::vector<GuestDevice>& devices,
                                  const GuestDevice& wanted);
 

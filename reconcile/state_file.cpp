@@ -384,6 +384,8 @@ ObservedDomain loadDomain(const YAML::Node& node, const std::string& path) {
     domain.configDevices =
         devicesOf(map, map.has("inactiveXml") ? "inactiveXml" : "xml", domain.inactiveXml);
   }
+  // As LibvirtReader does: pool interfaces that libvirt shows live as hostdev interfaces.
+  restoreNetworkInterfaces(domain.liveDevices, domain.configDevices);
   return domain;
 }
 

@@ -103,6 +103,8 @@ Result<std::optional<ObservedDomain>> readDomain(virDomainPtr domain) {
     observed.liveDevices = std::move(*live);
   }
   if (!observed.persistent) return std::optional<ObservedDomain>(std::move(observed));
+  // Below: a running guest's network interfaces on hostdev networks, shown live as the hostdev
+  // interface they got, are turned back (restoreNetworkInterfaces) once the config is read.
 
   if (active) {
     char* inactive = virDomainGetXMLDesc(domain, VIR_DOMAIN_XML_INACTIVE);
@@ -117,6 +119,7 @@ Result<std::optional<ObservedDomain>> readDomain(virDomainPtr domain) {
   Result<std::vector<GuestDevice>> config = parseGuestDevices(observed.inactiveXml);
   if (!config) return Error{what + ": " + config.error().message, config.error().code};
   observed.configDevices = std::move(*config);
+  restoreNetworkInterfaces(observed.liveDevices, observed.configDevices);
   return std::optional<ObservedDomain>(std::move(observed));
 }
 

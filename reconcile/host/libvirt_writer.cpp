@@ -188,12 +188,24 @@ Result<void> LibvirtWriter::updateDevice(const std::string& domain, const std::s
 
 Result<void> LibvirtWriter::detachDevice(const std::string& domain, const std::string& deviceXml,
                                          DeviceScope scope) const {
-  return changeDevice(connection_, domain, "cannot detach a device from guest " + domain,
-                      virDomainDetachDeviceFlags, deviceXml, scope,
-                      [&](virDomainPtr d) -> Result<void> {
-                        if (!scope.live) return {};
-                        return waitForRelease(d, domain, deviceXml);
-                      });
+  return changeDevice(
+      connection_, domain, "cannot detach a device from guest " + domain,
+      virDomainDetachDeviceFlags, deviceXml, scope, [&](virDomainPtr d) -> Result<void> {
+        if (!scope.live) return {};
+        Result<void> released = waitForRelease(d, domain, deviceXml);
+        if (released || !scope.config) return released;
+        // libvirt took the device out of the configuration when it sent the unplug request
+        // (qemuDomainDetachDeviceLiveAndConfig saves the config once the request is sent). Put
+        // it back, so that the failed detach leaves the guest as it was.
+        const std::string& why = released.error().message;
+        if (virDomainAttachDeviceFlags(d, deviceXml.c_str(), VIR_DOMAIN_AFFECT_CONFIG) < 0)
+          return Error{why + "; putting it back into the configuration failed too: " +
+                           libvirtError("cannot attach it").message,
+                       released.error().code};
+        return Error{why + "; it stays in the configuration (the unplug request stays pending "
+                           "in the guest)",
+                     released.error().code};
+      });
 }
 
 Result<void> LibvirtWriter::waitForRelease(virDomainPtr domain, const std::string& name,

@@ -35,7 +35,10 @@ class LibvirtWriter {
   // polls the live XML until the device (found by its alias, else its PCI source address,
   // else its MAC) is gone, and fails after detachTimeout with "guest NAME did not release
   // hostdev 0000:03:10.0 within 30 s; it must answer the PCI unplug request (is its OS
-  // running?)". A device XML with none of the three is not waited for.
+  // running?)". A device XML with none of the three is not waited for. When scope has config
+  // too, libvirt has already taken the device out of the configuration by then: it is put back
+  // (the failed detach changes nothing) and the message says "; it stays in the configuration
+  // (the unplug request stays pending in the guest)".
   Result<void> detachDevice(const std::string& domain, const std::string& deviceXml,
                             DeviceScope scope) const;
   Result<void> updateDevice(const std::string& domain, const std::string& deviceXml,

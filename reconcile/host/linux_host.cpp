@@ -14,6 +14,7 @@
 #include "reconcile/host/libvirt_connection.h"
 #include "reconcile/host/libvirt_reader.h"
 #include "reconcile/host/libvirt_writer.h"
+#include "reconcile/host/link_wait.h"
 #include "reconcile/host/netlink_reader.h"
 #include "reconcile/host/netlink_writer.h"
 #include "reconcile/host/sysfs_files.h"
@@ -101,7 +102,18 @@ Result<void> LinuxHost::setVf(const std::string& pfPci, unsigned index, const Vf
   if (!driver) return driver.error();
   Result<NetlinkWriter> netlink = NetlinkWriter::open();
   if (!netlink) return netlink.error();
-  return netlink->setVf(*netdev, *driver, index, change);
+  // A tx rate may be refused while the PF's link comes back (after set-numvfs or set-link-up):
+  // retried once it has carrier (link_wait.h).
+  return setVfWaitingForLink(
+      change, *netdev, [&] { return netlink->setVf(*netdev, *driver, index, change); },
+      [&]() -> Result<PfLink> {
+        Result<NetlinkReader> reader = NetlinkReader::open();
+        if (!reader) return reader.error();
+        Result<PfNetlink> read = reader->readPf(*netdev);
+        if (!read) return read.error();
+        return PfLink{read->linkUp, read->carrier};
+      },
+      options_.linkWait);
 }
 
 Result<void> LinuxHost::bindVfDriver(const std::string& vfPci, const std::string& driver) {

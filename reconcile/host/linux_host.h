@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "reconcile/host/host.h"
+#include "reconcile/host/link_wait.h"
 #include "reconcile/host/sysfs_reader.h"
 #include "reconcile/host/vf_settle.h"
 
@@ -27,6 +28,8 @@ struct LinuxHostOptions {
   ProgressCallback progress;
   // How long a live detach waits for the guest to release the device.
   std::chrono::milliseconds detachTimeout = std::chrono::seconds(30);
+  // How long setVf waits for the PF's carrier when the driver refused a tx rate without it.
+  LinkWait linkWait;
   // Files sriov-apply owns (the persistence rules): observe() reads them into
   // ObservedState::files when they exist.
   std::vector<std::string> ownedFiles;
@@ -41,6 +44,8 @@ struct LinuxHostOptions {
 //   setNumVfs     SysfsWriter writes sriov_numvfs with write(2), then VfSettler waits for the
 //                 VFs (udev events on /sys with udevd running, else polling the tree);
 //   setVf         NetlinkWriter, one request per VF, on the PF netdev found through sysfs;
+//                 a tx rate refused (EINVAL) while the PF has no carrier is retried once it
+//                 has (igb after a reset, link_wait.h);
 //   setLinkUp     NetlinkWriter (IFF_UP);
 //   bindVfDriver  SysfsWriter (driver_override, unbind, drivers_probe, check);
 //   networks, devices, guests: LibvirtWriter on a fresh connection per call;

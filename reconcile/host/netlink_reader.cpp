@@ -101,6 +101,7 @@ Result<PfNetlink> NetlinkReader::readPf(const std::string& ifname) const {
 
   PfNetlink pf;
   pf.linkUp = (rtnl_link_get_flags(link.get()) & IFF_UP) != 0;
+  pf.carrier = rtnl_link_get_carrier(link.get()) != 0;
   uint32_t numVfs = 0;
   if (rtnl_link_get_num_vf(link.get(), &numVfs) < 0) return pf;  // no IFLA_NUM_VF: no SR-IOV
   for (uint32_t index = 0; index < numVfs; ++index) {

@@ -15,6 +15,7 @@ namespace sriov::reconcile {
 // What netlink says about one PF netdev.
 struct PfNetlink {
   bool linkUp = false;                // IFF_UP
+  bool carrier = false;               // IFLA_CARRIER: the link is really there (cable, peer)
   std::map<unsigned, VfNetlink> vfs;  // by VF index, from IFLA_VFINFO_LIST
 };
 

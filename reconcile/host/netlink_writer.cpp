@@ -143,6 +143,35 @@ int send(nl_sock* socket, int ifindex, unsigned index, const std::vector<Setting
   return rtnl_link_change(socket, orig.get(), changes.get(), 0);
 }
 
+// The errno behind a libnl error code (libnl maps the kernel's errno to its own codes), so that
+// callers can tell EINVAL from EOPNOTSUPP; codes without one stay libnl's.
+int errnoOf(int nlError) {
+  switch (-nlError) {
+    case NLE_INVAL:
+      return EINVAL;
+    case NLE_OPNOTSUPP:
+      return EOPNOTSUPP;
+    case NLE_NODEV:
+      return ENODEV;
+    case NLE_PERM:
+      return EPERM;
+    case NLE_BUSY:
+      return EBUSY;
+    case NLE_RANGE:
+      return ERANGE;
+    case NLE_NOMEM:
+      return ENOMEM;
+    case NLE_AGAIN:
+      return EAGAIN;
+    case NLE_OBJ_NOTFOUND:
+      return ENOENT;
+    case NLE_NOACCESS:
+      return EACCES;
+    default:
+      return -nlError;
+  }
+}
+
 std::string names(const std::vector<Setting>& settings) {
   std::string text;
   for (Setting setting : settings)
@@ -174,7 +203,7 @@ Result<void> NetlinkWriter::setVf(const std::string& ifname, const std::string& 
       return Error{"cannot set " + names(failed) + vf + nl_geterror(err) + " by the driver (" +
                        (pfDriver.empty() ? std::string("none bound") : pfDriver) + ")",
                    EOPNOTSUPP};
-    return Error{"cannot set " + names(failed) + vf + nl_geterror(err), -err};
+    return Error{"cannot set " + names(failed) + vf + nl_geterror(err), errnoOf(err)};
   };
 
   int err = send(socket_.get(), static_cast<int>(ifindex), index, settings, change);
@@ -202,7 +231,7 @@ Result<void> NetlinkWriter::setLink(const std::string& ifname, Link state) const
     rtnl_link_unset_flags(changes.get(), IFF_UP);
   }
   int err = rtnl_link_change(socket_.get(), orig.get(), changes.get(), 0);
-  if (err < 0) return Error{what + ": " + nl_geterror(err), -err};
+  if (err < 0) return Error{what + ": " + nl_geterror(err), errnoOf(err)};
   return {};
 }
 

@@ -25,6 +25,7 @@ class NetlinkWriter {
   // already applied changes nothing). The error names the setting, the VF and the PF, and
   // for EOPNOTSUPP the PF's driver (pfDriver):
   //   "cannot set link state of VF 0 of enp1s0: Operation not supported by the driver (igb)"
+  // Error::code is the errno (EINVAL, EOPNOTSUPP, ...) behind libnl's code.
   Result<void> setVf(const std::string& ifname, const std::string& pfDriver, unsigned index,
                      const VfChange& change) const;
 

@@ -3,6 +3,7 @@
 
 #include <libvirt/virterror.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <pugixml.hpp>
@@ -10,6 +11,8 @@
 
 #include "reconcile/domain_xml.h"
 #include "reconcile/domain_xml_edit.h"
+#include "reconcile/host/duration_text.h"
+#include "schema/mac_address.h"
 #include "schema/pci_address.h"
 
 namespace sriov::reconcile::simulated {
@@ -99,16 +102,32 @@ std::optional<std::string> freeVf(const SimulatedWorld& world, const ObservedNet
 
 void deriveLeases(SimulatedWorld& world) {
   world.leases.clear();
+  // What libvirt's live XML says (the VF each pool interface got, restoreNetworkInterfaces);
+  // for a live XML that keeps type='network' (state files written before sriov-apply modelled
+  // this), the first free VF, in a second pass.
+  std::vector<std::pair<std::string, GuestDevice>> unknown;
   for (const ObservedDomain& domain : world.state.domains) {
     if (!active(domain)) continue;
-    for (const GuestDevice& device : domain.liveDevices) {
+    Result<std::vector<GuestDevice>> live = parseGuestDevices(domain.xml);
+    if (!live) continue;
+    std::vector<std::pair<size_t, std::string>> held =
+        restoreNetworkInterfaces(*live, domain.configDevices);
+    for (size_t i = 0; i < live->size(); ++i) {
+      const GuestDevice& device = (*live)[i];
       if (device.kind != GuestDevice::Kind::networkInterface) continue;
       const ObservedNetwork* network = world.state.findNetwork(device.network);
       if (!network) continue;
-      if (std::optional<std::string> pci = freeVf(world, *network, Busy::anyHolder)) {
-        world.leases[*pci] = {domain.name, leaseKey(device), network->managed};
-      }
+      auto it = std::find_if(held.begin(), held.end(), [i](const auto& h) { return h.first == i; });
+      if (it != held.end())
+        world.leases[it->second] = {domain.name, leaseKey(device), network->managed};
+      else
+        unknown.emplace_back(domain.name, device);
     }
+  }
+  for (const auto& [domain, device] : unknown) {
+    const ObservedNetwork* network = world.state.findNetwork(device.network);
+    if (std::optional<std::string> pci = freeVf(world, *network, Busy::anyHolder))
+      world.leases[*pci] = {domain, leaseKey(device), network->managed};
   }
 }
 
@@ -317,8 +336,58 @@ Result<void> rederive(const std::string& what, ObservedDomain& domain) {
     Result<std::vector<GuestDevice>> live = parseGuestDevices(domain.xml);
     if (!live) return Error{what + ": " + live.error().message, VIR_ERR_XML_ERROR};
     domain.liveDevices = std::move(live.value());
+    restoreNetworkInterfaces(domain.liveDevices, domain.configDevices);
   }
   return {};
+}
+
+// The live XML as libvirt shows it: each <interface type='network'> that holds a VF of a
+// hostdev network (a lease) is shown as what it got, <interface type='hostdev'> on that VF with
+// <driver name='vfio'/>, the network's name gone.
+std::string showActual(const SimulatedWorld& world, const std::string& domain,
+                       const std::string& xml) {
+  pugi::xml_document doc;
+  if (!doc.load_string(xml.c_str())) return xml;
+  bool changed = false;
+  for (pugi::xml_node node : doc.child("domain").child("devices").children("interface")) {
+    if (std::string_view(node.attribute("type").as_string()) != "network") continue;
+    GuestDevice device;
+    device.mac =
+        schema::normaliseMac(node.child("mac").attribute("address").as_string()).value_or("");
+    device.alias = node.child("alias").attribute("name").as_string();
+    std::optional<std::string> pci = leaseOf(world, domain, device);
+    if (!pci) continue;
+    std::optional<schema::PciAddress> address = schema::PciAddress::parse(*pci);
+    if (!address) continue;
+    node.attribute("type").set_value("hostdev");
+    bool managed = world.leases.at(*pci).managed;
+    if (pugi::xml_attribute m = node.attribute("managed"))
+      m.set_value(managed ? "yes" : "no");
+    else
+      node.append_attribute("managed") = managed ? "yes" : "no";
+    node.remove_child("source");
+    pugi::xml_node after = node.child("mac");
+    pugi::xml_node driver = after ? node.insert_child_after("driver", after)
+                                  : node.prepend_child("driver");
+    driver.append_attribute("name") = "vfio";
+    pugi::xml_node source = node.insert_child_after("source", driver);
+    pugi::xml_node a = source.append_child("address");
+    char buf[16];
+    a.append_attribute("type") = "pci";
+    std::snprintf(buf, sizeof buf, "0x%04x", address->domain);
+    a.append_attribute("domain") = buf;
+    std::snprintf(buf, sizeof buf, "0x%02x", address->bus);
+    a.append_attribute("bus") = buf;
+    std::snprintf(buf, sizeof buf, "0x%02x", address->slot);
+    a.append_attribute("slot") = buf;
+    std::snprintf(buf, sizeof buf, "0x%x", address->function);
+    a.append_attribute("function") = buf;
+    changed = true;
+  }
+  if (!changed) return xml;
+  std::ostringstream out;
+  doc.save(out, "  ", pugi::format_indent | pugi::format_no_declaration);
+  return out.str();
 }
 
 Result<void> setXml(const std::string& what, std::string& target, Result<std::string> edited) {
@@ -367,6 +436,7 @@ Result<void> attachDevice(SimulatedWorld& world, const std::string& name,
     if (Result<void> r = useDevice(world, what, name, *device); !r) return r;
     if (Result<void> r = setXml(what, domain->xml, appendDevice(domain->xml, deviceXml)); !r)
       return r;
+    domain->xml = showActual(world, name, domain->xml);
   }
   return rederive(what, *domain);
 }
@@ -442,8 +512,10 @@ Result<void> shutdownGuest(SimulatedWorld& world, const std::string& name,
   if (!active(*domain))
     return libvirtError(what, VIR_ERR_OPERATION_INVALID, "domain is not running");
   if (domain->state == DomainState::paused) {
-    return Error{what + ": it did not shut down within " + std::to_string(timeout.count()) +
-                     "s (the guest is paused)",
+    // Worded as LinuxHost's LibvirtWriter says it after its wait.
+    return Error{"guest " + name + " did not shut down within " + secondsText(timeout) +
+                     "; it is paused, so it cannot answer the ACPI shutdown request; it was not "
+                     "forced off",
                  ETIMEDOUT};
   }
   for (const GuestDevice& device : domain->liveDevices) releaseDevice(world, name, device);
@@ -469,7 +541,7 @@ Result<void> startGuest(SimulatedWorld& world, const std::string& name) {
     if (Result<void> r = useDevice(world, what, name, device); !r) return r;
   }
   domain->state = DomainState::running;
-  domain->xml = domain->inactiveXml;
+  domain->xml = showActual(world, name, domain->inactiveXml);
   return rederive(what, *domain);
 }
 

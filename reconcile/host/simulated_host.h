@@ -5,11 +5,11 @@
 //  - setNumVfs: ERANGE above totalVfs; same count is a no-op; ENOENT without a PF driver; EBUSY
 //    from one non-zero count to another. VF i appears at PF + offset + stride * i, named
 //    `<pf>v<i>` (systemd's predictable name for a VF of a named PF; none for a PF without a
-//    netdev), bound to the PF driver's VF driver (vfDriverFor), settings zero. Removing VFs that a
-//    running guest uses fails (the kernel would yank them from under the guest).
+//    netdev), bound to the PF driver's VF driver (vfDriverFor), settings newVfSettings. Removing
+//    VFs that a running guest uses fails (the kernel would yank them from under the guest).
 //  - setVf: EINVAL for vlan > 4095, qos > 7, a multicast or malformed MAC, minTxRate > maxTxRate,
-//    a VF index out of range; EOPNOTSUPP for linkState on igb; EINVAL for minTxRate on igb;
-//    ENODEV for a PF without a netdev.
+//    a VF index out of range; EOPNOTSUPP for linkState on igb; EINVAL for minTxRate on igb,
+//    and for any rate on igb while the PF is down (no link); ENODEV for a PF without a netdev.
 //  - bindVfDriver: a VF has a netdev only while bound to its network VF driver.
 // libvirt (messages as libvirt 9 words them, after "cannot <do what>: "):
 //  - networks: define/redefine (keeps active and autostart), start (not twice; a `<pf dev>` pool
@@ -40,6 +40,9 @@ namespace sriov::reconcile {
 // The driver the kernel binds a new VF to: igb -> igbvf, ixgbe -> ixgbevf, i40e and ice ->
 // iavf, mlx5_core and nvme stay, anything else: the PF's own driver.
 std::string vfDriverFor(const std::string& pfDriver);
+// The netlink settings of a VF the kernel just created: all zero, and on igb spoof checking on
+// and trust off (seen in tests/e2e; unreported for drivers not seen).
+VfNetlink newVfSettings(const std::string& pfDriver);
 
 // Everything a mutation may change, copied for each one so that a failure changes nothing.
 struct SimulatedWorld {

@@ -1,18 +1,27 @@
 #!/bin/sh
 # End-to-end tests of sriov-apply on a real kernel: a Debian 12 guest under QEMU 10 (TCG) with an
 # emulated Intel 82576 (-device igb) driven by the real igb/igbvf drivers. See README.md.
-# Usage: tests/e2e/run.sh [SCENARIO...]   (default: every tests/e2e/scenarios/[0-9]*.sh; name
-#        others, e.g. bug-rate-after-create, to run them)
+# Usage: tests/e2e/run.sh [SCENARIO...]   (default: every tests/e2e/scenarios/[0-9]*.sh)
 # Env:   E2E_CACHE   guest image cache (default build/e2e-cache)
+#        E2E_BIN     the sriov-apply binary to test (default: build it in build/)
 #        E2E_SKIP_HOST_DEPS=1  do not check or install host packages
-#        E2E_TIMEOUT  seconds the VM may run (default 900)
+#        E2E_TIMEOUT  seconds each boot of the VM may run (default 900)
 # Needs root (apt, debootstrap, chroot). Exit 0 only if every scenario printed RESULT PASS.
+#
+# Boots: a scenario says on which boots of the VM it runs with a line "# e2e-boot: NAME..."
+# (default plain). The VM boots once per name that a chosen scenario needs, in this order, on
+# one disk (a qcow2 overlay made for this run on top of the cached image), so what a boot
+# leaves on disk is there at the next one:
+#   plain   no IOMMU
+#   iommu   emulated Intel VT-d (intel-iommu, intel_iommu=on iommu=pt): guests can get VFs
+# A scenario listing two boots runs in both, the second time after the reboot (E2E_PHASE=2).
 set -eu
 HERE=$(dirname "$(readlink -f "$0")")
 ROOT=$(cd "$HERE/../.." && pwd)
 CACHE=${E2E_CACHE:-$ROOT/build/e2e-cache}
 case $CACHE in /*) ;; *) CACHE=$ROOT/$CACHE ;; esac
 SHARE=$CACHE/share
+BOOTS="plain iommu"
 t0=$(date +%s); last=$t0
 step() { now=$(date +%s); echo "e2e: $1 took $((now-last)) s (total $((now-t0)) s)"; last=$now; }
 die() { echo "e2e: FAIL: $*" >&2; exit 1; }
@@ -20,7 +29,8 @@ die() { echo "e2e: FAIL: $*" >&2; exit 1; }
 export DEBIAN_FRONTEND=noninteractive
 APT="apt-get -o DPkg::Lock::Timeout=600 -q"
 
-# 1. Host packages: QEMU >= 10 (igb emulation with SR-IOV) from bookworm-backports, debootstrap.
+# 1. Host packages: QEMU >= 10 (igb emulation with SR-IOV) from bookworm-backports, debootstrap,
+#    binutils (the nested guests' boot sector).
 qemu_major() { qemu-system-x86_64 --version 2>/dev/null | sed -n 's/^QEMU emulator version \([0-9]*\).*/\1/p'; }
 if [ "${E2E_SKIP_HOST_DEPS:-0}" != 1 ]; then
   m=$(qemu_major)
@@ -31,11 +41,11 @@ if [ "${E2E_SKIP_HOST_DEPS:-0}" != 1 ]; then
     # other packages stay bookworm's.
     trap 'rm -f "$BP"' EXIT
     $APT update
-    $APT install -y --no-install-recommends -t bookworm-backports qemu-system-x86
+    $APT install -y --no-install-recommends -t bookworm-backports qemu-system-x86 qemu-utils
     rm -f "$BP"; trap - EXIT
     $APT update
   fi
-  for p in debootstrap e2fsprogs cmake ninja-build; do
+  for p in debootstrap e2fsprogs cmake ninja-build binutils qemu-utils; do
     dpkg -s "$p" >/dev/null 2>&1 || $APT install -y --no-install-recommends "$p"
   done
 fi
@@ -58,13 +68,20 @@ step "guest image"
 
 # 3. sriov-apply, built on this Debian 12 host; it runs unchanged in the Debian 12 guest.
 cd "$ROOT"
-[ -f build/build.ninja ] || cmake -S . -B build -G Ninja > "$CACHE/cmake.log" 2>&1 || { tail -30 "$CACHE/cmake.log"; die "cmake failed"; }
-ninja -C build sriov-apply || die "build of sriov-apply failed"
+if [ -n "${E2E_BIN:-}" ]; then
+  BIN=$(readlink -f "$E2E_BIN"); [ -x "$BIN" ] || die "E2E_BIN $E2E_BIN is not an executable"
+else
+  [ -f build/build.ninja ] || cmake -S . -B build -G Ninja > "$CACHE/cmake.log" 2>&1 || { tail -30 "$CACHE/cmake.log"; die "cmake failed"; }
+  ninja -C build sriov-apply || die "build of sriov-apply failed"
+  BIN=$ROOT/build/sriov-apply
+fi
 step "build sriov-apply"
 
-# 4. The 9p share: binary, guest runner, scenarios. Results come back through it.
-rm -rf "$SHARE"; mkdir -p "$SHARE/scenarios"
-cp build/sriov-apply "$HERE/guest/run-scenarios.sh" "$SHARE/"
+# 4. The 9p share: binary, guest runner, scenarios, the nested guests' boot disks. Results come
+#    back through it.
+rm -rf "$SHARE"; mkdir -p "$SHARE/scenarios" "$SHARE/disks"
+cp "$BIN" "$SHARE/sriov-apply"
+cp "$HERE/guest/run-scenarios.sh" "$SHARE/"
 cp "$HERE/scenarios/lib.sh" "$SHARE/scenarios/"
 if [ $# -gt 0 ]; then
   for s in "$@"; do cp "$HERE/scenarios/$(basename "$s" .sh).sh" "$SHARE/scenarios/" || die "no scenario $s"; done
@@ -72,27 +89,55 @@ else
   cp "$HERE"/scenarios/[0-9]*.sh "$SHARE/scenarios/"
 fi
 expected=$(cd "$SHARE/scenarios" && ls ./*.sh | sed -e 's|^\./||' -e 's/\.sh$//' | grep -vx lib)
+for kind in halt acpi-off; do
+  defs=""; [ $kind = acpi-off ] && defs="--defsym ACPI=1"
+  as --32 $defs -o "$CACHE/$kind.o" "$HERE/guest/bootsector.S" &&
+    ld -m elf_i386 -Ttext 0x7c00 --oformat binary -e _start -o "$SHARE/disks/$kind.img" "$CACHE/$kind.o" ||
+    die "cannot assemble the $kind boot sector"
+  truncate -s 1M "$SHARE/disks/$kind.img"
+done
+boots_of() { sed -n 's/^# e2e-boot: *//p' "$1" | head -1 | grep . || echo plain; }
+needed=""
+for b in $BOOTS; do
+  for s in $expected; do
+    if boots_of "$SHARE/scenarios/$s.sh" | tr ' ' '\n' | grep -qx "$b"; then needed="$needed $b"; break; fi
+  done
+done
+step "share"
 
-# 5. Boot. -snapshot: the guest's disk writes are thrown away, every run starts from the same image.
-echo "e2e: booting the VM (TCG), serial log: $CACHE/serial.log"
-rc=0
-timeout "${E2E_TIMEOUT:-900}" qemu-system-x86_64 -machine q35 -accel tcg -cpu max -smp 2 -m 2048 \
-  -no-reboot -nodefaults -display none -serial file:"$CACHE/serial.log" -monitor none \
-  -kernel "$CACHE/vmlinuz" -initrd "$CACHE/initrd.img" \
-  -append "root=/dev/vda rw console=ttyS0 init=/sbin/e2e-init panic=-1 quiet loglevel=4" \
-  -drive file="$CACHE/rootfs.img",format=raw,if=virtio,cache=unsafe,snapshot=on \
-  -virtfs local,path="$SHARE",mount_tag=share,security_model=none,id=share \
-  -device pcie-root-port,id=rp1,chassis=1,slot=1 \
-  -netdev user,id=n0,restrict=on \
-  -device igb,bus=rp1,netdev=n0,mac=52:54:00:12:34:56 < /dev/null || rc=$?
-step "VM boot and scenarios"
-[ $rc = 0 ] || echo "e2e: qemu exited with $rc (124: timed out)" >&2
+# 5. Boot once per needed boot, all on one overlay disk made fresh for this run.
+rm -f "$SHARE/results.txt" "$CACHE/run.qcow2"
+qemu-img create -q -f qcow2 -F raw -b "$CACHE/rootfs.img" "$CACHE/run.qcow2"
+for b in $needed; do
+  machine=q35; iommu=""; append=""
+  if [ $b = iommu ]; then
+    machine=q35,kernel-irqchip=split; iommu="-device intel-iommu,intremap=on,caching-mode=on"
+    # no_timer_check: under TCG on a busy host the kernel may find the timer too slow through
+    # the remapped IO-APIC and panic ("timer doesn't work through Interrupt-remapped IO-APIC").
+    append="intel_iommu=on iommu=pt no_timer_check"
+  fi
+  echo "e2e: booting the VM ($b, TCG), serial log: $CACHE/serial-$b.log"
+  rc=0
+  # shellcheck disable=SC2086
+  timeout "${E2E_TIMEOUT:-900}" qemu-system-x86_64 -machine $machine -accel tcg -cpu max -smp 2 -m 2048 \
+    -no-reboot -nodefaults -display none -serial file:"$CACHE/serial-$b.log" -monitor none $iommu \
+    -kernel "$CACHE/vmlinuz" -initrd "$CACHE/initrd.img" \
+    -append "root=/dev/vda rw console=ttyS0 init=/sbin/e2e-init panic=-1 quiet loglevel=4 e2e.boot=$b $append" \
+    -drive file="$CACHE/run.qcow2",format=qcow2,if=virtio,cache=unsafe \
+    -virtfs local,path="$SHARE",mount_tag=share,security_model=none,id=share \
+    -device pcie-root-port,id=rp1,chassis=1,slot=1 \
+    -netdev user,id=n0,restrict=on \
+    -device igb,bus=rp1,netdev=n0,mac=52:54:00:12:34:56 < /dev/null || rc=$?
+  step "boot $b and its scenarios"
+  [ $rc = 0 ] || echo "e2e: qemu exited with $rc (124: timed out)" >&2
+done
+rm -f "$CACHE/run.qcow2"
 
 # 6. Verdict: every scenario needs its RESULT line, and all of them PASS.
 R=$SHARE/results.txt
-[ -f "$R" ] || { tail -40 "$CACHE/serial.log"; die "no result file $R: the guest did not run the scenarios"; }
+[ -f "$R" ] || { for b in $needed; do tail -40 "$CACHE/serial-$b.log"; done; die "no result file $R: the guest did not run the scenarios"; }
 echo "e2e: results (logs in $SHARE/logs/):"
-cat "$R"
+grep '^RESULT' "$R"
 fail=0
 for s in $expected; do
   line=$(grep "^RESULT [A-Z]* $s " "$R" || true)

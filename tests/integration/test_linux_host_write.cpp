@@ -90,8 +90,12 @@ class Daemon {
     REQUIRE_MESSAGE(devices.ok(), devices.error().message);
     return *devices;
   }
-  std::string liveXml(const std::string& name) const {
-    char* xml = virDomainGetXMLDesc(domain(name).get(), 0);
+  std::string liveXml(const std::string& name) const { return xmlOf(name, 0); }
+  std::string inactiveXml(const std::string& name) const {
+    return xmlOf(name, VIR_DOMAIN_XML_INACTIVE);
+  }
+  std::string xmlOf(const std::string& name, unsigned flags) const {
+    char* xml = virDomainGetXMLDesc(domain(name).get(), flags);
     REQUIRE(xml != nullptr);
     std::string text = xml;
     std::free(xml);
@@ -258,6 +262,24 @@ TEST_CASE("LinuxHost: live changes to a running guest") {
           "guest write-running did not release interface ua-sriov-user0 within 2 s; it must "
           "answer the PCI unplug request (is its OS running?)");
     CHECK(daemon.liveXml("write-running").find("ua-sriov-user0") != std::string::npos);
+  }
+  SUBCASE("a live and config detach that times out leaves the device in both (found by e2e 11)") {
+    // libvirt removes the device from the configuration as soon as it has sent the unplug
+    // request; LinuxHost puts it back, so the failed action changes nothing.
+    const char* nic =
+        "<interface type='user'><mac address='52:54:00:6d:90:21'/><model type='e1000'/>"
+        "<alias name='ua-sriov-user1'/></interface>";
+    DeviceScope both{true, true};
+    Result<void> result = linux.attachDevice("write-running", nic, both);
+    REQUIRE_MESSAGE(result.ok(), result.error().message);
+    result = linux.detachDevice("write-running", nic, both);
+    REQUIRE_FALSE(result.ok());
+    CHECK(result.error().message ==
+          "guest write-running did not release interface ua-sriov-user1 within 2 s; it must "
+          "answer the PCI unplug request (is its OS running?); it stays in the configuration "
+          "(the unplug request stays pending in the guest)");
+    CHECK(daemon.liveXml("write-running").find("ua-sriov-user1") != std::string::npos);
+    CHECK(daemon.inactiveXml("write-running").find("ua-sriov-user1") != std::string::npos);
   }
   SUBCASE("a shutdown the guest does not answer times out, and the guest keeps running") {
     Result<void> result = linux.shutdownGuest("write-running", std::chrono::seconds(2));

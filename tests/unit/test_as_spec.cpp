@@ -6,6 +6,7 @@
 
 #include "reconcile/as_spec.h"
 #include "reconcile/domain_xml.h"
+#include "reconcile/host/simulated_host.h"
 #include "reconcile/persistence.h"
 #include "reconcile/planner.h"
 #include "schema/loader.h"
@@ -184,6 +185,23 @@ guests:
         R"("autostart":false,"active":false})");
   CHECK(json["guests"][0].contains("interfaces"));
   CHECK_FALSE(json["guests"][0].contains("#"));
+}
+
+TEST_CASE("--as-spec: the VF a running guest got from a pool is not a host-side setting") {
+  // db1 runs: the pool gave it 03:10.0, which libvirt bound to vfio-pci and gave db1's MAC.
+  // Its live XML shows it as a hostdev interface on that VF (as libvirt does, tests/e2e 10).
+  sriov::reconcile::SimulatedHost host(labState());
+  REQUIRE(host.startGuest("db1").ok());
+  ObservedState state = *host.observe();
+  REQUIRE(state.pfs[0].vfs[0].driver == "vfio-pci");
+  REQUIRE(state.pfs[0].vfs[0].settings.mac == "52:54:00:b2:00:01");
+  std::string yaml = toSpecYaml(state);
+  CHECK(yaml.find("  - name: enp3s0f0\n    pci: \"0000:03:00.0\"\n    numVfs: 2\n    persist: "
+                  "false\n  - name: enp3s0f1") != std::string::npos);
+  CHECK(yaml.find("52:54:00:b2:00:01") == yaml.rfind("52:54:00:b2:00:01"));  // db1's only
+  sriov::schema::LoadResult spec = sriov::schema::loadSpec(yaml, "as-spec.yaml");
+  CHECK_FALSE(spec.diagnostics.hasErrors());
+  CHECK(sriov::reconcile::plan(spec.spec, state, {}).actions.empty());
 }
 
 TEST_CASE("the spec show --as-spec prints is one that apply leaves unchanged") {

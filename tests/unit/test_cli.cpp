@@ -200,3 +200,30 @@ TEST_CASE("apply on a copy of the lab host, then again: no changes; a held lock 
   CHECK(out.find("exit 1") != std::string::npos);
   INFO(out);
 }
+
+TEST_CASE("apply --shutdown-timeout: a guest that does not shut down in time fails the apply") {
+  // web1 is paused in this copy of the lab host, so it cannot answer the ACPI shutdown that
+  // onDisruption: restart needs before enp4s0f0's VFs are re-created.
+  std::string tmp = std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp";
+  std::string state = tmp + "/sriov-cli-paused.state.yaml";
+  std::string lab =
+      sriov::test::readText(std::string(SRIOV_SOURCE_DIR) + "/examples/lab.state.yaml");
+  std::string running = "  - name: web1\n    state: running\n";
+  REQUIRE(lab.find(running) != std::string::npos);
+  lab.replace(lab.find(running), running.size(), "  - name: web1\n    state: paused\n");
+  sriov::test::writeText(state, lab);
+  std::string spec = tmp + "/sriov-cli-restart.yaml";
+  sriov::test::writeText(spec,
+                         "apiVersion: sriov-apply/v1\n"
+                         "pfs:\n  - name: enp4s0f0\n    numVfs: 5\n"
+                         "guests:\n  - name: web1\n    onDisruption: restart\n"
+                         "    interfaces:\n      - vf: {pf: enp4s0f0, index: 0}\n"
+                         "        mac: \"52:54:00:a1:00:01\"\n        vlan: 100\n");
+  Run r = sriovApply("apply --state " + state + " --shutdown-timeout 7 " + spec);
+  CHECK(r.code == 1);
+  CHECK(r.err.find("action 1 (shutdown-guest guest/web1) failed: guest web1 did not shut down "
+                   "within 7 s;") != std::string::npos);
+  CHECK(r.err.find("rolled back") != std::string::npos);
+  CHECK(sriov::test::readText(state) == lab);  // nothing changed
+  CHECK(sriovApply("apply --state " + state + " --shutdown-timeout 0 " + spec).code == 1);
+}

@@ -2,6 +2,8 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "reconcile/domain_xml.h"
 
@@ -126,6 +128,90 @@ TEST_CASE("parseGuestDevices reads network interfaces and PCI hostdevs in docume
   CHECK(net.mac == "52:54:00:6d:90:03");
   CHECK(net.vlan == 7u);
   CHECK(net.alias == "ua-sriov-net1");
+}
+
+TEST_CASE("restoreNetworkInterfaces: a running guest's pool interfaces as libvirt shows them") {
+  // The live XML of g1 in tests/e2e (10-guest-restart), libvirt 9.0: the pool's interface is
+  // shown as the hostdev interface it got; the inactive XML has type='network'.
+  auto live = parseGuestDevices(domainWith(R"(
+    <interface type='hostdev' managed='yes'>
+      <mac address='52:54:00:6d:90:20'/>
+      <driver name='vfio'/>
+      <source>
+        <address type='pci' domain='0x0000' bus='0x01' slot='0x10' function='0x0'/>
+      </source>
+      <vlan>
+        <tag id='42'/>
+      </vlan>
+      <alias name='ua-sriov-net0'/>
+    </interface>
+    <interface type='hostdev' managed='yes'>
+      <mac address='52:54:00:6d:90:21'/>
+      <driver name='vfio'/>
+      <source>
+        <address type='pci' domain='0x0000' bus='0x01' slot='0x10' function='0x2'/>
+      </source>
+      <vlan>
+        <tag id='7'/>
+      </vlan>
+      <alias name='ua-sriov-net1'/>
+    </interface>
+    <interface type='hostdev' managed='yes'>
+      <mac address='52:54:00:6d:90:22'/>
+      <source>
+        <address type='pci' domain='0x0000' bus='0x01' slot='0x10' function='0x4'/>
+      </source>
+      <alias name='hostdev2'/>
+    </interface>
+    <interface type='hostdev' managed='yes'>
+      <mac address='52:54:00:6d:90:23'/>
+      <source>
+        <address type='pci' domain='0x0000' bus='0x01' slot='0x10' function='0x6'/>
+      </source>
+      <alias name='hostdev3'/>
+    </interface>
+)"));
+  auto config = parseGuestDevices(domainWith(R"(
+    <interface type='hostdev' managed='yes'>
+      <mac address='52:54:00:6d:90:20'/>
+      <source>
+        <address type='pci' domain='0x0000' bus='0x01' slot='0x10' function='0x0'/>
+      </source>
+      <vlan><tag id='42'/></vlan>
+      <alias name='ua-sriov-net0'/>
+    </interface>
+    <interface type='network'>
+      <mac address='52:54:00:6d:90:21'/>
+      <source network='vfpool'/>
+      <alias name='ua-sriov-net1'/>
+    </interface>
+    <interface type='network'>
+      <mac address='52:54:00:6d:90:22'/>
+      <source network='other'/>
+    </interface>
+)"));
+  REQUIRE(live);
+  REQUIRE(config);
+  std::vector<GuestDevice> devices = *live;
+  auto restored = sriov::reconcile::restoreNetworkInterfaces(devices, *config);
+  REQUIRE(restored.size() == 2);
+  CHECK(restored[0] == std::pair<size_t, std::string>{1, "0000:01:10.2"});
+  CHECK(restored[1] == std::pair<size_t, std::string>{2, "0000:01:10.4"});
+  SUBCASE("a real hostdev interface stays one") { CHECK(devices[0] == (*live)[0]); }
+  SUBCASE("matched by user alias: the config twin (the vlan the network added live is not its)") {
+    CHECK(devices[1] == (*config)[1]);
+    CHECK(devices[1].kind == GuestDevice::Kind::networkInterface);
+    CHECK(devices[1].network == "vfpool");
+    CHECK(!devices[1].vlan);
+  }
+  SUBCASE("matched by MAC without a user alias, keeping libvirt's live alias") {
+    CHECK(devices[2].kind == GuestDevice::Kind::networkInterface);
+    CHECK(devices[2].network == "other");
+    CHECK(devices[2].alias == "hostdev2");
+  }
+  SUBCASE("no twin in the config (attached live only): stays a hostdev interface") {
+    CHECK(devices[3] == (*live)[3]);
+  }
 }
 
 TEST_CASE("parseGuestDevices on a domain without SR-IOV devices or without <devices>") {

@@ -5,11 +5,13 @@
 #include <doctest/doctest.h>
 #include <netlink/netlink.h>
 
+#include <cerrno>
 #include <optional>
 #include <string>
 
 #include "reconcile/host/linux_host.h"
 #include "reconcile/host/netlink_reader.h"
+#include "reconcile/host/netlink_writer.h"
 #include "tests/unit/netns_fixture.h"
 #include "tests/unit/sysfs_fixture.h"
 
@@ -21,8 +23,8 @@ using testing::SysfsFixture;
 // What each call returned, gathered inside the namespace.
 struct Outcomes {
   std::string kind;  // of the test link
-  std::optional<Result<void>> linkState, several, noSuchVf, noNetdev, empty, up;
-  std::optional<Result<PfNetlink>> afterUp;
+  std::optional<Result<void>> linkState, several, noSuchVf, noNetdev, empty, up, badIndex, rate;
+  std::optional<Result<PfNetlink>> beforeUp, afterUp;
 };
 
 TEST_CASE("LinuxHost::setVf and setLinkUp in a private network namespace") {
@@ -57,6 +59,23 @@ TEST_CASE("LinuxHost::setVf and setLinkUp in a private network namespace") {
     out.noSuchVf = host.setVf("0000:03:00.0", 3, linkState);
     out.noNetdev = host.setVf("0000:05:00.0", 0, linkState);
     out.empty = host.setVf("0000:03:00.0", 0, VfChange{});
+    // The kernel itself answers EINVAL for a VF index of INT_MAX (do_setvfinfo), before any
+    // driver is asked: libnl's NLE_INVAL must come back as errno EINVAL.
+    Result<NetlinkWriter> writer = NetlinkWriter::open();
+    if (!writer) return writer.error().message;
+    VfChange mac;
+    mac.mac = "02:00:00:00:10:00";
+    out.badIndex = writer->setVf("sriovt0", out.kind, 2147483647u, mac);
+    // A tx rate refused for a reason other than the link (no such ndo: EOPNOTSUPP) fails at
+    // once; the PF is down here, which is not waited for either.
+    VfChange rate;
+    rate.maxTxRate = 100;
+    out.rate = host.setVf("0000:03:00.0", 0, rate);
+    {
+      Result<NetlinkReader> reader = NetlinkReader::open();
+      if (!reader) return reader.error().message;
+      out.beforeUp = reader->readPf("sriovt0");
+    }
     out.up = host.setLink("0000:03:00.0", sriov::reconcile::Link::up);
     Result<NetlinkReader> reader = NetlinkReader::open();
     if (!reader) return reader.error().message;
@@ -99,12 +118,31 @@ TEST_CASE("LinuxHost::setVf and setLinkUp in a private network namespace") {
     REQUIRE(out.empty.has_value());
     CHECK(out.empty->ok());
   }
-  SUBCASE("setLinkUp sets IFF_UP, as the kernel then reports") {
+  SUBCASE("setLinkUp sets IFF_UP, as the kernel then reports, with the carrier") {
     REQUIRE(out.up.has_value());
     CHECK_MESSAGE(out.up->ok(), out.up->error().message);
+    REQUIRE(out.beforeUp.has_value());
+    REQUIRE_MESSAGE(out.beforeUp->ok(), out.beforeUp->error().message);
+    CHECK_FALSE((*out.beforeUp)->linkUp);
     REQUIRE(out.afterUp.has_value());
     REQUIRE_MESSAGE(out.afterUp->ok(), out.afterUp->error().message);
     CHECK((*out.afterUp)->linkUp);
+    CHECK((*out.afterUp)->carrier);  // dummy and ifb have carrier (even before they are up)
+  }
+  SUBCASE("the kernel's EINVAL comes back as errno EINVAL, not libnl's code") {
+    REQUIRE(out.badIndex.has_value());
+    REQUIRE_FALSE(out.badIndex->ok());
+    CHECK(out.badIndex->error().code == EINVAL);
+    CHECK(out.badIndex->error().message ==
+          "cannot set MAC of VF 2147483647 of sriovt0: Invalid input data or parameter");
+  }
+  SUBCASE("a tx rate the driver cannot set fails at once") {
+    REQUIRE(out.rate.has_value());
+    REQUIRE_FALSE(out.rate->ok());
+    CHECK(out.rate->error().code == EOPNOTSUPP);
+    CHECK(out.rate->error().message ==
+          "cannot set tx rate of VF 0 of sriovt0: Operation not supported by the driver (" +
+              out.kind + ")");
   }
 }
 

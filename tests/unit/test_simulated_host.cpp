@@ -17,6 +17,7 @@ using sriov::Error;
 using sriov::Result;
 using sriov::reconcile::DeviceScope;
 using sriov::reconcile::GuestDevice;
+using sriov::reconcile::Link;
 using sriov::reconcile::ObservedDomain;
 using sriov::reconcile::ObservedPf;
 using sriov::reconcile::ObservedState;
@@ -156,7 +157,12 @@ TEST_CASE("setNumVfs follows sriov_numvfs_store") {
     CHECK(p.vfs[2].pci == "0000:03:10.4");
     CHECK(p.vfs[2].netdev == "enp3s0f0v2");
     CHECK(p.vfs[2].driver == "igbvf");
-    CHECK(p.vfs[2].settings == VfNetlink{});
+    // As igb reports a new VF (found by tests/e2e): zero MAC, no VLAN or rate, spoof checking
+    // on, trust off.
+    VfNetlink fresh;
+    fresh.spoofCheck = true;
+    fresh.trust = false;
+    CHECK(p.vfs[2].settings == fresh);
   }
   SUBCASE("the 82576's second port: VFs from 03:10.1") {
     REQUIRE(host.setNumVfs("0000:03:00.1", 2).ok());
@@ -245,6 +251,28 @@ TEST_CASE("setVf follows rtnetlink and the VF drivers") {
     change.maxTxRate = 100;
     CHECK(failure(host.setVf("0000:03:00.0", 0, change)) ==
           "cannot set minTxRate of enp3s0f0 VF 0: Invalid argument (igb has no minimum rate)");
+  }
+  SUBCASE("a rate on igb while the PF is down: EINVAL (no link), even 0; once up it is set") {
+    // Found by tests/e2e (07-rate-after-create): igb_ndo_set_vf_bw refuses a rate without link.
+    REQUIRE(host.setLink("0000:03:00.0", Link::down).ok());
+    VfChange change;
+    change.maxTxRate = 100;
+    Result<void> r = host.setVf("0000:03:00.0", 0, change);
+    CHECK(failure(r) ==
+          "cannot set maxTxRate of enp3s0f0 VF 0: Invalid argument (enp3s0f0 is down: igb "
+          "refuses a VF rate without link)");
+    CHECK(r.error().code == EINVAL);
+    CHECK(vf(host, "enp3s0f0", 0).settings.maxTxRate == 0);
+    REQUIRE(host.setLink("0000:03:00.0", Link::up).ok());
+    REQUIRE(host.setVf("0000:03:00.0", 0, change).ok());
+    CHECK(vf(host, "enp3s0f0", 0).settings.maxTxRate == 100);
+    change.maxTxRate = 0;  // turning the limit off needs the link too
+    REQUIRE(host.setLink("0000:03:00.0", Link::down).ok());
+    CHECK(host.setVf("0000:03:00.0", 0, change).error().code == EINVAL);
+    CHECK(vf(host, "enp3s0f0", 0).settings.maxTxRate == 100);  // kept while down, as igb does
+    VfChange mac;
+    mac.mac = "02:00:00:00:00:11";  // mac and vlan need no link
+    CHECK(host.setVf("0000:03:00.0", 0, mac).ok());
   }
   SUBCASE("minimum above maximum") {
     VfChange change;
@@ -622,11 +650,21 @@ TEST_CASE("updateDevice follows libvirt") {
 TEST_CASE("startGuest and shutdownGuest follow libvirt") {
   SimulatedHost host(labState());
 
-  SUBCASE("start: live XML from the inactive one") {
+  SUBCASE("start: live XML from the inactive one, a pool interface shown as what it got") {
     REQUIRE(host.startGuest("db1").ok());
     const ObservedDomain& d = domain(host, "db1");
     CHECK(std::string(toString(d.state)) == "running");
-    CHECK(d.xml == d.inactiveXml);
+    // As libvirt 9 shows it (found by tests/e2e, 10-guest-restart): the network interface is
+    // an <interface type='hostdev'> on the VF the pool gave it, the network's name gone; the
+    // inactive XML keeps type='network'.
+    CHECK(d.xml.find("<interface type=\"hostdev\" managed=\"yes\">\n      <mac "
+                     "address=\"52:54:00:b2:00:01\" />\n      <driver name=\"vfio\" />\n      "
+                     "<source>\n        <address type=\"pci\" domain=\"0x0000\" bus=\"0x03\" "
+                     "slot=\"0x10\" function=\"0x0\" />\n      </source>\n      <alias "
+                     "name=\"ua-sriov-net0\" />") != std::string::npos);
+    CHECK(d.xml.find("source network") == std::string::npos);
+    CHECK(d.inactiveXml.find("<source network='passthrough'/>") != std::string::npos);
+    // ... and read back as the network interface it is.
     CHECK(d.liveDevices == d.configDevices);
     CHECK(failure(host.startGuest("db1")) ==
           "cannot start guest 'db1': Requested operation is not valid: domain is already running");
@@ -678,7 +716,8 @@ TEST_CASE("startGuest and shutdownGuest follow libvirt") {
     SimulatedHost paused(state);
     Result<void> r = paused.shutdownGuest("web1", kTimeout);
     CHECK(failure(r) ==
-          "cannot shut down guest 'web1': it did not shut down within 60s (the guest is paused)");
+          "guest web1 did not shut down within 60 s; it is paused, so it cannot answer the ACPI "
+          "shutdown request; it was not forced off");
     CHECK(r.error().code == ETIMEDOUT);
   }
   SUBCASE("unknown guest") {

@@ -1,14 +1,27 @@
 #!/bin/sh
-# Runs in the e2e guest (started by /sbin/e2e-init): finds the igb PF, starts libvirtd, then runs
-# each /share/scenarios/*.sh but lib.sh from a clean host (0 VFs, no rules file, no saved state),
-# logging to /share/logs/NAME.log and appending "RESULT PASS|FAIL NAME SECONDS" to /share/results.txt.
+# Runs in the e2e guest (started by /sbin/e2e-init) on each boot: finds the igb PF, starts
+# libvirtd, then runs the /share/scenarios/*.sh (but lib.sh) that name this boot (e2e.boot= on
+# the kernel command line) in their "# e2e-boot:" line, logging to /share/logs/NAME.log and
+# appending "RESULT PASS|FAIL NAME SECONDS" to /share/results.txt.
+# A scenario starts from a clean host (no domains, no networks, 0 VFs, PF down, no rules file,
+# no saved state). One that lists several boots runs again on each later boot, with
+# E2E_PHASE=2, 3..., without cleaning first: it checks what survived the reboot. Order on a boot:
+# scenarios continuing from an earlier boot, then those of this boot only, then those that
+# continue on a later boot (so that nothing cleans the host between their phase and the reboot).
 export PATH=/share:/usr/sbin:/usr/bin:/sbin:/bin
 S=/share; R=$S/results.txt
-rm -f "$R"; mkdir -p "$S/logs"
+mkdir -p "$S/logs"; touch "$R"
 up() { cut -d' ' -f1 /proc/uptime; }
-echo "guest: kernel $(uname -r), uptime $(up) s"
+BOOT=$(sed -n 's/.*e2e\.boot=\([a-z]*\).*/\1/p' /proc/cmdline); BOOT=${BOOT:-plain}
+# Everything below also goes to logs/guest-BOOT.log (init's /share/guest.log is the last boot's).
+if [ -z "${E2E_TEED:-}" ]; then
+  E2E_TEED=1 sh -c '"$0" 2>&1 | tee "$1"; exit 0' "$0" "$S/logs/guest-$BOOT.log"
+  exit 0
+fi
+echo "guest: boot $BOOT, kernel $(uname -r), uptime $(up) s"
+boots_of() { sed -n 's/^# e2e-boot: *//p' "$1" | head -1 | grep . || echo plain; }
 
-modprobe igb; modprobe igbvf
+modprobe igb; modprobe igbvf; modprobe vfio-pci
 udevadm settle -t 30
 PF=""
 for n in /sys/class/net/*; do
@@ -21,7 +34,8 @@ if [ -z "$PF" ]; then
   exit 1
 fi
 export PF
-echo "guest: PF $PF pci $(basename "$(readlink -f /sys/class/net/$PF/device)") totalvfs $(cat /sys/class/net/$PF/device/sriov_totalvfs)"
+echo "guest: PF $PF pci $(basename "$(readlink -f /sys/class/net/$PF/device)") totalvfs $(cat /sys/class/net/$PF/device/sriov_totalvfs) numvfs $(cat /sys/class/net/$PF/device/sriov_numvfs) (uptime $(up) s)"
+echo "guest: IOMMU groups: $(ls /sys/kernel/iommu_groups 2>/dev/null | wc -l)"
 echo "guest: sriov-apply: $(sriov-apply --version 2>&1 | head -1)"
 missing=$(ldd /share/sriov-apply | grep 'not found')
 [ -z "$missing" ] || echo "guest: sriov-apply misses libraries: $missing"
@@ -32,21 +46,59 @@ for i in $(seq 1 120); do [ -S /run/libvirt/libvirt-sock ] && break; sleep 0.5; 
 export LIBVIRT_DEFAULT_URI=qemu:///system
 virsh -q uri >/dev/null 2>&1 && echo "guest: libvirtd up at $(up) s" || echo "guest: libvirtd did not start"
 
+# A clean host: what any scenario may have left behind, gone.
+clean() {
+  for d in $(virsh list --all --name); do
+    virsh destroy "$d" >/dev/null 2>&1; virsh undefine "$d" >/dev/null 2>&1
+  done
+  # libvirt gives a destroyed guest's VFs back to igbvf; let that finish before they go (the
+  # host's QEMU 10 once aborted in TCG, iotlb_to_section, when they were removed at once).
+  udevadm settle -t 30; sleep 1
+  for n in $(virsh net-list --all --name); do
+    virsh net-destroy "$n" >/dev/null 2>&1; virsh net-undefine "$n" >/dev/null 2>&1
+  done
+  echo 0 > "/sys/class/net/$PF/device/sriov_numvfs"; udevadm settle -t 30
+  ip link set "$PF" down
+  rm -rf /etc/udev/rules.d/70-sriov-apply.rules /var/lib/sriov-apply /tmp/e2e
+}
+
+# run NAME PHASE PHASES: one phase of a scenario; its result line once it failed or is complete.
+run() {
+  name=$1; phase=$2; phases=$3; f=$S/scenarios/$name.sh
+  if [ "$phase" = 1 ]; then clean; : > "$S/logs/$name.log"; fi
+  mkdir -p /tmp/e2e
+  echo "guest: == $name, phase $phase of $phases (uptime $(up) s)"
+  echo "==== $name phase $phase of $phases, boot $BOOT" >> "$S/logs/$name.log"
+  t0=$(date +%s.%N)
+  ( cd /tmp/e2e && E2E_BOOT=$BOOT E2E_PHASE=$phase sh -e "$f" ) >> "$S/logs/$name.log" 2>&1; rc=$?
+  secs=$(echo "$t0 $(date +%s.%N)" | awk '{printf "%.1f", $2-$1}')
+  before=$(awk -v n="$name" '$1 == "PHASE" && $3 == n { s += $5 } END { printf "%.1f", s }' "$R")
+  total=$(echo "$before $secs" | awk '{printf "%.1f", $1+$2}')
+  if [ $rc != 0 ]; then
+    echo "RESULT FAIL $name $total" | tee -a "$R"
+  elif [ "$phase" = "$phases" ]; then
+    echo "RESULT PASS $name $total" | tee -a "$R"
+  else
+    echo "PHASE PASS $name $secs (phase $phase of $phases; continues after the reboot)" | tee -a "$R"
+  fi
+  sync
+}
+
+continuing=""; here=""; later=""
 for f in "$S"/scenarios/*.sh; do
   name=$(basename "$f" .sh); [ "$name" != lib ] || continue
-  # Clean host for each scenario.
-  echo 0 > "/sys/class/net/$PF/device/sriov_numvfs"; udevadm settle -t 30
-  rm -rf /etc/udev/rules.d/70-sriov-apply.rules /var/lib/sriov-apply /tmp/e2e
-  mkdir -p /tmp/e2e
-  echo "guest: == $name (uptime $(up) s)"
-  t0=$(date +%s.%N)
-  ( cd /tmp/e2e && sh -e "$f" ) > "$S/logs/$name.log" 2>&1; rc=$?
-  secs=$(echo "$t0 $(date +%s.%N)" | awk '{printf "%.1f", $2-$1}')
-  if [ $rc = 0 ]; then verdict=PASS; else verdict=FAIL; fi
-  echo "RESULT $verdict $name $secs" | tee -a "$R"
-  sed 's/^/    /' "$S/logs/$name.log"
-  sync
+  grep -q "^RESULT [A-Z]* $name " "$R" && continue   # failed on an earlier boot
+  boots=$(boots_of "$f"); phases=$(echo $boots | wc -w)
+  phase=$(echo $boots | tr ' ' '\n' | grep -nx "$BOOT" | cut -d: -f1)
+  [ -n "$phase" ] || continue
+  if [ "$phase" -gt 1 ]; then continuing="$continuing $name:$phase:$phases"
+  elif [ "$phases" = 1 ]; then here="$here $name:1:1"
+  else later="$later $name:1:$phases"; fi
 done
-dmesg | grep -iE 'sriov|VFs|igb' | tail -20 > "$S/logs/dmesg-igb.log"
+for s in $continuing $here $later; do
+  run $(echo "$s" | tr ':' ' ')
+done
+dmesg | grep -iE 'sriov|VFs|igb|vfio|DMAR' | tail -40 > "$S/logs/dmesg-$BOOT.log"
+cp /var/log/libvirt/libvirtd.log "$S/logs/libvirtd-$BOOT.log" 2>/dev/null
 kill "$(cat /run/libvirtd.pid)" 2>/dev/null
-echo "guest: done at $(up) s"
+echo "guest: boot $BOOT done at $(up) s"

@@ -1,11 +1,12 @@
+# e2e-boot: plain
 # Scenario 2: per-VF settings through netlink on existing VFs, read back from the kernel with
-# ip -j link show. The VFs are created by a first apply, then the settings come in a second one
-# once the PF has its link again (the one-shot case is bug-rate-after-create.sh).
+# ip -j link show. The VFs are created by a first apply, the settings come in a second one right
+# after it (the PF's link is still coming back: the tx rate waits for it, see 04). Both applies
+# also run on a SimulatedHost loaded from this host's state, which must predict the outcome.
 . /share/scenarios/lib.sh
 pf_spec count.yaml 2
-tool apply count.yaml
+tool_sim apply count.yaml
 check "apply 0 -> 2 exits 0" [ "$RC" = 0 ]
-wait_carrier
 
 pf_spec vfs.yaml 2 '      - index: 0
         mac: "02:00:00:00:00:10"
@@ -13,7 +14,7 @@ pf_spec vfs.yaml 2 '      - index: 0
         spoofCheck: false
         trust: true
         maxTxRate: 100'
-tool apply --detailed-exitcode vfs.yaml
+tool_sim apply --detailed-exitcode vfs.yaml
 check "apply of the VF settings exits 2 (changes made)" [ "$RC" = 2 ]
 check "sriov_numvfs reads 2" [ "$(numvfs)" = 2 ]
 vf0=$(vf_json 0); echo "kernel VF 0: $vf0"

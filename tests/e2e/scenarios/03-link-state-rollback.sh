@@ -1,3 +1,4 @@
+# e2e-boot: plain
 # Scenario 3: igb cannot force a VF's link state (a real driver limit). An apply that changes the
 # VF count and asks for linkState: enable must fail clearly, exit 1, and roll the host back.
 . /share/scenarios/lib.sh
@@ -13,7 +14,7 @@ pf_spec bad.yaml 3 '      - index: 0
         mac: "02:00:00:00:00:10"
         vlan: 42
         linkState: enable'
-tool apply bad.yaml
+tool_sim apply bad.yaml
 check "apply with linkState on igb exits 1" [ "$RC" = 1 ]
 check "the error names \"link state\"" sh -c 'printf "%s\n" "$1" | grep -qi "link state"' - "$OUT"
 check "the error says \"not supported\"" sh -c 'printf "%s\n" "$1" | grep -qi "not supported"' - "$OUT"
