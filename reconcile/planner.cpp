@@ -355,6 +355,8 @@ class Planner {
       a.reason = fresh ? "settings of a new VF" : "VF settings differ from the spec";
       size_t d = add(kVf, a);
       dep(d, p.count);
+      // igb refuses a tx rate while its PF is down: settings wait for the PF's link.
+      if (linkUp_.count(p.obs->pci)) dep(d, linkUp_[p.obs->pci]);
       vfSetup_[vfPci].push_back(d);
     }
     std::string haveDriver = fresh ? "" : p.obs->vfs[index].driver;
