@@ -18,6 +18,7 @@
 #include "cmd/plan_command.h"
 #include "cmd/show_command.h"
 #include "cmd/validate_command.h"
+#include "cmd/version.h"
 #include "schema/json_schema.h"
 
 namespace sriov::cmd {
@@ -97,7 +98,7 @@ int run(int argc, char** argv) {
   CLI::App app{"sriov-apply: make a host's SR-IOV setup (VFs, VF pools, guest VFs) match host.yaml",
                "sriov-apply"};
   app.footer(kFooter);
-  app.set_version_flag("--version", std::string("sriov-apply ") + SRIOV_APPLY_VERSION);
+  app.set_version_flag("--version", versionText());
   app.require_subcommand(1);
   std::string logLevel = "warn";
   app.add_option("--log-level", logLevel, "Log detail on stderr")
