@@ -400,3 +400,30 @@ TEST_CASE("Ctrl-C while waiting for the lock ends the wait; nothing is changed")
   CHECK(out.find("exit 1") != std::string::npos);
   CHECK(sriov::test::readText(state) == before);
 }
+
+TEST_CASE("one action applied is 'Applied 1 action'") {
+  std::string state = tmpDir() + "/sriov-cli-one.state.yaml";
+  sriov::test::writeText(state, sriov::test::readText(std::string(SRIOV_SOURCE_DIR) +
+                                                      "/examples/lab.state.yaml"));
+  REQUIRE(sriovApply("--state " + state + " examples/hostdev-interface.yaml").code == 0);
+  std::string spec = tmpDir() + "/sriov-cli-one.yaml";
+  std::string text = sriov::test::readText(std::string(SRIOV_SOURCE_DIR) +
+                                           "/examples/hostdev-interface.yaml");
+  REQUIRE(text.find("vlan: 42") != std::string::npos);
+  text.replace(text.find("vlan: 42"), 8, "vlan: 43");
+  sriov::test::writeText(spec, text);
+  Run r = sriovApply("--state " + state + " " + spec);
+  CHECK(r.code == 0);
+  CHECK(r.out.find("\nApplied 1 action; the host matches " + spec + ".\n") != std::string::npos);
+}
+
+TEST_CASE("colour only on a terminal that has it: TERM=dumb and NO_COLOR get none") {
+  auto onTerminal = [](const std::string& env) {
+    return shell("cd " + std::string(SRIOV_SOURCE_DIR) + " && script -qec \"env -u NO_COLOR " +
+                 env + " " + binary() + " validate examples/invalid/unsafe-names.yaml\" /dev/null");
+  };
+  CHECK(onTerminal("TERM=xterm").find("\033[") != std::string::npos);  // the test can see colour
+  CHECK(onTerminal("TERM=dumb").find("\033[") == std::string::npos);
+  CHECK(onTerminal("TERM=xterm NO_COLOR=1").find("\033[") == std::string::npos);
+  CHECK(onTerminal("-u TERM").find("\033[") == std::string::npos);
+}
