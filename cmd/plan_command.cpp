@@ -1,7 +1,10 @@
 // The plan subcommand: every step is a value; the exit code follows SPEC.md.
 #include "cmd/plan_command.h"
 
+#include <spdlog/spdlog.h>
 #include <unistd.h>
+
+#include <chrono>
 
 #include "cmd/diagnostics_output.h"
 #include "cmd/error_output.h"
@@ -23,7 +26,12 @@ int runPlan(const ApplyOptions& options, reconcile::HostReader& host, std::ostre
   printDiagnostics(err, loaded.diagnostics.sorted(), errColor);
 
   // 2. The host as it is.
+  std::chrono::steady_clock::time_point begin = std::chrono::steady_clock::now();
   Result<reconcile::ObservedState> observed = host.observe();
+  spdlog::info("observed the host in {} ms",
+               std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::steady_clock::now() - begin)
+                   .count());
   if (!observed) return printFailure(failureOf(observed.error()), json, out, err, errColor);
 
   // 3. The plan, pure.

@@ -427,3 +427,27 @@ TEST_CASE("colour only on a terminal that has it: TERM=dumb and NO_COLOR get non
   CHECK(onTerminal("TERM=xterm NO_COLOR=1").find("\033[") == std::string::npos);
   CHECK(onTerminal("-u TERM").find("\033[") == std::string::npos);
 }
+
+TEST_CASE("-v logs each observe step and each host call on stderr, anywhere on the line") {
+  std::string state = tmpDir() + "/sriov-cli-log.state.yaml";
+  sriov::test::writeText(state, sriov::test::readText(std::string(SRIOV_SOURCE_DIR) +
+                                                      "/examples/lab.state.yaml"));
+  Run r = sriovApply("--state " + state + " examples/hostdev-interface.yaml -v");
+  CHECK(r.code == 0);
+  CHECK(r.err.find("sriov-apply: debug: host: action 1 set-numvfs pf/enp3s0f1 started\n") !=
+        std::string::npos);
+  CHECK(r.err.find("sriov-apply: debug: host: action 4 attach-device guest/build1/ua-sriov-net0 "
+                   "done in ") != std::string::npos);
+  CHECK(r.out.find("sriov-apply: debug") == std::string::npos);  // stdout stays the report
+
+  std::string root = tmpDir() + "/sriov-cli-nolibvirt";
+  CHECK(std::system(("mkdir -p " + root + "/class/net " + root + "/bus/pci/devices").c_str()) == 0);
+  r = sriovApply("plan --sysfs-root " + root +
+                 " --connect 'qemu+unix:///system?socket=/nonexistent' examples/two-pfs.yaml "
+                 "--log-level debug");
+  CHECK(r.err.find("sriov-apply: debug: observe: sysfs under " + root + ": 0 PFs, 0 VFs in ") !=
+        std::string::npos);
+  // Without -v: warnings and errors only.
+  r = sriovApply("plan --state " + state + " examples/hostdev-interface.yaml");
+  CHECK(r.err.empty());
+}
