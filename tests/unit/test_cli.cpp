@@ -209,9 +209,10 @@ TEST_CASE("apply on a copy of the lab host, then again: no changes; a held lock 
   INFO(out);
 }
 
-TEST_CASE("apply --shutdown-timeout: a guest that does not shut down in time fails the apply") {
+TEST_CASE("a paused guest that onDisruption: restart would shut down is refused up front") {
   // web1 is paused in this copy of the lab host, so it cannot answer the ACPI shutdown that
-  // onDisruption: restart needs before enp4s0f0's VFs are re-created.
+  // onDisruption: restart needs before enp4s0f0's VFs are re-created: the plan refuses (it
+  // used to wait --shutdown-timeout at apply, fail and roll back).
   std::string tmp = std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp";
   std::string state = tmp + "/sriov-cli-paused.state.yaml";
   std::string lab =
@@ -228,12 +229,13 @@ TEST_CASE("apply --shutdown-timeout: a guest that does not shut down in time fai
                          "    interfaces:\n      - vf: {pf: enp4s0f0, index: 0}\n"
                          "        mac: \"52:54:00:a1:00:01\"\n        vlan: 100\n");
   Run r = sriovApply("apply --state " + state + " --shutdown-timeout 7 " + spec);
-  CHECK(r.code == 1);
-  CHECK(r.err.find("action 1 (shutdown-guest guest/web1) failed: guest web1 did not shut down "
-                   "within 7 s;") != std::string::npos);
-  CHECK(r.err.find("rolled back") != std::string::npos);
+  CHECK(r.code == 4);
+  CHECK(r.out.find("guest/web1: guest 'web1' is paused, and the VF count change of enp4s0f0 "
+                   "needs it restarted (onDisruption: restart), but a paused guest cannot answer "
+                   "the ACPI shutdown: resume it (virsh resume web1)") != std::string::npos);
+  CHECK(r.out.find("Refused:") != std::string::npos);
   CHECK(sriov::test::readText(state) == lab);  // nothing changed
-  CHECK(sriovApply("apply --state " + state + " --shutdown-timeout 0 " + spec).code == 1);
+  CHECK(sriovApply("plan --state " + state + " " + spec).code == 4);
 }
 
 namespace {
