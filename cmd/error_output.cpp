@@ -18,6 +18,9 @@ std::vector<std::string> hintsFor(const Error& error) {
         "is libvirt running? start it with `systemctl start libvirtd` (or the modular "
         "`virtqemud.socket`), or name another daemon with --connect URI");
     hints.push_back(
+        "libvirt is needed even for a spec with only PFs: a VF count change destroys every VF of "
+        "the PF, so sriov-apply must know which guests and networks hold them");
+    hints.push_back(
         "to try sriov-apply without this host, plan against a saved host: --state FILE (a "
         "`sriov-apply show` output)");
   } else if (denied) {
