@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -452,4 +453,30 @@ TEST_CASE("-v logs each observe step and each host call on stderr, anywhere on t
   // Without -v: warnings and errors only.
   r = sriovApply("plan --state " + state + " examples/hostdev-interface.yaml");
   CHECK(r.err.empty());
+}
+
+TEST_CASE("validate --output json conforms to schema/validate-result.schema.json") {
+  namespace fs = std::filesystem;
+  std::string files;
+  size_t count = 0;
+  for (const char* dir : {"examples", "examples/invalid"}) {
+    for (const fs::directory_entry& e : fs::directory_iterator(fs::path(SRIOV_SOURCE_DIR) / dir)) {
+      if (e.path().extension() != ".yaml") continue;
+      files += std::string(" ") + dir + "/" + e.path().filename().string();
+      ++count;
+    }
+  }
+  REQUIRE(count > 10);
+  Run r = sriovApply("validate --output json" + files);
+  CHECK(r.code == 3);  // examples/invalid is invalid
+  nlohmann::json doc = nlohmann::json::parse(r.out);
+  nlohmann::json schema = nlohmann::json::parse(sriov::test::readText(
+      std::string(SRIOV_SOURCE_DIR) + "/schema/validate-result.schema.json"));
+  std::vector<std::string> violations = sriov::test::schemaViolations(schema, doc);
+  for (const std::string& v : violations) INFO(v);
+  CHECK(violations.empty());
+  CHECK(doc["files"].size() == count);
+  // The schema can fail: a document with an unknown field is refused.
+  doc["files"][0]["extra"] = 1;
+  CHECK(!sriov::test::schemaViolations(schema, doc).empty());
 }
