@@ -9,8 +9,8 @@ namespace sriov::cmd {
 std::string versionText() {
   std::string buildType = SRIOV_APPLY_BUILD_TYPE;
   if (buildType.empty()) buildType = "none";
-  return std::string("sriov-apply ") + SRIOV_APPLY_VERSION + "\nrevision: " +
-         SRIOV_APPLY_GIT_REVISION + "\nbuild type: " + buildType;
+  return std::string("sriov-apply ") + SRIOV_APPLY_VERSION +
+         "\nrevision: " + SRIOV_APPLY_GIT_REVISION + "\nbuild type: " + buildType;
 }
 
 }  // namespace sriov::cmd
