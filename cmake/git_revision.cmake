@@ -3,9 +3,10 @@
 # version at the top of debian/changelog, then to "unknown". The header is only rewritten when
 # its text changes, so an unchanged revision rebuilds nothing.
 # Inputs: SOURCE_DIR, OUTPUT, BUILD_TYPE.
-set(revision "")
+# SRIOV_GIT_REVISION in the environment wins (./dev.sh package builds from a copy without .git).
+set(revision "$ENV{SRIOV_GIT_REVISION}")
 find_program(GIT_EXECUTABLE git)
-if(GIT_EXECUTABLE AND EXISTS "${SOURCE_DIR}/.git")
+if(revision STREQUAL "" AND GIT_EXECUTABLE AND EXISTS "${SOURCE_DIR}/.git")
   execute_process(
     COMMAND "${GIT_EXECUTABLE}" -C "${SOURCE_DIR}" describe --always --dirty --tags
     OUTPUT_VARIABLE revision
