@@ -117,7 +117,8 @@ TEST_CASE("--version and --help") {
   CHECK(r.out.ends_with("\nbuild type: " + (buildType.empty() ? "none" : buildType) + "\n"));
   if (std::filesystem::exists(std::filesystem::path(SRIOV_SOURCE_DIR) / ".git")) {
     std::string head;
-    if (FILE* git = popen("git -C '" SRIOV_SOURCE_DIR "' rev-parse --short HEAD 2>/dev/null", "r")) {
+    if (FILE* git =
+            popen("git -C '" SRIOV_SOURCE_DIR "' rev-parse --short HEAD 2>/dev/null", "r")) {
       char buf[128];
       while (fgets(buf, sizeof buf, git)) head += buf;
       pclose(git);
