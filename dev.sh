@@ -69,14 +69,13 @@ demo() {
   state=$(mktemp --suffix=.state.yaml)
   cp examples/lab.state.yaml "$state"
   echo
-  echo "==> sriov-apply apply --state $state --snapshot-dir ${state%.state.yaml}.snapshots --lock-file $state.lock examples/two-pfs.yaml"
-  ./build/sriov-apply apply --state "$state" --snapshot-dir "${state%.state.yaml}.snapshots" \
-    --lock-file "$state.lock" examples/two-pfs.yaml
+  # With --state the lock is STATE.lock and no snapshot is written (the state file is the host).
+  echo "==> sriov-apply apply --state $state examples/two-pfs.yaml"
+  ./build/sriov-apply apply --state "$state" examples/two-pfs.yaml
   echo
   echo "==> the same again: nothing to do"
-  ./build/sriov-apply apply --state "$state" --snapshot-dir "${state%.state.yaml}.snapshots" \
-    --lock-file "$state.lock" --detailed-exitcode examples/two-pfs.yaml
-  rm -rf "$state" "$state.lock" "${state%.state.yaml}.snapshots"
+  ./build/sriov-apply apply --state "$state" --detailed-exitcode examples/two-pfs.yaml
+  rm -f "$state" "$state.lock"
 }
 
 test_all() {

@@ -9,6 +9,7 @@
 #include <mutex>
 
 #include "cmd/diagnostics_output.h"
+#include "cmd/error_output.h"
 #include "cmd/lock_file.h"
 #include "cmd/plan_output.h"
 #include "reconcile/apply.h"
@@ -92,17 +93,23 @@ int runApply(const ApplyOptions& options, HostHandle& handle, const std::atomic<
 
   // 1. The spec: every problem at once, then stop.
   schema::LoadResult loaded = schema::loadSpecFile(options.spec);
-  printDiagnostics(err, loaded.diagnostics.sorted(), colorWanted(options.color, STDERR_FILENO));
-  if (loaded.diagnostics.hasErrors()) return kExitInvalidSpec;
+  bool errColor = colorWanted(options.color, STDERR_FILENO);
+  if (loaded.diagnostics.hasErrors())
+    return printFailure({kExitInvalidSpec, "", loaded.diagnostics.sorted(), {}}, !text, out, err,
+                        errColor);
+  printDiagnostics(err, loaded.diagnostics.sorted(), errColor);
 
   // 2. One apply per host: the real host's lock file, or the state file's own.
   std::string lockPath = handle.simulated ? options.host.stateFile + ".lock" : options.lockFile;
-  Result<LockFile> lock =
-      LockFile::acquire(lockPath, std::chrono::seconds(options.lockTimeoutSeconds));
-  if (!lock) {
-    err << "sriov-apply: error: " << lock.error().message << "\n";
-    return kExitFailure;
-  }
+  Result<LockFile> lock = LockFile::acquire(
+      lockPath, std::chrono::seconds(options.lockTimeoutSeconds), stop,
+      [&](const std::string& holder) {
+        err << "sriov-apply: waiting for the lock held by "
+            << (holder.empty() ? "another sriov-apply" : "pid " + holder) << " (" << lockPath
+            << "; up to " << options.lockTimeoutSeconds << " s, --lock-timeout; Ctrl-C to stop)\n"
+            << std::flush;
+      });
+  if (!lock) return printFailure(failureOf(lock.error()), !text, out, err, errColor);
 
   // 3. Plan, snapshot, execute, verify, roll back: reconcile::apply, with progress here.
   reconcile::ApplySettings settings;
@@ -168,7 +175,8 @@ int runApply(const ApplyOptions& options, HostHandle& handle, const std::atomic<
       return kExitOk;
     case ApplyStatus::converged:
       if (text)
-        out << "\nApplied " << report.plan.actions.size() << " actions; the host matches "
+        out << "\nApplied " << report.plan.actions.size() << " action"
+            << (report.plan.actions.size() == 1 ? "" : "s") << "; the host matches "
             << options.spec << ".\n";
       return options.detailedExitcode ? kExitChanges : kExitOk;
     case ApplyStatus::refused:  // the plan printed says why
