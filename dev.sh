@@ -5,6 +5,8 @@
 #                   integration tiers, then again under AddressSanitizer + UndefinedBehaviorSanitizer,
 #                   then the end-to-end tier (tests/e2e: a VM with an emulated SR-IOV card, as
 #                   root; SRIOV_SKIP_E2E=1 leaves it out for a quick local run)
+#   ./dev.sh package  build the Debian package (dpkg-buildpackage, debian/) into dist/, check it
+#                   with lintian (errors fail), print its size and contents
 #   ./dev.sh bench  the benchmarks, which print figures
 # Packages are installed with apt-get (through sudo when not root) only when missing.
 set -euo pipefail
@@ -19,6 +21,8 @@ PACKAGES=(
   libnl-3-dev libnl-route-3-dev libpugixml-dev nlohmann-json3-dev
   # tier 2: a real libvirtd started by the integration tests in a private mount namespace
   libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86
+  # the Debian package (./dev.sh package) and the man page test
+  debhelper dpkg-dev devscripts lintian groff-base fakeroot git
 )
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -85,6 +89,8 @@ test_all() {
   echo "==> tests under ASan + UBSan"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --test-dir build-asan --output-on-failure
+  echo "==> the Debian package (./dev.sh package)"
+  package
   if [ "${SRIOV_SKIP_E2E:-0}" = 1 ]; then
     echo "==> end-to-end tests skipped (SRIOV_SKIP_E2E=1)"
   else
@@ -92,6 +98,37 @@ test_all() {
     as_root env E2E_BIN="$PWD/build/sriov-apply" tests/e2e/run.sh
   fi
   echo "==> all tests passed"
+}
+
+# The Debian package, built from a copy of the tree (no build dirs, no .git; the git revision is
+# passed on) so that dpkg-buildpackage writes nothing outside it; the .debs land in dist/.
+package() {
+  install_packages "${PACKAGES[@]}"
+  local work rev
+  work=$(mktemp -d)
+  rev=$(git describe --always --dirty --tags 2>/dev/null || echo unknown)
+  mkdir "$work/sriov-apply"
+  tar --exclude='./build*' --exclude=./dist --exclude=./.git --exclude='./obj-*' -cf - . |
+    tar -xf - -C "$work/sriov-apply"
+  echo "==> dpkg-buildpackage -b (Release; revision $rev)"
+  local launcher=""
+  command -v ccache >/dev/null && launcher=ccache
+  (cd "$work/sriov-apply" && SRIOV_GIT_REVISION="$rev" SRIOV_COMPILER_LAUNCHER="$launcher" \
+    CCACHE_BASEDIR="$work" DEB_BUILD_OPTIONS="parallel=$JOBS" \
+    dpkg-buildpackage -b -uc -us --no-sign >"$work/build.log" 2>&1) ||
+    { tail -50 "$work/build.log"; rm -rf "$work"; exit 1; }
+  mkdir -p dist
+  rm -f dist/sriov-apply_*.deb dist/sriov-apply-dbgsym_*.deb dist/sriov-apply_*.changes \
+    dist/sriov-apply_*.buildinfo
+  mv "$work"/sriov-apply*_*.deb "$work"/sriov-apply_*.changes "$work"/sriov-apply_*.buildinfo dist/
+  rm -rf "$work"
+  echo "==> lintian (errors fail)"
+  lintian --fail-on error dist/sriov-apply_*.changes
+  local deb
+  deb=$(ls dist/sriov-apply_*.deb)
+  echo "==> $deb: $(stat -c %s "$deb") bytes, installed size $(dpkg-deb -f "$deb" Installed-Size) KiB"
+  dpkg-deb -f "$deb" Depends
+  dpkg-deb -c "$deb"
 }
 
 # Benchmarks print figures (not run by test: timing on shared machines is noise).
@@ -107,5 +144,6 @@ case "${1:-}" in
   demo) demo ;;
   test) test_all ;;
   bench) bench ;;
-  *) echo "usage: $0 demo|test|bench" >&2; exit 2 ;;
+  package) package ;;
+  *) echo "usage: $0 demo|test|package|bench" >&2; exit 2 ;;
 esac

@@ -116,7 +116,22 @@ TEST_CASE("command line errors") {
 TEST_CASE("--version and --help") {
   Run r = sriovApply("--version");
   CHECK(r.code == 0);
-  CHECK(r.out == "sriov-apply 0.1.0\n");
+  // Three lines: the version, the git revision (or the debian/changelog version, or "unknown"
+  // outside git), the build type this test was compiled with.
+  CHECK(r.out.rfind("sriov-apply 0.1.0\nrevision: ", 0) == 0);
+  std::string buildType = SRIOV_TEST_BUILD_TYPE;
+  CHECK(r.out.ends_with("\nbuild type: " + (buildType.empty() ? "none" : buildType) + "\n"));
+  if (std::filesystem::exists(std::filesystem::path(SRIOV_SOURCE_DIR) / ".git")) {
+    std::string head;
+    if (FILE* git =
+            popen("git -C '" SRIOV_SOURCE_DIR "' rev-parse --short HEAD 2>/dev/null", "r")) {
+      char buf[128];
+      while (fgets(buf, sizeof buf, git)) head += buf;
+      pclose(git);
+    }
+    while (!head.empty() && head.back() == '\n') head.pop_back();
+    if (!head.empty()) CHECK_MESSAGE(r.out.find(head) != std::string::npos, head);
+  }
   r = sriovApply("--help");
   CHECK(r.code == 0);
   CHECK(r.out.find("Examples:\n  sriov-apply validate host.yaml") != std::string::npos);
