@@ -9,7 +9,7 @@ _sriov_apply() {
   cmd=""
   for ((i = 1; i < COMP_CWORD; i++)); do
     case ${COMP_WORDS[i]} in
-      apply | plan | show | validate | schema) cmd=${COMP_WORDS[i]}; break ;;
+      apply | plan | show | validate | schema | help | version) cmd=${COMP_WORDS[i]}; break ;;
     esac
   done
   case $prev in
@@ -35,15 +35,16 @@ _sriov_apply() {
       plan) opts=$planning ;;
       show) opts="$host --as-spec" ;;
       validate) opts="--output -o --strict --no-color" ;;
-      schema) opts="" ;;
+      schema | help | version) opts="" ;;
     esac
     COMPREPLY=($(compgen -W "$global $opts -h --help" -- "$cur"))
     return
   fi
   case $cmd in
-    schema | show) COMPREPLY=() ;;
+    schema | show | version) COMPREPLY=() ;;
+    help) COMPREPLY=($(compgen -W "apply plan show validate schema help version" -- "$cur")) ;;
     "")
-      COMPREPLY=($(compgen -W "apply plan show validate schema" -- "$cur"))
+      COMPREPLY=($(compgen -W "apply plan show validate schema help version" -- "$cur"))
       COMPREPLY+=($(compgen -f -X '!*.y*ml' -- "$cur") $(compgen -d -- "$cur")) ;;
     *) COMPREPLY=($(compgen -f -X '!*.y*ml' -- "$cur") $(compgen -d -- "$cur")) ;;
   esac

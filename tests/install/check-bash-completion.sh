@@ -23,7 +23,8 @@ refuse() { # refuse WORD -- LINE...: WORD is not offered
   printf '%s\n' "${COMPREPLY[@]}" | grep -qxF -- "$w" && { echo "FAIL: '$*' offers $w"; fail=1; }
   return 0
 }
-expect apply plan show validate schema host.yaml -- sriov-apply ""
+expect apply plan show validate schema help version host.yaml -- sriov-apply ""
+expect plan validate -- sriov-apply help ""
 refuse notes.txt -- sriov-apply ""
 expect trace debug info warn error off -- sriov-apply --log-level ""
 expect none attribute link detach restart recreate -- sriov-apply plan --max-disruption ""
