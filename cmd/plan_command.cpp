@@ -28,7 +28,7 @@ int runPlan(const ApplyOptions& options, reconcile::HostReader& host, std::ostre
   // 2. The host as it is.
   std::chrono::steady_clock::time_point begin = std::chrono::steady_clock::now();
   Result<reconcile::ObservedState> observed = host.observe();
-  spdlog::info("observed the host in {} ms",
+  spdlog::debug("observed the host in {} ms",
                std::chrono::duration_cast<std::chrono::milliseconds>(
                    std::chrono::steady_clock::now() - begin)
                    .count());
