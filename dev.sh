@@ -23,6 +23,8 @@ PACKAGES=(
   libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86
   # the Debian package (./dev.sh package) and the man page test
   debhelper dpkg-dev devscripts lintian groff-base fakeroot git
+  # the spec schema test (tests/schema): Ajv from npm, run by node
+  nodejs npm
 )
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -80,6 +82,8 @@ demo() {
 
 test_all() {
   install_packages "${PACKAGES[@]}"
+  echo "==> Ajv for the spec schema test (npm ci in tests/schema)"
+  (cd tests/schema && npm ci --no-audit --no-fund --silent)
   echo "==> build (warnings are errors)"
   build build -DSRIOV_WERROR=ON
   echo "==> tests"
@@ -108,7 +112,7 @@ package() {
   work=$(mktemp -d)
   rev=$(git describe --always --dirty --tags 2>/dev/null || echo unknown)
   mkdir "$work/sriov-apply"
-  tar --exclude='./build*' --exclude=./dist --exclude=./.git --exclude='./obj-*' -cf - . |
+  tar --exclude='./build*' --exclude=./dist --exclude=./.git --exclude='./obj-*' --exclude=./tests/schema/node_modules -cf - . |
     tar -xf - -C "$work/sriov-apply"
   echo "==> dpkg-buildpackage -b (Release; revision $rev)"
   local launcher=""

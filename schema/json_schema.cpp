@@ -11,7 +11,8 @@ namespace {
 using Json = nlohmann::ordered_json;
 
 constexpr const char* kPciPattern = "([0-9a-fA-F]{1,4}:)?[0-9a-fA-F]{1,2}:[01]?[0-9a-fA-F]\\.[0-7]";
-constexpr const char* kIfnamePattern = "(?!.*\\.\\.)[^/:\\s]{1,15}";
+// Printable ASCII but space, '/' and ':'; at most 15 bytes; not "." and no "..".
+constexpr const char* kIfnamePattern = "(?!\\.$)(?!.*\\.\\.)[!-.0-9;-~]{1,15}";
 
 Json formatted(Json schema, Format format) {
   switch (format) {
@@ -23,10 +24,11 @@ Json formatted(Json schema, Format format) {
     case Format::macAddress:
       // Unicast (even first octet) and not all zero.
       schema["pattern"] = "^[0-9a-fA-F][02468aceACE](:[0-9a-fA-F]{2}){5}$";
-      schema["not"] = {{"pattern", "^00(:00){5}$"}};
+      schema["not"] = {{"type", "string"}, {"pattern", "^00(:00){5}$"}};
       break;
     case Format::ifname:
       schema["pattern"] = std::string("^") + kIfnamePattern + "$";
+      schema["maxLength"] = 15;
       break;
     case Format::pfRef:
       schema["pattern"] = std::string("^(") + kIfnamePattern + "|" + kPciPattern + ")$";
@@ -49,7 +51,12 @@ Json valueSchema(const KeyDef& k) {
   Json s;
   switch (k.kind) {
     case ValueKind::string:
-      s = formatted({{"type", "string"}}, k.format);
+      // Free text: the loader reads any scalar as text (host: 12345 is the hostname "12345").
+      if (k.format == Format::none) {
+        s = {{"anyOf", {{{"type", "string"}}, {{"type", "integer"}}, {{"type", "boolean"}}}}};
+      } else {
+        s = formatted({{"type", "string"}}, k.format);
+      }
       break;
     case ValueKind::integer:
       s = {{"type", "integer"}, {"minimum", k.min}, {"maximum", k.max}};
@@ -98,9 +105,14 @@ Json objectSchema(const ObjectDef& def) {
   if (!required.empty()) s["required"] = required;
   for (const ChoiceDef& c : def.choices) {
     Json alternatives = Json::array();
-    for (std::string_view key : c.keys) alternatives.push_back({{"required", {std::string(key)}}});
+    // Ajv's strict mode wants each required key among the same schema's properties.
+    for (std::string_view key : c.keys) {
+      alternatives.push_back(
+          {{"required", {std::string(key)}}, {"properties", {{std::string(key), true}}}});
+    }
     s[c.kind == ChoiceDef::Kind::oneOf ? "oneOf" : "anyOf"] = alternatives;
   }
+  if (!def.rulesJson.empty()) s["allOf"] = Json::parse(def.rulesJson);
   return s;
 }
 

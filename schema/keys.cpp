@@ -79,8 +79,16 @@ constexpr KeyDef kVfEntryKeys[] = {
      .description = "Bind the VF to this kernel driver (e.g. vfio-pci); default: the VF driver",
      .format = Format::driverName},
 };
-constexpr ObjectDef kVfEntry = {"vfEntry", "a VF entry", "Host-side settings of one or more VFs",
-                                kVfEntryKeys};
+// validate.cpp: a qos other than 0 needs a vlan other than 0.
+constexpr std::string_view kVfEntryRules = R"([
+  {"if": {"required": ["qos"], "properties": {"qos": {"not": {"const": 0}}}},
+   "then": {"required": ["vlan"], "properties": {"vlan": {"not": {"const": 0}}}}}
+])";
+constexpr ObjectDef kVfEntry = {.id = "vfEntry",
+                                .noun = "a VF entry",
+                                .description = "Host-side settings of one or more VFs",
+                                .keys = kVfEntryKeys,
+                                .rulesJson = kVfEntryRules};
 
 constexpr std::string_view kPfChoice[] = {"name", "pci"};
 constexpr ChoiceDef kPfChoices[] = {{ChoiceDef::Kind::anyOf, kPfChoice}};
@@ -171,8 +179,22 @@ constexpr KeyDef kVirtualportKeys[] = {
      .min = 0,
      .max = 255},
 };
-constexpr ObjectDef kVirtualport = {"virtualport", "a virtualport", "<virtualport> of an interface",
-                                    kVirtualportKeys};
+// validate.cpp: each type needs its own parameters and refuses the other type's.
+constexpr std::string_view kVirtualportRules = R"([
+  {"if": {"properties": {"type": {"const": "802.1Qbh"}}},
+   "then": {"required": ["profileid"],
+            "properties": {"profileid": true, "managerid": false, "typeid": false, "typeidversion": false,
+                           "instanceid": false}}},
+  {"if": {"properties": {"type": {"const": "802.1Qbg"}}},
+   "then": {"required": ["managerid", "typeid", "typeidversion"],
+            "properties": {"managerid": true, "typeid": true, "typeidversion": true,
+                           "profileid": false}}}
+])";
+constexpr ObjectDef kVirtualport = {.id = "virtualport",
+                                    .noun = "a virtualport",
+                                    .description = "<virtualport> of an interface",
+                                    .keys = kVirtualportKeys,
+                                    .rulesJson = kVirtualportRules};
 
 constexpr std::string_view kInterfaceChoice[] = {"vf", "network"};
 constexpr ChoiceDef kInterfaceChoices[] = {{ChoiceDef::Kind::oneOf, kInterfaceChoice}};
@@ -195,8 +217,17 @@ constexpr KeyDef kInterfaceKeys[] = {
      .description = "Port profile; never with vlan",
      .object = &kVirtualport},
 };
-constexpr ObjectDef kInterface = {"interface", "an interface", "A guest network interface on a VF",
-                                  kInterfaceKeys, kInterfaceChoices};
+// validate.cpp: vlan and virtualport cannot be combined.
+constexpr std::string_view kInterfaceRules = R"([
+  {"not": {"required": ["vlan", "virtualport"],
+           "properties": {"vlan": true, "virtualport": true}}}
+])";
+constexpr ObjectDef kInterface = {.id = "interface",
+                                  .noun = "an interface",
+                                  .description = "A guest network interface on a VF",
+                                  .keys = kInterfaceKeys,
+                                  .choices = kInterfaceChoices,
+                                  .rulesJson = kInterfaceRules};
 
 constexpr std::string_view kHostdevChoice[] = {"pci", "vf"};
 constexpr ChoiceDef kHostdevChoices[] = {{ChoiceDef::Kind::oneOf, kHostdevChoice}};

@@ -68,6 +68,9 @@ struct ObjectDef {
   std::string_view description;
   std::span<const KeyDef> keys;
   std::span<const ChoiceDef> choices = {};
+  // JSON Schema text of the rules over several keys that validate.cpp checks and JSON Schema can
+  // express (a JSON array of schemas, written under allOf); empty when none.
+  std::string_view rulesJson = {};
 
   const KeyDef* find(std::string_view key) const;
 };
