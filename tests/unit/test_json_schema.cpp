@@ -31,7 +31,8 @@ TEST_CASE("the schema describes every key of every object, and nothing else") {
   }
   CHECK(doc["required"] == nlohmann::json::array({"apiVersion"}));
   CHECK(doc["$defs"]["network"]["oneOf"] ==
-        nlohmann::json::parse(R"([{"required":["pf"]},{"required":["vfs"]}])"));
+        nlohmann::json::parse(R"([{"required":["pf"],"properties":{"pf":true}},
+                                    {"required":["vfs"],"properties":{"vfs":true}}])"));
   CHECK(doc["$defs"]["pf"]["properties"]["numVfs"]["maximum"] == 65535);
   CHECK(doc["$defs"]["pf"]["properties"]["persist"]["default"] == true);
 }
@@ -49,5 +50,6 @@ TEST_CASE("key table consistency: every object has a noun and unique keys") {
     }
     for (const schema::ChoiceDef& c : def->choices)
       for (std::string_view key : c.keys) CHECK(def->find(key) != nullptr);
+    if (!def->rulesJson.empty()) CHECK(nlohmann::json::parse(def->rulesJson).is_array());
   }
 }
