@@ -1,5 +1,5 @@
 // libvirt's guest rules for SimulatedHost, and who holds which PCI device.
-#include "reconcile/host/simulated_guests.h"
+#include "reconcile/simulated/simulated_guests.h"
 
 #include <libvirt/virterror.h>
 
