@@ -46,6 +46,11 @@ ObservedNetwork* findNetwork(ObservedState& state, const std::string& name) {
   return nullptr;
 }
 
+// libvirt's error for a network name it does not know (virNetworkLookupByName).
+Error noNetwork(const std::string& what, const std::string& name) {
+  return libvirtError(what, VIR_ERR_NO_NETWORK, "no network with matching name '" + name + "'");
+}
+
 std::string pciLabel(const std::string& pci) {
   return schema::normalisePci(pci).value_or(pci);
 }
@@ -387,10 +392,7 @@ Result<void> SimulatedHost::startNetwork(const std::string& name) {
   return mutate("startNetwork " + name, [&](SimulatedWorld& w) {
     const std::string what = "cannot start network '" + name + "'";
     ObservedNetwork* network = findNetwork(w.state, name);
-    if (!network) {
-      return Result<void>(
-          libvirtError(what, VIR_ERR_NO_NETWORK, "no network with matching name '" + name + "'"));
-    }
+    if (!network) return Result<void>(noNetwork(what, name));
     if (network->active) {
       return Result<void>(
           libvirtError(what, VIR_ERR_OPERATION_INVALID, "network is already active"));
@@ -415,10 +417,7 @@ Result<void> SimulatedHost::stopNetwork(const std::string& name) {
   return mutate("stopNetwork " + name, [&](SimulatedWorld& w) {
     const std::string what = "cannot stop network '" + name + "'";
     ObservedNetwork* network = findNetwork(w.state, name);
-    if (!network) {
-      return Result<void>(
-          libvirtError(what, VIR_ERR_NO_NETWORK, "no network with matching name '" + name + "'"));
-    }
+    if (!network) return Result<void>(noNetwork(what, name));
     if (!network->active) {
       return Result<void>(libvirtError(what, VIR_ERR_OPERATION_INVALID, "network is not active"));
     }
@@ -433,10 +432,7 @@ Result<void> SimulatedHost::undefineNetwork(const std::string& name) {
   return mutate("undefineNetwork " + name, [&](SimulatedWorld& w) {
     const std::string what = "cannot undefine network '" + name + "'";
     ObservedNetwork* network = findNetwork(w.state, name);
-    if (!network) {
-      return Result<void>(
-          libvirtError(what, VIR_ERR_NO_NETWORK, "no network with matching name '" + name + "'"));
-    }
+    if (!network) return Result<void>(noNetwork(what, name));
     if (!network->persistent) {
       return Result<void>(
           libvirtError(what, VIR_ERR_OPERATION_INVALID, "network is not persistent"));
@@ -456,10 +452,7 @@ Result<void> SimulatedHost::setNetworkAutostart(const std::string& name, bool au
                 [&](SimulatedWorld& w) {
                   const std::string what = "cannot set autostart of network '" + name + "'";
                   ObservedNetwork* network = findNetwork(w.state, name);
-                  if (!network) {
-                    return Result<void>(libvirtError(
-                        what, VIR_ERR_NO_NETWORK, "no network with matching name '" + name + "'"));
-                  }
+                  if (!network) return Result<void>(noNetwork(what, name));
                   if (!network->persistent) {
                     return Result<void>(libvirtError(what, VIR_ERR_OPERATION_INVALID,
                                                      "cannot set autostart for transient network"));
