@@ -133,13 +133,24 @@ Result<SimulatedHost> SimulatedHost::load(const std::string& path) {
 }
 
 Result<void> SimulatedHost::save(const std::string& path) const {
-  // Through the same atomic write LinuxHost uses (temp file, fsync, rename, fsync of the folder),
-  // so a crash never leaves a half-written state file; the error keeps the state file's wording.
-  Result<void> written = writeFileAtomically(path, toStateYaml(world_.state));
-  if (written) return {};
-  const Error& e = written.error();
-  const std::string cause = e.code != 0 ? std::strerror(e.code) : e.message;
-  return Error{"cannot write state file '" + path + "': " + cause, e.code};
+  const std::string temp = path + ".tmp";
+  const std::string text = toStateYaml(world_.state);
+  std::FILE* file = std::fopen(temp.c_str(), "wb");
+  bool written = file && std::fwrite(text.data(), 1, text.size(), file) == text.size();
+  int code = errno;
+  if (file && std::fclose(file) != 0 && written) {
+    written = false;
+    code = errno;
+  }
+  if (written && std::rename(temp.c_str(), path.c_str()) != 0) {
+    written = false;
+    code = errno;
+  }
+  if (!written) {
+    std::remove(temp.c_str());
+    return Error{"cannot write state file '" + path + "': " + std::strerror(code), code};
+  }
+  return {};
 }
 
 void SimulatedHost::failAt(unsigned n, Error error) {
