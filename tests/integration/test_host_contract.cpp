@@ -3,6 +3,7 @@
 // and by what each host observes afterwards, so both sides of the seam keep one contract.
 #include <doctest/doctest.h>
 #include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
 
 #include <chrono>
 #include <functional>
