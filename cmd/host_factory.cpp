@@ -2,7 +2,7 @@
 #include "cmd/host_factory.h"
 
 #include "reconcile/host/linux_host.h"
-#include "reconcile/host/simulated_host.h"
+#include "reconcile/simulated/simulated_host.h"
 
 namespace sriov::cmd {
 

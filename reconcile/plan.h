@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "reconcile/host/host.h"
+#include "reconcile/host_change.h"
 
 namespace sriov::reconcile {
 

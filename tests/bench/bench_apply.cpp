@@ -6,7 +6,7 @@
 #include <string>
 
 #include "reconcile/apply.h"
-#include "reconcile/host/simulated_host.h"
+#include "reconcile/simulated/simulated_host.h"
 #include "schema/loader.h"
 #include "schema/pci_address.h"
 

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "reconcile/apply.h"
-#include "reconcile/host/simulated_host.h"
+#include "reconcile/simulated/simulated_host.h"
 #include "reconcile/planner.h"
 #include "schema/loader.h"
 #include "schema/pci_address.h"

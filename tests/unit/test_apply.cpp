@@ -10,7 +10,7 @@
 #include <set>
 
 #include "reconcile/apply.h"
-#include "reconcile/host/simulated_host.h"
+#include "reconcile/simulated/simulated_host.h"
 #include "reconcile/rollback.h"
 #include "reconcile/state_file.h"
 #include "schema/loader.h"

@@ -6,7 +6,7 @@
 
 #include "reconcile/as_spec.h"
 #include "reconcile/domain_xml.h"
-#include "reconcile/host/simulated_host.h"
+#include "reconcile/simulated/simulated_host.h"
 #include "reconcile/persistence.h"
 #include "reconcile/planner.h"
 #include "schema/loader.h"

@@ -9,7 +9,7 @@
 #include <sstream>
 
 #include "cmd/plan_command.h"
-#include "reconcile/host/simulated_host.h"
+#include "reconcile/simulated/simulated_host.h"
 #include "tests/unit/json_schema_check.h"
 #include "tests/unit/test_helpers.h"
 

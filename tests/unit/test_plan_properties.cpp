@@ -14,7 +14,7 @@
 #include "cmd/plan_output.h"
 #include "reconcile/apply.h"
 #include "reconcile/state_file.h"
-#include "reconcile/host/simulated_host.h"
+#include "reconcile/simulated/simulated_host.h"
 #include "reconcile/rollback.h"
 #include "schema/loader.h"
 #include "schema/pci_address.h"

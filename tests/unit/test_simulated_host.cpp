@@ -8,8 +8,8 @@
 #include <string>
 
 #include "reconcile/domain_xml.h"
-#include "reconcile/host/simulated_guests.h"
-#include "reconcile/host/simulated_host.h"
+#include "reconcile/simulated/simulated_guests.h"
+#include "reconcile/simulated/simulated_host.h"
 #include "reconcile/state_file.h"
 #include "tests/unit/lab_state.h"
 

@@ -1,5 +1,5 @@
 // An in-memory host with the kernel's SR-IOV rules and libvirt's network and domain rules.
-#include "reconcile/host/simulated_host.h"
+#include "reconcile/simulated/simulated_host.h"
 
 #include <libvirt/virterror.h>
 
@@ -11,7 +11,8 @@
 
 #include "reconcile/domain_xml.h"
 #include "reconcile/domain_xml_edit.h"
-#include "reconcile/host/simulated_guests.h"
+#include "reconcile/host/atomic_file.h"
+#include "reconcile/simulated/simulated_guests.h"
 #include "reconcile/state_file.h"
 #include "schema/mac_address.h"
 #include "schema/pci_address.h"
@@ -43,6 +44,11 @@ ObservedNetwork* findNetwork(ObservedState& state, const std::string& name) {
     if (n.name == name) return &n;
   }
   return nullptr;
+}
+
+// libvirt's error for a network name it does not know (virNetworkLookupByName).
+Error noNetwork(const std::string& what, const std::string& name) {
+  return libvirtError(what, VIR_ERR_NO_NETWORK, "no network with matching name '" + name + "'");
 }
 
 std::string pciLabel(const std::string& pci) {
@@ -397,10 +403,7 @@ Result<void> SimulatedHost::startNetwork(const std::string& name) {
   return mutate("startNetwork " + name, [&](SimulatedWorld& w) {
     const std::string what = "cannot start network '" + name + "'";
     ObservedNetwork* network = findNetwork(w.state, name);
-    if (!network) {
-      return Result<void>(
-          libvirtError(what, VIR_ERR_NO_NETWORK, "no network with matching name '" + name + "'"));
-    }
+    if (!network) return Result<void>(noNetwork(what, name));
     if (network->active) {
       return Result<void>(
           libvirtError(what, VIR_ERR_OPERATION_INVALID, "network is already active"));
@@ -425,10 +428,7 @@ Result<void> SimulatedHost::stopNetwork(const std::string& name) {
   return mutate("stopNetwork " + name, [&](SimulatedWorld& w) {
     const std::string what = "cannot stop network '" + name + "'";
     ObservedNetwork* network = findNetwork(w.state, name);
-    if (!network) {
-      return Result<void>(
-          libvirtError(what, VIR_ERR_NO_NETWORK, "no network with matching name '" + name + "'"));
-    }
+    if (!network) return Result<void>(noNetwork(what, name));
     if (!network->active) {
       return Result<void>(libvirtError(what, VIR_ERR_OPERATION_INVALID, "network is not active"));
     }
@@ -443,10 +443,7 @@ Result<void> SimulatedHost::undefineNetwork(const std::string& name) {
   return mutate("undefineNetwork " + name, [&](SimulatedWorld& w) {
     const std::string what = "cannot undefine network '" + name + "'";
     ObservedNetwork* network = findNetwork(w.state, name);
-    if (!network) {
-      return Result<void>(
-          libvirtError(what, VIR_ERR_NO_NETWORK, "no network with matching name '" + name + "'"));
-    }
+    if (!network) return Result<void>(noNetwork(what, name));
     if (!network->persistent) {
       return Result<void>(
           libvirtError(what, VIR_ERR_OPERATION_INVALID, "network is not persistent"));
@@ -466,10 +463,7 @@ Result<void> SimulatedHost::setNetworkAutostart(const std::string& name, bool au
                 [&](SimulatedWorld& w) {
                   const std::string what = "cannot set autostart of network '" + name + "'";
                   ObservedNetwork* network = findNetwork(w.state, name);
-                  if (!network) {
-                    return Result<void>(libvirtError(
-                        what, VIR_ERR_NO_NETWORK, "no network with matching name '" + name + "'"));
-                  }
+                  if (!network) return Result<void>(noNetwork(what, name));
                   if (!network->persistent) {
                     return Result<void>(libvirtError(what, VIR_ERR_OPERATION_INVALID,
                                                      "cannot set autostart for transient network"));

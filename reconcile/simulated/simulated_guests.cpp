@@ -1,5 +1,5 @@
 // libvirt's guest rules for SimulatedHost, and who holds which PCI device.
-#include "reconcile/host/simulated_guests.h"
+#include "reconcile/simulated/simulated_guests.h"
 
 #include <libvirt/virterror.h>
 
@@ -396,17 +396,36 @@ Result<void> setXml(const std::string& what, std::string& target, Result<std::st
   return {};
 }
 
-}  // namespace
+// What attach, detach and update start with, in libvirt's order of checks: the device parsed,
+// the domain found, the scope resolved against the domain's state.
+struct DeviceCall {
+  GuestDevice device;
+  ObservedDomain* domain = nullptr;
+  Targets targets;
+};
 
-Result<void> attachDevice(SimulatedWorld& world, const std::string& name,
-                          const std::string& deviceXml, DeviceScope scope) {
-  const std::string what = "cannot attach device to guest '" + name + "'";
+Result<DeviceCall> startDeviceCall(SimulatedWorld& world, const std::string& what,
+                                   const std::string& name, const std::string& deviceXml,
+                                   DeviceScope scope) {
   Result<GuestDevice> device = parseDeviceXml(deviceXml);
   if (!device) return libvirtError(what, VIR_ERR_XML_ERROR, device.error().message);
   ObservedDomain* domain = findDomain(world.state, name);
   if (!domain) return noDomain(what, name);
   Result<Targets> targets = resolveScope(what, *domain, scope);
   if (!targets) return targets.error();
+  return DeviceCall{std::move(device.value()), domain, *targets};
+}
+
+}  // namespace
+
+Result<void> attachDevice(SimulatedWorld& world, const std::string& name,
+                          const std::string& deviceXml, DeviceScope scope) {
+  const std::string what = "cannot attach device to guest '" + name + "'";
+  Result<DeviceCall> call = startDeviceCall(world, what, name, deviceXml, scope);
+  if (!call) return call.error();
+  const GuestDevice* device = &call->device;
+  ObservedDomain* domain = call->domain;
+  const Targets* targets = &call->targets;
   auto checkAlias = [&](const std::vector<GuestDevice>& devices) -> Result<void> {
     if (device->alias.empty()) return {};
     for (const GuestDevice& d : devices) {
@@ -444,12 +463,11 @@ Result<void> attachDevice(SimulatedWorld& world, const std::string& name,
 Result<void> detachDevice(SimulatedWorld& world, const std::string& name,
                           const std::string& deviceXml, DeviceScope scope) {
   const std::string what = "cannot detach device from guest '" + name + "'";
-  Result<GuestDevice> device = parseDeviceXml(deviceXml);
-  if (!device) return libvirtError(what, VIR_ERR_XML_ERROR, device.error().message);
-  ObservedDomain* domain = findDomain(world.state, name);
-  if (!domain) return noDomain(what, name);
-  Result<Targets> targets = resolveScope(what, *domain, scope);
-  if (!targets) return targets.error();
+  Result<DeviceCall> call = startDeviceCall(world, what, name, deviceXml, scope);
+  if (!call) return call.error();
+  const GuestDevice* device = &call->device;
+  ObservedDomain* domain = call->domain;
+  const Targets* targets = &call->targets;
   if (targets->config) {
     Result<size_t> index = find(what, domain->configDevices, *device);
     if (!index) return index.error();
@@ -470,12 +488,11 @@ Result<void> detachDevice(SimulatedWorld& world, const std::string& name,
 Result<void> updateDevice(SimulatedWorld& world, const std::string& name,
                           const std::string& deviceXml, DeviceScope scope) {
   const std::string what = "cannot update device of guest '" + name + "'";
-  Result<GuestDevice> device = parseDeviceXml(deviceXml);
-  if (!device) return libvirtError(what, VIR_ERR_XML_ERROR, device.error().message);
-  ObservedDomain* domain = findDomain(world.state, name);
-  if (!domain) return noDomain(what, name);
-  Result<Targets> targets = resolveScope(what, *domain, scope);
-  if (!targets) return targets.error();
+  Result<DeviceCall> call = startDeviceCall(world, what, name, deviceXml, scope);
+  if (!call) return call.error();
+  const GuestDevice* device = &call->device;
+  ObservedDomain* domain = call->domain;
+  const Targets* targets = &call->targets;
   if (device->kind == GuestDevice::Kind::hostdev) {
     return libvirtError(what, VIR_ERR_OPERATION_UNSUPPORTED,
                         std::string(targets->config ? "persistent" : "live") +

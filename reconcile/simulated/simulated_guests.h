@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "reconcile/host/simulated_host.h"
+#include "reconcile/simulated/simulated_host.h"
 
 namespace sriov::reconcile::simulated {
 

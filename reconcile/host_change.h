@@ -1,0 +1,35 @@
+// The changes a plan asks a host to make, as plain data: a VF's settings, a link, the scope of a
+// device change. Model types (standard library and observed_state.h only) shared by plan.h and the
+// Host seam, so the plan types do not depend on the seam.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "reconcile/observed_state.h"
+
+namespace sriov::reconcile {
+
+// Which definitions of a domain a device change affects (virDomainModificationImpact).
+// config is always wanted; live only for a running guest (libvirt refuses it otherwise).
+struct DeviceScope {
+  bool live = false;
+  bool config = true;
+};
+
+enum class Link { up, down };
+
+// A change to one VF's PF-side settings; unset fields are left as they are.
+struct VfChange {
+  std::optional<std::string> mac;
+  std::optional<unsigned> vlan;  // set together with qos
+  std::optional<unsigned> qos;
+  std::optional<bool> spoofCheck;
+  std::optional<bool> trust;
+  std::optional<LinkState> linkState;
+  std::optional<uint32_t> minTxRate;  // min and max are set together (IFLA_VF_RATE)
+  std::optional<uint32_t> maxTxRate;
+};
+
+}  // namespace sriov::reconcile
