@@ -155,7 +155,7 @@ int runApply(const ApplyOptions& options, HostHandle& handle, const std::atomic<
   if (!saved) err << "sriov-apply: error: " << saved.error().message << "\n";
 
   // 4. Report.
-  if (!text) out << reportJson(report, snapshot).dump(2) << "\n";
+  if (!text) out << reportJson(report, snapshot).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   const ActionOutcome* failure = report.execution.firstFailure();
   std::string failedAt;
   if (failure) {
