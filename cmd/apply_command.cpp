@@ -4,7 +4,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <mutex>
 
@@ -36,7 +38,20 @@ std::string change(const Action& a) {
 
 // The state before the apply, saved where a person can find it (the real host only).
 Result<std::string> saveSnapshot(const std::string& dir, const reconcile::ObservedState& state) {
+  // The snapshot holds the host's owned files: a folder of ours, 0700, never through a link.
   ::mkdir(dir.c_str(), 0700);
+  struct stat st {};
+  if (::lstat(dir.c_str(), &st) != 0)
+    return Error{"cannot create the snapshot folder " + dir + ": " + std::strerror(errno), errno};
+  if (S_ISLNK(st.st_mode) || !S_ISDIR(st.st_mode))
+    return Error{"cannot use the snapshot folder " + dir + ": it is " +
+                     (S_ISLNK(st.st_mode) ? "a symbolic link" : "not a folder") +
+                     "; remove it or give another --snapshot-dir",
+                 ENOTDIR};
+  if (st.st_uid != ::geteuid() || (st.st_mode & 077) != 0)
+    return Error{"cannot use the snapshot folder " + dir +
+                     ": it must belong to this user and be private (chmod 700)",
+                 EPERM};
   std::time_t now = std::time(nullptr);
   char stamp[32];
   std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", std::gmtime(&now));
@@ -85,8 +100,8 @@ nlohmann::ordered_json reportJson(const ApplyReport& r, const std::string& snaps
 
 }  // namespace
 
-int runApply(const ApplyOptions& options, HostHandle& handle, const std::atomic<bool>* stop,
-             std::ostream& out, std::ostream& err) {
+int runApply(const ApplyOptions& options, const std::function<Result<HostHandle>()>& makeHost,
+             const std::atomic<bool>* stop, std::ostream& out, std::ostream& err) {
   bool text = options.output == OutputFormat::text;
   bool color = text && colorWanted(options.color, STDOUT_FILENO);
 
@@ -96,13 +111,28 @@ int runApply(const ApplyOptions& options, HostHandle& handle, const std::atomic<
   if (loaded.diagnostics.hasErrors()) return kExitInvalidSpec;
 
   // 2. One apply per host: the real host's lock file, or the state file's own.
-  std::string lockPath = handle.simulated ? options.host.stateFile + ".lock" : options.lockFile;
+  // The lock comes before the host is observed (or the state file read): two applies at once
+  // must not both plan from the same old state and the later save lose the earlier one's work.
+  bool simulated = !options.host.stateFile.empty();
+  struct stat link {};
+  if (simulated && ::lstat(options.host.stateFile.c_str(), &link) == 0 && S_ISLNK(link.st_mode)) {
+    err << "sriov-apply: error: the state file " << options.host.stateFile
+        << " is a symbolic link; apply replaces the file it names, so give the real file\n";
+    return kExitFailure;
+  }
+  std::string lockPath = simulated ? options.host.stateFile + ".lock" : options.lockFile;
   Result<LockFile> lock =
       LockFile::acquire(lockPath, std::chrono::seconds(options.lockTimeoutSeconds));
   if (!lock) {
     err << "sriov-apply: error: " << lock.error().message << "\n";
     return kExitFailure;
   }
+  Result<HostHandle> made = makeHost();
+  if (!made) {
+    err << "sriov-apply: error: " << made.error().message << "\n";
+    return kExitFailure;
+  }
+  HostHandle& handle = *made;
 
   // 3. Plan, snapshot, execute, verify, roll back: reconcile::apply, with progress here.
   reconcile::ApplySettings settings;
