@@ -6,6 +6,8 @@
 #                   then the end-to-end tier (tests/e2e: a VM with an emulated SR-IOV card, as
 #                   root; SRIOV_SKIP_E2E=1 leaves it out for a quick local run)
 #   ./dev.sh bench  the benchmarks, which print figures
+#   ./dev.sh fuzz [SECONDS]  build the libFuzzer targets (clang-14, build-fuzz/) and run each
+#                   for SECONDS (default 60); any crash, leak, timeout or out-of-memory fails
 # Packages are installed with apt-get (through sudo when not root) only when missing.
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")"
@@ -17,6 +19,8 @@ PACKAGES=(
   cmake ninja-build g++ pkg-config
   libyaml-cpp-dev libvirt-dev libudev-dev libcli11-dev libspdlog-dev doctest-dev
   libnl-3-dev libnl-route-3-dev libpugixml-dev nlohmann-json3-dev
+  # the libFuzzer targets (tests/fuzz)
+  clang-14 libclang-rt-14-dev
   # tier 2: a real libvirtd started by the integration tests in a private mount namespace
   libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86
 )
@@ -86,6 +90,10 @@ test_all() {
   echo "==> tests under ASan + UBSan"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --test-dir build-asan --output-on-failure
+  echo "==> fuzzing: each target for 60 s (tests/fuzz)"
+  fuzz 60
+  echo "==> hostile inputs against the binary (tests/hostile/run.sh)"
+  tests/hostile/run.sh build/sriov-apply
   if [ "${SRIOV_SKIP_E2E:-0}" = 1 ]; then
     echo "==> end-to-end tests skipped (SRIOV_SKIP_E2E=1)"
   else
@@ -93,6 +101,35 @@ test_all() {
     as_root env E2E_BIN="$PWD/build/sriov-apply" tests/e2e/run.sh
   fi
   echo "==> all tests passed"
+}
+
+# The libFuzzer targets of tests/fuzz, each for SECONDS, seeded from examples/, tests/golden and
+# tests/fuzz/corpus/TARGET (the reproducers); the corpus grows in build-fuzz/corpus/TARGET.
+FUZZ_TARGETS=(spec_loader state_file domain_xml network_xml udev_rules)
+fuzz() {
+  local seconds=${1:-60}
+  install_packages "${PACKAGES[@]}"
+  build build-fuzz -DSRIOV_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++-14
+  local t seeds
+  for t in "${FUZZ_TARGETS[@]}"; do
+    mkdir -p "build-fuzz/corpus/$t"
+    case $t in
+      spec_loader) seeds=(examples examples/invalid) ;;
+      state_file) seeds=(tests/golden) ;;
+      *) seeds=() ;;
+    esac
+    [ -d "tests/fuzz/corpus/$t" ] && seeds+=("tests/fuzz/corpus/$t")
+    echo "==> fuzz $t for $seconds s"
+    local rc=0
+    ASAN_OPTIONS=detect_leaks=1 "build-fuzz/fuzz_$t" -max_total_time="$seconds" \
+      -rss_limit_mb=2048 -timeout=10 -max_len=65536 -print_final_stats=1 \
+      -artifact_prefix="build-fuzz/crash-$t-" "build-fuzz/corpus/$t" "${seeds[@]}" \
+      >"build-fuzz/fuzz-$t.log" 2>&1 || rc=$?
+    grep -E "^(stat::number_of_executed_units|SUMMARY|==[0-9]+==ERROR)|DONE" \
+      "build-fuzz/fuzz-$t.log" || true
+    # libFuzzer exits non-zero on any crash, leak, timeout or out-of-memory.
+    [ "$rc" = 0 ] || { echo "fuzz $t failed (build-fuzz/fuzz-$t.log, build-fuzz/crash-$t-*)" >&2; exit 1; }
+  done
 }
 
 # Benchmarks print figures (not run by test: timing on shared machines is noise).
@@ -108,5 +145,6 @@ case "${1:-}" in
   demo) demo ;;
   test) test_all ;;
   bench) bench ;;
-  *) echo "usage: $0 demo|test|bench" >&2; exit 2 ;;
+  fuzz) fuzz "${2:-60}" ;;
+  *) echo "usage: $0 demo|test|bench|fuzz [SECONDS]" >&2; exit 2 ;;
 esac
