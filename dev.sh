@@ -109,7 +109,8 @@ FUZZ_TARGETS=(spec_loader state_file domain_xml network_xml udev_rules)
 fuzz() {
   local seconds=${1:-60}
   install_packages "${PACKAGES[@]}"
-  build build-fuzz -DSRIOV_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++-14
+  cmake -S . -B build-fuzz -G Ninja -DSRIOV_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++-14 >/dev/null
+  cmake --build build-fuzz -j "$JOBS" --target "${FUZZ_TARGETS[@]/#/fuzz_}"
   local t seeds
   for t in "${FUZZ_TARGETS[@]}"; do
     mkdir -p "build-fuzz/corpus/$t"
