@@ -5,6 +5,8 @@
 #                   integration tiers, then again under AddressSanitizer + UndefinedBehaviorSanitizer,
 #                   then the end-to-end tier (tests/e2e: a VM with an emulated SR-IOV card, as
 #                   root; SRIOV_SKIP_E2E=1 leaves it out for a quick local run)
+#   ./dev.sh package  build the Debian package (dpkg-buildpackage, debian/) into dist/, check it
+#                   with lintian (errors fail), print its size and contents
 #   ./dev.sh bench  the benchmarks, which print figures
 #   ./dev.sh fuzz [SECONDS]  build the libFuzzer targets (clang-14, build-fuzz/) and run each
 #                   for SECONDS (default 60); any crash, leak, timeout or out-of-memory fails
@@ -23,6 +25,8 @@ PACKAGES=(
   clang-14 libclang-rt-14-dev
   # tier 2: a real libvirtd started by the integration tests in a private mount namespace
   libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86
+  # the Debian package (./dev.sh package) and the man page test
+  debhelper dpkg-dev devscripts lintian groff-base fakeroot git
 )
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -69,14 +73,13 @@ demo() {
   state=$(mktemp --suffix=.state.yaml)
   cp examples/lab.state.yaml "$state"
   echo
-  echo "==> sriov-apply apply --state $state --snapshot-dir ${state%.state.yaml}.snapshots --lock-file $state.lock examples/two-pfs.yaml"
-  ./build/sriov-apply apply --state "$state" --snapshot-dir "${state%.state.yaml}.snapshots" \
-    --lock-file "$state.lock" examples/two-pfs.yaml
+  # With --state the lock is STATE.lock and no snapshot is written (the state file is the host).
+  echo "==> sriov-apply apply --state $state examples/two-pfs.yaml"
+  ./build/sriov-apply apply --state "$state" examples/two-pfs.yaml
   echo
   echo "==> the same again: nothing to do"
-  ./build/sriov-apply apply --state "$state" --snapshot-dir "${state%.state.yaml}.snapshots" \
-    --lock-file "$state.lock" --detailed-exitcode examples/two-pfs.yaml
-  rm -rf "$state" "$state.lock" "${state%.state.yaml}.snapshots"
+  ./build/sriov-apply apply --state "$state" --detailed-exitcode examples/two-pfs.yaml
+  rm -f "$state" "$state.lock"
 }
 
 test_all() {
@@ -90,6 +93,8 @@ test_all() {
   echo "==> tests under ASan + UBSan"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --test-dir build-asan --output-on-failure
+  echo "==> the Debian package (./dev.sh package)"
+  package
   echo "==> fuzzing: each target for 60 s (tests/fuzz)"
   fuzz 60
   echo "==> hostile inputs against the binary (tests/hostile/run.sh)"
@@ -133,6 +138,37 @@ fuzz() {
   done
 }
 
+# The Debian package, built from a copy of the tree (no build dirs, no .git; the git revision is
+# passed on) so that dpkg-buildpackage writes nothing outside it; the .debs land in dist/.
+package() {
+  install_packages "${PACKAGES[@]}"
+  local work rev
+  work=$(mktemp -d)
+  rev=$(git describe --always --dirty --tags 2>/dev/null || echo unknown)
+  mkdir "$work/sriov-apply"
+  tar --exclude='./build*' --exclude=./dist --exclude=./.git --exclude='./obj-*' -cf - . |
+    tar -xf - -C "$work/sriov-apply"
+  echo "==> dpkg-buildpackage -b (Release; revision $rev)"
+  local launcher=""
+  command -v ccache >/dev/null && launcher=ccache
+  (cd "$work/sriov-apply" && SRIOV_GIT_REVISION="$rev" SRIOV_COMPILER_LAUNCHER="$launcher" \
+    CCACHE_BASEDIR="$work" DEB_BUILD_OPTIONS="parallel=$JOBS" \
+    dpkg-buildpackage -b -uc -us --no-sign >"$work/build.log" 2>&1) ||
+    { tail -50 "$work/build.log"; rm -rf "$work"; exit 1; }
+  mkdir -p dist
+  rm -f dist/sriov-apply_*.deb dist/sriov-apply-dbgsym_*.deb dist/sriov-apply_*.changes \
+    dist/sriov-apply_*.buildinfo
+  mv "$work"/sriov-apply*_*.deb "$work"/sriov-apply_*.changes "$work"/sriov-apply_*.buildinfo dist/
+  rm -rf "$work"
+  echo "==> lintian (errors fail)"
+  lintian --fail-on error dist/sriov-apply_*.changes
+  local deb
+  deb=$(ls dist/sriov-apply_*.deb)
+  echo "==> $deb: $(stat -c %s "$deb") bytes, installed size $(dpkg-deb -f "$deb" Installed-Size) KiB"
+  dpkg-deb -f "$deb" Depends
+  dpkg-deb -c "$deb"
+}
+
 # Benchmarks print figures (not run by test: timing on shared machines is noise).
 bench() {
   install_packages "${PACKAGES[@]}"
@@ -147,5 +183,6 @@ case "${1:-}" in
   test) test_all ;;
   bench) bench ;;
   fuzz) fuzz "${2:-60}" ;;
-  *) echo "usage: $0 demo|test|bench|fuzz [SECONDS]" >&2; exit 2 ;;
+  package) package ;;
+  *) echo "usage: $0 demo|test|package|bench|fuzz [SECONDS]" >&2; exit 2 ;;
 esac

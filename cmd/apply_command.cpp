@@ -11,6 +11,7 @@
 #include <mutex>
 
 #include "cmd/diagnostics_output.h"
+#include "cmd/error_output.h"
 #include "cmd/lock_file.h"
 #include "cmd/plan_output.h"
 #include "reconcile/apply.h"
@@ -107,8 +108,11 @@ int runApply(const ApplyOptions& options, const std::function<Result<HostHandle>
 
   // 1. The spec: every problem at once, then stop.
   schema::LoadResult loaded = schema::loadSpecFile(options.spec);
-  printDiagnostics(err, loaded.diagnostics.sorted(), colorWanted(options.color, STDERR_FILENO));
-  if (loaded.diagnostics.hasErrors()) return kExitInvalidSpec;
+  bool errColor = colorWanted(options.color, STDERR_FILENO);
+  if (loaded.diagnostics.hasErrors())
+    return printFailure({kExitInvalidSpec, "", loaded.diagnostics.sorted(), {}}, !text, out, err,
+                        errColor);
+  printDiagnostics(err, loaded.diagnostics.sorted(), errColor);
 
   // 2. One apply per host: the real host's lock file, or the state file's own.
   // The lock comes before the host is observed (or the state file read): two applies at once
@@ -116,22 +120,24 @@ int runApply(const ApplyOptions& options, const std::function<Result<HostHandle>
   bool simulated = !options.host.stateFile.empty();
   struct stat link {};
   if (simulated && ::lstat(options.host.stateFile.c_str(), &link) == 0 && S_ISLNK(link.st_mode)) {
-    err << "sriov-apply: error: the state file " << options.host.stateFile
-        << " is a symbolic link; apply replaces the file it names, so give the real file\n";
-    return kExitFailure;
+    return printFailure(failureOf(Error{"the state file " + options.host.stateFile +
+                                            " is a symbolic link; apply replaces the file it "
+                                            "names, so give the real file",
+                                        ELOOP}),
+                        !text, out, err, errColor);
   }
   std::string lockPath = simulated ? options.host.stateFile + ".lock" : options.lockFile;
-  Result<LockFile> lock =
-      LockFile::acquire(lockPath, std::chrono::seconds(options.lockTimeoutSeconds));
-  if (!lock) {
-    err << "sriov-apply: error: " << lock.error().message << "\n";
-    return kExitFailure;
-  }
+  Result<LockFile> lock = LockFile::acquire(
+      lockPath, std::chrono::seconds(options.lockTimeoutSeconds), stop,
+      [&](const std::string& holder) {
+        err << "sriov-apply: waiting for the lock held by "
+            << (holder.empty() ? "another sriov-apply" : "pid " + holder) << " (" << lockPath
+            << "; up to " << options.lockTimeoutSeconds << " s, --lock-timeout; Ctrl-C to stop)\n"
+            << std::flush;
+      });
+  if (!lock) return printFailure(failureOf(lock.error()), !text, out, err, errColor);
   Result<HostHandle> made = makeHost();
-  if (!made) {
-    err << "sriov-apply: error: " << made.error().message << "\n";
-    return kExitFailure;
-  }
+  if (!made) return printFailure(failureOf(made.error()), !text, out, err, errColor);
   HostHandle& handle = *made;
 
   // 3. Plan, snapshot, execute, verify, roll back: reconcile::apply, with progress here.
@@ -198,7 +204,8 @@ int runApply(const ApplyOptions& options, const std::function<Result<HostHandle>
       return kExitOk;
     case ApplyStatus::converged:
       if (text)
-        out << "\nApplied " << report.plan.actions.size() << " actions; the host matches "
+        out << "\nApplied " << report.plan.actions.size() << " action"
+            << (report.plan.actions.size() == 1 ? "" : "s") << "; the host matches "
             << options.spec << ".\n";
       return options.detailedExitcode ? kExitChanges : kExitOk;
     case ApplyStatus::refused:  // the plan printed says why

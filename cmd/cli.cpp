@@ -5,14 +5,22 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cctype>
 #include <csignal>
+#include <exception>
+#include <optional>
 #include <iostream>
 #include <map>
 #include <string>
 #include <vector>
 
 #include "cmd/apply_command.h"
+#include "cmd/diagnostics_output.h"
+#include "cmd/error_output.h"
 #include "cmd/host_factory.h"
 #include "cmd/options.h"
 #include "cmd/plan_command.h"
@@ -30,7 +38,88 @@ extern "C" void onSignal(int) {
   interrupted = true;
 }
 
-constexpr const char* kSubcommands[] = {"apply", "plan", "show", "validate", "schema"};
+constexpr const char* kSubcommands[] = {"apply",  "plan", "show",   "validate",
+                                        "schema", "help", "version"};
+
+// Edit distance (insert, delete, substitute, swap of neighbours): how far a typo is from a name.
+size_t distance(const std::string& a, const std::string& b) {
+  std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
+  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    for (size_t j = 1; j <= b.size(); ++j) {
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1,
+                          d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.size()][b.size()];
+}
+
+// The subcommand a word that is not one was probably meant to be, if any is close.
+std::optional<std::string> closestSubcommand(const std::string& word) {
+  std::optional<std::string> best;
+  size_t bestDistance = 3;
+  for (const char* sub : kSubcommands) {
+    size_t d = distance(word, sub);
+    if (d < bestDistance && d < std::string(sub).size()) {
+      best = sub;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+// A bad command line, said without CLI11's internals, with "did you mean" where it helps.
+struct UsageError {
+  std::string message;
+};
+
+// With --output json (or -o json) anywhere on the line, failures are JSON documents too.
+bool jsonRequested(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if ((a == "--output" || a == "-o") && i + 1 < argc && std::string(argv[i + 1]) == "json")
+      return true;
+    if (a == "--output=json" || a == "-ojson") return true;
+  }
+  return false;
+}
+
+// A check of a choice (case-insensitive), with a message that names the choices.
+CLI::Validator oneOf(std::vector<std::string> choices) {
+  std::string list;
+  for (const std::string& c : choices) list += (list.empty() ? "" : ", ") + c;
+  return CLI::Validator(
+      [choices, list](std::string& value) -> std::string {
+        std::string lower = value;
+        std::transform(lower.begin(), lower.end(), lower.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        if (std::find(choices.begin(), choices.end(), lower) == choices.end())
+          return "'" + value + "' is not one of " + list;
+        value = lower;
+        return "";
+      },
+      "one of " + list);
+}
+
+// A check of a whole number of seconds, jobs, ...: digits only, within [low, high].
+CLI::Validator wholeNumber(unsigned long low, unsigned long high) {
+  return CLI::Validator(
+      [low, high](std::string& value) -> std::string {
+        std::string range = "a whole number from " + std::to_string(low) + " to " +
+                            std::to_string(high);
+        if (value.empty() || value.size() > 9 ||
+            !std::all_of(value.begin(), value.end(),
+                         [](unsigned char c) { return std::isdigit(c) != 0; }))
+          return "'" + value + "' is not " + range;
+        unsigned long n = std::stoul(value);
+        if (n < low || n > high) return value + " is out of range: give " + range;
+        return "";
+      },
+      std::to_string(low) + ".." + std::to_string(high));
+}
 
 const char* kFooter = R"(Examples:
   sriov-apply validate host.yaml              check a spec offline
@@ -56,6 +145,22 @@ std::vector<std::string> withDefaultSubcommand(int argc, char** argv) {
     if (a == "-h" || a == "--help" || a == "--version") return args;
     for (const char* sub : kSubcommands)
       if (a == sub) return args;
+    // `sriov-apply paln x.yaml`: a word close to a subcommand that is no file is a typo.
+    // `sriov-apply --force plna x.yaml`: the first word that is no option's value.
+    constexpr const char* kFlags[] = {"--force",   "--dry-run",   "--no-color", "--detailed-exitcode",
+                                      "--no-rollback", "--strict", "--as-spec"};
+    for (size_t j = i; j < args.size(); ++j) {
+      const std::string& w = args[j];
+      if (w.empty() || w[0] == '-') continue;
+      const std::string& before = args[j - 1];
+      bool afterValue = j > i && before[0] == '-' && before.find('=') == std::string::npos &&
+                        std::find(std::begin(kFlags), std::end(kFlags), before) == std::end(kFlags);
+      if (afterValue) continue;
+      std::optional<std::string> meant = closestSubcommand(w);
+      if (meant && w.find_first_of("./") == std::string::npos && ::access(w.c_str(), F_OK) != 0)
+        throw UsageError{"unknown subcommand '" + w + "'; did you mean '" + *meant + "'?"};
+      break;
+    }
     args.insert(args.begin() + static_cast<std::ptrdiff_t>(i), "apply");
     return args;
   }
@@ -64,8 +169,11 @@ std::vector<std::string> withDefaultSubcommand(int argc, char** argv) {
 
 void addOutput(CLI::App* sub, OutputFormat& output, std::map<std::string, OutputFormat> choices,
                const std::string& help) {
-  sub->add_option("--output,-o", output, help)
-      ->transform(CLI::CheckedTransformer(std::move(choices), CLI::ignore_case));
+  std::vector<std::string> names;
+  for (const auto& [name, format] : choices) names.push_back(name);
+  sub->add_option_function<std::string>(
+         "--output,-o", [&output, choices](const std::string& v) { output = choices.at(v); }, help)
+      ->check(oneOf(names));
 }
 
 void addHostOptions(CLI::App* sub, HostOptions& host) {
@@ -83,7 +191,7 @@ void addPlanOptions(CLI::App* sub, ApplyOptions& o) {
   sub->add_flag("--detailed-exitcode", o.detailedExitcode,
                 "Exit 2 when changes were planned or made");
   sub->add_option("--max-disruption", o.maxDisruption, "Refuse plans above this level")
-      ->check(CLI::IsMember({"none", "attribute", "link", "detach", "restart", "recreate"}))
+      ->check(oneOf({"none", "attribute", "link", "detach", "restart", "recreate"}))
       ->capture_default_str();
   sub->add_flag("--force", o.force, "Allow disrupting guests that the spec does not list");
   sub->add_flag_callback(
@@ -94,7 +202,9 @@ void addPlanOptions(CLI::App* sub, ApplyOptions& o) {
 
 }  // namespace
 
-int run(int argc, char** argv) {
+namespace {
+
+int runCli(int argc, char** argv) {
   CLI::App app{"sriov-apply: make a host's SR-IOV setup (VFs, VF pools, guest VFs) match host.yaml",
                "sriov-apply"};
   app.footer(kFooter);
@@ -102,7 +212,7 @@ int run(int argc, char** argv) {
   app.require_subcommand(1);
   std::string logLevel = "warn";
   app.add_option("--log-level", logLevel, "Log detail on stderr")
-      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))
+      ->check(oneOf({"trace", "debug", "info", "warn", "error", "off"}))
       ->capture_default_str();
   app.add_flag_callback(
       "-v,--verbose", [&logLevel] { logLevel = "debug"; }, "--log-level debug");
@@ -115,26 +225,28 @@ int run(int argc, char** argv) {
       "--no-rollback", [&apply] { apply.rollback = false; },
       "On a failure, leave the host as it is");
   applyCmd->add_option("--jobs,-j", apply.jobs, "Independent actions run in parallel")
-      ->check(CLI::Range(1, 64))
+      ->check(wholeNumber(1, 64))
       ->capture_default_str();
   applyCmd
       ->add_option("--settle-timeout", apply.settleTimeoutSeconds,
                    "Seconds to wait for VFs to appear after a count change")
+      ->check(wholeNumber(0, 86400))
       ->capture_default_str();
   applyCmd
       ->add_option("--shutdown-timeout", apply.shutdownTimeoutSeconds,
                    "Seconds a guest has to shut down (ACPI) before the apply fails and rolls back")
-      ->check(CLI::Range(1u, 86400u))
+      ->check(wholeNumber(1, 86400))
       ->capture_default_str();
   applyCmd
       ->add_option("--detach-timeout", apply.detachTimeoutSeconds,
                    "Seconds a running guest has to release a device detached live before the "
                    "apply fails and rolls back")
-      ->check(CLI::Range(1u, 86400u))
+      ->check(wholeNumber(1, 86400))
       ->capture_default_str();
   applyCmd
       ->add_option("--lock-timeout", apply.lockTimeoutSeconds,
                    "Seconds to wait for another apply to finish")
+      ->check(wholeNumber(0, 86400))
       ->capture_default_str();
   applyCmd->add_option("--lock-file", apply.lockFile, "One apply per host")->capture_default_str();
   applyCmd
@@ -168,6 +280,13 @@ int run(int argc, char** argv) {
   CLI::App* schemaCmd =
       app.add_subcommand("schema", "Print the JSON Schema of the spec format (for editors)");
 
+  CLI::App* helpCmd = app.add_subcommand("help", "Print this help, or a subcommand's");
+  std::string helpTopic;
+  helpCmd->add_option("SUBCOMMAND", helpTopic, "The subcommand to explain");
+  CLI::App* versionCmd = app.add_subcommand("version", "Print the version");
+  // Options of the whole tool (-v, --log-level) are taken after the subcommand too.
+  for (CLI::App* sub : app.get_subcommands({})) sub->fallthrough();
+
   std::vector<std::string> args = withDefaultSubcommand(argc, argv);
   std::vector<char*> cargs;
   for (std::string& a : args) cargs.push_back(a.data());
@@ -180,9 +299,26 @@ int run(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::cerr << "sriov-apply: error: " << e.what()
-              << "\nRun 'sriov-apply --help' for more information.\n";
-    return kExitFailure;
+    throw UsageError{e.what()};
+  }
+  if (helpCmd->parsed()) {
+    app.clear();  // else CLI11 prints the help of `help` itself
+    if (helpTopic.empty()) {
+      std::cout << app.help();
+      return kExitOk;
+    }
+    for (CLI::App* sub : app.get_subcommands({}))
+      if (sub->get_name() == helpTopic) {
+        std::cout << sub->help();
+        return kExitOk;
+      }
+    std::optional<std::string> meant = closestSubcommand(helpTopic);
+    throw UsageError{"no subcommand '" + helpTopic + "'" +
+                     (meant ? "; did you mean '" + *meant + "'?" : "")};
+  }
+  if (versionCmd->parsed()) {
+    std::cout << versionText() << "\n";
+    return kExitOk;
   }
 
   auto logger = spdlog::stderr_color_mt("sriov-apply");
@@ -218,12 +354,33 @@ int run(int argc, char** argv) {
   }
   // plan and show take no lock: a state file is replaced by rename, so they read a whole one.
   Result<HostHandle> host = makeHost(hostOptions, tuning);
-  if (!host) {
-    std::cerr << "sriov-apply: error: " << host.error().message << "\n";
-    return kExitFailure;
-  }
+  if (!host)
+    return printFailure(failureOf(host.error()),
+                        (showCmd->parsed() ? show.output : planning.output) == OutputFormat::json,
+                        std::cout, std::cerr, colorWanted(planning.color, STDERR_FILENO));
   if (showCmd->parsed()) return runShow(show, *host->host, std::cout, std::cerr);
   return runPlan(planCmd->parsed() ? plan : apply, *host->host, std::cout, std::cerr);
+}
+
+}  // namespace
+
+// The one top-level catch: a bad command line is exit 1 with a hint; anything unexpected is
+// `sriov-apply: error: ...` and exit 1, never an abort. With --output json, one Error document.
+int run(int argc, char** argv) {
+  bool json = jsonRequested(argc, argv);
+  bool color = colorWanted(Color::automatic, STDERR_FILENO);
+  try {
+    return runCli(argc, argv);
+  } catch (const UsageError& e) {
+    return printFailure({kExitFailure, e.message, {}, {"run 'sriov-apply help' for the usage"}},
+                        json, std::cout, std::cerr, color);
+  } catch (const std::exception& e) {
+    return printFailure({kExitFailure, std::string("unexpected: ") + e.what(), {}, {}}, json,
+                        std::cout, std::cerr, color);
+  } catch (...) {
+    return printFailure({kExitFailure, "unexpected error", {}, {}}, json, std::cout, std::cerr,
+                        color);
+  }
 }
 
 }  // namespace sriov::cmd

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <string>
 
 namespace sriov::cmd {
 
@@ -38,6 +39,8 @@ bool colorWanted(Color color, int fd) {
   if (color == Color::never) return false;
   const char* noColor = std::getenv("NO_COLOR");
   if (noColor && *noColor) return false;
+  const char* term = std::getenv("TERM");
+  if (!term || !*term || std::string(term) == "dumb") return false;
   return isatty(fd) == 1;
 }
 

@@ -14,7 +14,8 @@ void printDiagnostics(std::ostream& out, const std::vector<schema::Diagnostic>& 
                       bool color);
 nlohmann::ordered_json diagnosticsJson(const std::vector<schema::Diagnostic>& diagnostics);
 
-// True when stream fd is a terminal, color is not turned off and NO_COLOR is not set.
+// True when stream fd is a terminal, color is not turned off, NO_COLOR is not set and TERM is
+// set and not `dumb`.
 bool colorWanted(Color color, int fd);
 
 }  // namespace sriov::cmd

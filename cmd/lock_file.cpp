@@ -12,7 +12,22 @@
 
 namespace sriov::cmd {
 
-Result<LockFile> LockFile::acquire(const std::string& path, std::chrono::milliseconds timeout) {
+namespace {
+
+// The pid the holder wrote into the lock file, or "".
+std::string holderOf(int fd) {
+  char buf[32] = {};
+  ssize_t n = ::pread(fd, buf, sizeof buf - 1, 0);
+  std::string holder = n > 0 ? std::string(buf, static_cast<size_t>(n)) : "";
+  while (!holder.empty() && (holder.back() == '\n' || holder.back() == ' ')) holder.pop_back();
+  return holder;
+}
+
+}  // namespace
+
+Result<LockFile> LockFile::acquire(const std::string& path, std::chrono::milliseconds timeout,
+                                   const std::atomic<bool>* stop,
+                                   const std::function<void(const std::string&)>& waiting) {
   // O_NOFOLLOW: a link planted at the lock's path is refused, not followed (it would let anyone
   // who can write the folder make root create or empty the link's target).
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0644);
@@ -30,17 +45,22 @@ Result<LockFile> LockFile::acquire(const std::string& path, std::chrono::millise
     return Error{"cannot use lock file " + path + ": it is not a regular file; remove it", EINVAL};
   }
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::now() + timeout;
+  bool announced = false;
   while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     if (errno != EWOULDBLOCK && errno != EINTR) {
       int err = errno;
       ::close(fd);
       return Error{"cannot lock " + path + ": " + std::strerror(err), err};
     }
+    if (waiting && !announced) waiting(holderOf(fd));
+    announced = true;
+    if (stop && stop->load()) {
+      ::close(fd);
+      return Error{"interrupted while waiting for the lock on " + path + "; nothing was changed",
+                   EINTR};
+    }
     if (std::chrono::steady_clock::now() >= deadline) {
-      char buf[32] = {};
-      ssize_t n = ::pread(fd, buf, sizeof buf - 1, 0);
-      std::string holder = n > 0 ? std::string(buf, static_cast<size_t>(n)) : "";
-      while (!holder.empty() && (holder.back() == '\n' || holder.back() == ' ')) holder.pop_back();
+      std::string holder = holderOf(fd);
       ::close(fd);
       double seconds = std::chrono::duration<double>(timeout).count();
       char waited[32];

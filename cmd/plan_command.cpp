@@ -1,9 +1,13 @@
 // The plan subcommand: every step is a value; the exit code follows SPEC.md.
 #include "cmd/plan_command.h"
 
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <chrono>
+
 #include "cmd/diagnostics_output.h"
+#include "cmd/error_output.h"
 #include "cmd/plan_output.h"
 #include "reconcile/planner.h"
 #include "schema/loader.h"
@@ -14,15 +18,21 @@ int runPlan(const ApplyOptions& options, reconcile::HostReader& host, std::ostre
             std::ostream& err) {
   // 1. The spec: every problem at once, then stop.
   schema::LoadResult loaded = schema::loadSpecFile(options.spec);
-  printDiagnostics(err, loaded.diagnostics.sorted(), colorWanted(options.color, STDERR_FILENO));
-  if (loaded.diagnostics.hasErrors()) return kExitInvalidSpec;
+  const bool json = options.output == OutputFormat::json;
+  bool errColor = colorWanted(options.color, STDERR_FILENO);
+  if (loaded.diagnostics.hasErrors())
+    return printFailure({kExitInvalidSpec, "", loaded.diagnostics.sorted(), {}}, json, out, err,
+                        errColor);
+  printDiagnostics(err, loaded.diagnostics.sorted(), errColor);
 
   // 2. The host as it is.
+  std::chrono::steady_clock::time_point begin = std::chrono::steady_clock::now();
   Result<reconcile::ObservedState> observed = host.observe();
-  if (!observed) {
-    err << "sriov-apply: error: " << observed.error().message << "\n";
-    return kExitFailure;
-  }
+  spdlog::debug("observed the host in {} ms",
+               std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::steady_clock::now() - begin)
+                   .count());
+  if (!observed) return printFailure(failureOf(observed.error()), json, out, err, errColor);
 
   // 3. The plan, pure.
   reconcile::PlanOptions planOptions;
@@ -34,7 +44,7 @@ int runPlan(const ApplyOptions& options, reconcile::HostReader& host, std::ostre
   reconcile::Plan plan = reconcile::plan(loaded.spec, *observed, planOptions);
 
   // 4. Print it.
-  if (options.output == OutputFormat::json) {
+  if (json) {
     out << planJson(plan).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   } else {
     bool color = colorWanted(options.color, STDOUT_FILENO);

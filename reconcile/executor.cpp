@@ -1,6 +1,8 @@
 // The executor: a small scheduler over the plan's dependency graph and a pool of threads.
 #include "reconcile/executor.h"
 
+#include <spdlog/spdlog.h>
+
 #include <condition_variable>
 #include <map>
 #include <mutex>
@@ -130,11 +132,18 @@ class Scheduler {
     notify([&] {
       if (options_.observer.started) options_.observer.started(a);
     });
+    spdlog::debug("host: action {} {} {} started", a.id, toString(a.kind), a.target);
     std::chrono::steady_clock::time_point begin = std::chrono::steady_clock::now();
     Result<void> r =
         host_.threadSafe() ? perform(a, host_, options_.guestTimeout) : performSerially(a);
     std::chrono::milliseconds took = std::chrono::duration_cast<std::chrono::milliseconds>(
         std::chrono::steady_clock::now() - begin);
+    if (r)
+      spdlog::debug("host: action {} {} {} done in {} ms", a.id, toString(a.kind), a.target,
+                    took.count());
+    else
+      spdlog::debug("host: action {} {} {} failed after {} ms: {}", a.id, toString(a.kind),
+                   a.target, took.count(), r.error().message);
     std::lock_guard<std::mutex> lock(mutex_);
     ActionOutcome& out = result_.actions[i];
     out.duration = took;

@@ -50,6 +50,22 @@ bool guestsGetDevices(const schema::Spec& spec) {
   });
 }
 
+// True when a device of the domain's live XML uses a VF of pf (by address, or through a pool
+// network on pf).
+bool holdsVfOf(const ObservedDomain& d, const ObservedPf& pf, const ObservedState& obs) {
+  for (const GuestDevice& dev : d.liveDevices) {
+    for (const ObservedVf& vf : pf.vfs)
+      if (!dev.pci.empty() && dev.pci == vf.pci) return true;
+    if (dev.kind != GuestDevice::Kind::networkInterface) continue;
+    const ObservedNetwork* n = obs.findNetwork(dev.network);
+    if (!n) continue;
+    if (!pf.name.empty() && n->pfDev == pf.name) return true;
+    for (const ObservedVf& vf : pf.vfs)
+      if (std::find(n->vfs.begin(), n->vfs.end(), vf.pci) != n->vfs.end()) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 const ObservedPf* resolvePf(const ObservedState& observed, const schema::Pf& pf) {
@@ -135,6 +151,23 @@ std::vector<Finding> preflight(const schema::Spec& spec, const ObservedState& ob
       error("guest/" + g.name, "guest '" + g.name +
                                    "' is not defined in libvirt; sriov-apply never creates "
                                    "guests: define it first (virsh define)");
+    }
+  }
+  // A paused guest cannot answer the ACPI shutdown that onDisruption: restart needs before its
+  // PF's VFs are re-created: the apply would wait --shutdown-timeout, fail and roll back.
+  for (const schema::Guest& g : spec.guests) {
+    const ObservedDomain* d = obs.findDomain(g.name);
+    if (!d || d->state != DomainState::paused || g.onDisruption != schema::OnDisruption::restart)
+      continue;
+    for (const schema::Pf& pf : spec.pfs) {
+      const ObservedPf* o = resolvePf(obs, pf);
+      if (!o || pf.numVfs == o->numVfs || !holdsVfOf(*d, *o, obs)) continue;
+      error("guest/" + g.name,
+            "guest '" + g.name + "' is paused, and the VF count change of " + o->label() +
+                " needs it restarted (onDisruption: restart), but a paused guest cannot answer "
+                "the ACPI shutdown: resume it (virsh resume " +
+                g.name + ") or shut it down first, then apply again");
+      break;
     }
   }
   if (guestsGetDevices(spec)) {

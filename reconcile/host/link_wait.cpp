@@ -1,6 +1,8 @@
 // Retrying a VF tx rate once the PF has its link again.
 #include "reconcile/host/link_wait.h"
 
+#include <spdlog/spdlog.h>
+
 #include <cerrno>
 #include <thread>
 
@@ -18,6 +20,8 @@ Result<void> setVfWaitingForLink(const VfChange& change, const std::string& pfNa
   Result<PfLink> state = link();
   if (!state || state->carrier) return first;  // the link is there: EINVAL means something else
   const std::string& message = first.error().message;
+  spdlog::info("retry: {} refused a VF tx rate while it has no carrier; waiting up to {} for link",
+               pfName, secondsText(wait.timeout));
   if (!state->adminUp)
     return Error{message + " (" + pfName +
                      " is down; the driver refuses a VF tx rate without link: set it up)",
@@ -31,6 +35,9 @@ Result<void> setVfWaitingForLink(const VfChange& change, const std::string& pfNa
     waited += wait.interval;
     state = link();
     if (!state) return first;
+    spdlog::info("retry: {} has {}carrier after {} ms; {} the VF tx rate", pfName,
+                 state->carrier ? "" : "no ", waited.count(),
+                 state->carrier ? "setting" : "still waiting to set");
     if (state->carrier) return set();
   }
   return Error{message + " (" + pfName + " has had no link for " + secondsText(wait.timeout) +

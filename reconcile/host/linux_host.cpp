@@ -2,6 +2,8 @@
 // readers and writers.
 #include "reconcile/host/linux_host.h"
 
+#include <spdlog/spdlog.h>
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -11,6 +13,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -28,20 +31,39 @@
 
 namespace sriov::reconcile {
 
+namespace {
+
+// Milliseconds since begin, for the log lines of each observe step (-v).
+long long msSince(std::chrono::steady_clock::time_point begin) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                               begin)
+      .count();
+}
+
+}  // namespace
+
 LinuxHost::LinuxHost(LinuxHostOptions options) : options_(std::move(options)) {}
 
 Result<ObservedState> LinuxHost::observe() {
   // 1. PFs, VFs and host facts from sysfs.
+  std::chrono::steady_clock::time_point begin = std::chrono::steady_clock::now();
   Result<ObservedState> state = SysfsReader(options_.sysfsRoot, options_.hostname).read();
   if (!state) return state.error();
+  size_t vfCount = 0;
+  for (const ObservedPf& pf : state->pfs) vfCount += pf.vfs.size();
+  spdlog::debug("observe: sysfs under {}: {} PFs, {} VFs in {} ms", options_.sysfsRoot,
+                state->pfs.size(), vfCount, msSince(begin));
 
   // 2. Link state and VF settings of each network PF, one netlink request per PF.
+  size_t requests = 0;
   if (options_.netlink == UseNetlink::yes) {
+    begin = std::chrono::steady_clock::now();
     Result<NetlinkReader> netlink = NetlinkReader::open();
     if (!netlink) return netlink.error();
     for (ObservedPf& pf : state->pfs) {
       if (pf.name.empty()) continue;
       Result<PfNetlink> read = netlink->readPf(pf.name);
+      ++requests;
       if (!read) return read.error();
       pf.linkUp = read->linkUp;
       for (ObservedVf& vf : pf.vfs) {
@@ -50,6 +72,9 @@ Result<ObservedState> LinuxHost::observe() {
       }
     }
   }
+
+  if (options_.netlink == UseNetlink::yes)
+    spdlog::debug("observe: netlink: {} requests in {} ms", requests, msSince(begin));
 
   // 3. The files sriov-apply owns.
   for (const std::string& path : options_.ownedFiles) {
@@ -76,8 +101,11 @@ Result<ObservedState> LinuxHost::observe() {
   }
 
   // 4. libvirt's networks and domains.
+  begin = std::chrono::steady_clock::now();
   Result<LibvirtConnection> connection = LibvirtConnection::open(options_.connectUri);
   if (!connection) return connection.error();
+  spdlog::debug("observe: connected to libvirt at {} in {} ms", options_.connectUri,
+                msSince(begin));
   LibvirtReader libvirt(*connection);
   Result<std::vector<ObservedNetwork>> networks = libvirt.networks();
   if (!networks) return networks.error();
@@ -85,6 +113,8 @@ Result<ObservedState> LinuxHost::observe() {
   Result<std::vector<ObservedDomain>> domains = libvirt.domains();
   if (!domains) return domains.error();
   state->domains = std::move(*domains);
+  spdlog::debug("observe: libvirt: {} networks, {} domains in {} ms",
+                state->networks.size(), state->domains.size(), msSince(begin));
   return state;
 }
 

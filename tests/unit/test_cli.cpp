@@ -1,12 +1,16 @@
 // The sriov-apply binary as users run it: subcommands, exit codes, output formats, errors.
 #include <doctest/doctest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
+#include "tests/unit/json_schema_check.h"
 #include "tests/unit/test_helpers.h"
 
 namespace {
@@ -96,20 +100,38 @@ TEST_CASE("a missing spec file is an invalid spec, named") {
 TEST_CASE("command line errors") {
   Run r = sriovApply("validate --output xml examples/two-pfs.yaml");
   CHECK(r.code == 1);
-  CHECK(r.err.rfind("sriov-apply: error: --output: Check xml value in {", 0) == 0);
+  CHECK(r.err == "sriov-apply: error: --output: 'xml' is not one of json, text\n"
+                 "sriov-apply: hint: run 'sriov-apply help' for the usage\n");
   r = sriovApply("plan");
   CHECK(r.code == 1);
   CHECK(r.err ==
-        "sriov-apply: error: SPEC is required\nRun 'sriov-apply --help' for more information.\n");
+        "sriov-apply: error: SPEC is required\nsriov-apply: hint: run 'sriov-apply help' for the "
+        "usage\n");
   r = sriovApply("plan --max-disruption everything host.yaml");
   CHECK(r.code == 1);
-  CHECK(r.err.find("--max-disruption: everything not in {") != std::string::npos);
+  CHECK(r.err.find("--max-disruption: 'everything' is not one of none, attribute, link, detach, "
+                   "restart, recreate") != std::string::npos);
 }
 
 TEST_CASE("--version and --help") {
   Run r = sriovApply("--version");
   CHECK(r.code == 0);
-  CHECK(r.out == "sriov-apply 0.1.0\n");
+  // Three lines: the version, the git revision (or the debian/changelog version, or "unknown"
+  // outside git), the build type this test was compiled with.
+  CHECK(r.out.rfind("sriov-apply 0.1.0\nrevision: ", 0) == 0);
+  std::string buildType = SRIOV_TEST_BUILD_TYPE;
+  CHECK(r.out.ends_with("\nbuild type: " + (buildType.empty() ? "none" : buildType) + "\n"));
+  if (std::filesystem::exists(std::filesystem::path(SRIOV_SOURCE_DIR) / ".git")) {
+    std::string head;
+    if (FILE* git =
+            popen("git -C '" SRIOV_SOURCE_DIR "' rev-parse --short HEAD 2>/dev/null", "r")) {
+      char buf[128];
+      while (fgets(buf, sizeof buf, git)) head += buf;
+      pclose(git);
+    }
+    while (!head.empty() && head.back() == '\n') head.pop_back();
+    if (!head.empty()) CHECK_MESSAGE(r.out.find(head) != std::string::npos, head);
+  }
   r = sriovApply("--help");
   CHECK(r.code == 0);
   CHECK(r.out.find("Examples:\n  sriov-apply validate host.yaml") != std::string::npos);
@@ -198,12 +220,15 @@ TEST_CASE("apply on a copy of the lab host, then again: no changes; a held lock 
   CHECK(out.find("sriov-apply: error: another sriov-apply holds " + lock +
                  "; gave up after 1 s (--lock-timeout)") != std::string::npos);
   CHECK(out.find("exit 1") != std::string::npos);
+  CHECK(out.find("sriov-apply: waiting for the lock held by another sriov-apply (" + lock +
+                 "; up to 1 s, --lock-timeout; Ctrl-C to stop)") != std::string::npos);
   INFO(out);
 }
 
-TEST_CASE("apply --shutdown-timeout: a guest that does not shut down in time fails the apply") {
+TEST_CASE("a paused guest that onDisruption: restart would shut down is refused up front") {
   // web1 is paused in this copy of the lab host, so it cannot answer the ACPI shutdown that
-  // onDisruption: restart needs before enp4s0f0's VFs are re-created.
+  // onDisruption: restart needs before enp4s0f0's VFs are re-created: the plan refuses (it
+  // used to wait --shutdown-timeout at apply, fail and roll back).
   std::string tmp = std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp";
   std::string state = tmp + "/sriov-cli-paused.state.yaml";
   std::string lab =
@@ -220,10 +245,253 @@ TEST_CASE("apply --shutdown-timeout: a guest that does not shut down in time fai
                          "    interfaces:\n      - vf: {pf: enp4s0f0, index: 0}\n"
                          "        mac: \"52:54:00:a1:00:01\"\n        vlan: 100\n");
   Run r = sriovApply("apply --state " + state + " --shutdown-timeout 7 " + spec);
-  CHECK(r.code == 1);
-  CHECK(r.err.find("action 1 (shutdown-guest guest/web1) failed: guest web1 did not shut down "
-                   "within 7 s;") != std::string::npos);
-  CHECK(r.err.find("rolled back") != std::string::npos);
+  CHECK(r.code == 4);
+  CHECK(r.out.find("guest/web1: guest 'web1' is paused, and the VF count change of enp4s0f0 "
+                   "needs it restarted (onDisruption: restart), but a paused guest cannot answer "
+                   "the ACPI shutdown: resume it (virsh resume web1)") != std::string::npos);
+  CHECK(r.out.find("Refused:") != std::string::npos);
   CHECK(sriov::test::readText(state) == lab);  // nothing changed
-  CHECK(sriovApply("apply --state " + state + " --shutdown-timeout 0 " + spec).code == 1);
+  CHECK(sriovApply("plan --state " + state + " " + spec).code == 4);
+}
+
+namespace {
+
+std::string tmpDir() {
+  return std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp";
+}
+
+// The one JSON document a failing run printed, checked against schema/error.schema.json.
+nlohmann::json errorDocument(const Run& r) {
+  INFO(r.out);
+  nlohmann::json doc = nlohmann::json::parse(r.out);
+  nlohmann::json schema = nlohmann::json::parse(
+      sriov::test::readText(std::string(SRIOV_SOURCE_DIR) + "/schema/error.schema.json"));
+  std::vector<std::string> violations = sriov::test::schemaViolations(schema, doc);
+  for (const std::string& v : violations) INFO(v);
+  CHECK(violations.empty());
+  CHECK(doc["kind"] == "Error");
+  CHECK(doc["exitCode"] == r.code);
+  return doc;
+}
+
+// Runs a shell command line; its stdout (2>&1 inside the line to see stderr).
+std::string shell(const std::string& command) {
+  FILE* pipe = popen(command.c_str(), "r");
+  REQUIRE(pipe);
+  char buf[1024];
+  std::string out;
+  size_t n = 0;
+  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
+  pclose(pipe);
+  return out;
+}
+
+std::string binary() {
+  return std::getenv("SRIOV_APPLY_BIN") ? std::getenv("SRIOV_APPLY_BIN") : SRIOV_APPLY_BIN_DEFAULT;
+}
+
+}  // namespace
+
+TEST_CASE("help and version are subcommands, not spec paths") {
+  Run r = sriovApply("help");
+  CHECK(r.code == 0);
+  CHECK(r.out.find("Usage: sriov-apply") != std::string::npos);
+  CHECK(r.out.find("validate") != std::string::npos);
+  r = sriovApply("help plan");
+  CHECK(r.code == 0);
+  CHECK(r.out.find("--detailed-exitcode") != std::string::npos);
+  r = sriovApply("version");
+  CHECK(r.code == 0);
+  CHECK(r.out.rfind("sriov-apply ", 0) == 0);
+  REQUIRE(!r.out.empty());
+  CHECK(r.out.back() == '\n');
+}
+
+TEST_CASE("a misspelled subcommand gets 'did you mean', not a spec read") {
+  Run r = sriovApply("paln x.yaml");
+  CHECK(r.code == 1);
+  CHECK(r.err.find("sriov-apply: error: unknown subcommand 'paln'; did you mean 'plan'?") !=
+        std::string::npos);
+  r = sriovApply("--force valdiate x.yaml");
+  CHECK(r.err.find("did you mean 'validate'?") != std::string::npos);
+  r = sriovApply("help pln");
+  CHECK(r.code == 1);
+  CHECK(r.err.find("did you mean 'plan'?") != std::string::npos);
+  // An existing file of that name is a spec (apply is the default subcommand).
+  std::string dir = tmpDir() + "/sriov-cli-typo";
+  CHECK(std::system(("mkdir -p " + dir + " && printf 'apiVersion: [\\n' > " + dir + "/paln").c_str()) == 0);
+  r = sriovApply("--state examples/lab.state.yaml " + dir + "/paln");
+  CHECK(r.code == 3);
+}
+
+TEST_CASE("bad option values are said without CLI11's internals") {
+  Run r = sriovApply("plan --output yaml examples/two-pfs.yaml");
+  CHECK(r.code == 1);
+  CHECK(r.err.find("sriov-apply: error: --output: 'yaml' is not one of json, text") !=
+        std::string::npos);
+  CHECK(r.err.find("FAILED") == std::string::npos);
+  CHECK(r.err.find("->") == std::string::npos);
+  r = sriovApply("apply --jobs abc examples/two-pfs.yaml");
+  CHECK(r.err.find("--jobs: 'abc' is not a whole number from 1 to 64") != std::string::npos);
+  CHECK(r.err.find("not in range") == std::string::npos);
+  r = sriovApply("apply --jobs 65 examples/two-pfs.yaml");
+  CHECK(r.err.find("--jobs: 65 is out of range") != std::string::npos);
+  r = sriovApply("apply --lock-timeout -1 examples/two-pfs.yaml");
+  CHECK(r.err.find("'-1' is not a whole number") != std::string::npos);
+  r = sriovApply("plan --max-disruption big examples/two-pfs.yaml");
+  CHECK(r.err.find("'big' is not one of none, attribute, link, detach, restart, recreate") !=
+        std::string::npos);
+}
+
+TEST_CASE("-v and --log-level are taken after the subcommand too") {
+  Run r = sriovApply("plan --state examples/lab.state.yaml examples/hostdev-interface.yaml -v");
+  CHECK(r.code == 0);
+  r = sriovApply("plan --log-level info --state examples/lab.state.yaml "
+                 "examples/hostdev-interface.yaml");
+  CHECK(r.code == 0);
+}
+
+TEST_CASE("--output json: every failure is one Error document on stdout") {
+  SUBCASE("a missing state file") {
+    Run r = sriovApply("plan --output json --state /nonexistent.state.yaml examples/two-pfs.yaml");
+    CHECK(r.code == 1);
+    nlohmann::json doc = errorDocument(r);
+    CHECK(doc["message"].get<std::string>().find("/nonexistent.state.yaml") != std::string::npos);
+  }
+  SUBCASE("an invalid spec keeps its positions") {
+    Run r = sriovApply("apply -o json --state examples/lab.state.yaml "
+                       "examples/invalid/unsafe-names.yaml");
+    CHECK(r.code == 3);
+    nlohmann::json doc = errorDocument(r);
+    REQUIRE(doc["diagnostics"].size() == 8);
+    CHECK(doc["diagnostics"][0]["line"] == 3);
+    CHECK(doc["diagnostics"][0]["col"] == 11);
+    CHECK(doc["message"] == "the spec is invalid: 8 errors");
+  }
+  SUBCASE("a bad command line") {
+    Run r = sriovApply("--output json paln x.yaml");
+    CHECK(r.code == 1);
+    errorDocument(r);
+  }
+  SUBCASE("show of a host that cannot be read") {
+    Run r = sriovApply("show --output json --state /nonexistent.state.yaml");
+    CHECK(r.code == 1);
+    errorDocument(r);
+  }
+}
+
+TEST_CASE("no libvirt: the error says what to do") {
+  std::string root = tmpDir() + "/sriov-cli-nolibvirt";
+  CHECK(std::system(("mkdir -p " + root + "/class/net " + root + "/bus/pci/devices").c_str()) == 0);
+  Run r = sriovApply("plan --sysfs-root " + root +
+                     " --connect 'qemu+unix:///system?socket=/nonexistent' examples/two-pfs.yaml");
+  CHECK(r.code == 1);
+  CHECK(r.err.find("sriov-apply: error: cannot connect to libvirt") != std::string::npos);
+  CHECK(r.err.find("sriov-apply: hint: is libvirt running?") != std::string::npos);
+  CHECK(r.err.find("--state FILE") != std::string::npos);
+}
+
+TEST_CASE("a lock file that cannot be opened (not root) says to run as root") {
+  if (::geteuid() == 0) return;  // root opens it anyway
+  std::string dir = tmpDir() + "/sriov-cli-nolock";
+  CHECK(std::system(("mkdir -p " + dir + " && chmod 0500 " + dir).c_str()) == 0);
+  Run r = sriovApply("apply --sysfs-root /nonexistent --lock-file " + dir +
+                     "/x.lock examples/two-pfs.yaml");
+  CHECK(r.code == 1);
+  CHECK(r.err.find("Permission denied") != std::string::npos);
+  CHECK(r.err.find("run it as root") != std::string::npos);
+}
+
+TEST_CASE("Ctrl-C while waiting for the lock ends the wait; nothing is changed") {
+  std::string state = tmpDir() + "/sriov-cli-intr.state.yaml";
+  sriov::test::writeText(state, sriov::test::readText(std::string(SRIOV_SOURCE_DIR) +
+                                                      "/examples/lab.state.yaml"));
+  std::string before = sriov::test::readText(state);
+  std::string out = shell("flock " + state + ".lock sleep 4 & sleep 0.3; cd " + SRIOV_SOURCE_DIR +
+                          " && timeout -s INT 1 " + binary() + " --state " + state +
+                          " --lock-timeout 30 examples/hostdev-interface.yaml 2>&1 >/dev/null; "
+                          "echo exit $?");
+  INFO(out);
+  CHECK(out.find("sriov-apply: waiting for the lock held by") != std::string::npos);
+  CHECK(out.find("sriov-apply: error: interrupted while waiting for the lock") !=
+        std::string::npos);
+  CHECK(out.find("exit 1") != std::string::npos);
+  CHECK(sriov::test::readText(state) == before);
+}
+
+TEST_CASE("one action applied is 'Applied 1 action'") {
+  std::string state = tmpDir() + "/sriov-cli-one.state.yaml";
+  sriov::test::writeText(state, sriov::test::readText(std::string(SRIOV_SOURCE_DIR) +
+                                                      "/examples/lab.state.yaml"));
+  REQUIRE(sriovApply("--state " + state + " examples/hostdev-interface.yaml").code == 0);
+  std::string spec = tmpDir() + "/sriov-cli-one.yaml";
+  std::string text = sriov::test::readText(std::string(SRIOV_SOURCE_DIR) +
+                                           "/examples/hostdev-interface.yaml");
+  REQUIRE(text.find("vlan: 42") != std::string::npos);
+  text.replace(text.find("vlan: 42"), 8, "vlan: 43");
+  sriov::test::writeText(spec, text);
+  Run r = sriovApply("--state " + state + " " + spec);
+  CHECK(r.code == 0);
+  CHECK(r.out.find("\nApplied 1 action; the host matches " + spec + ".\n") != std::string::npos);
+}
+
+TEST_CASE("colour only on a terminal that has it: TERM=dumb and NO_COLOR get none") {
+  auto onTerminal = [](const std::string& env) {
+    return shell("cd " + std::string(SRIOV_SOURCE_DIR) + " && script -qec \"env -u NO_COLOR " +
+                 env + " " + binary() + " validate examples/invalid/unsafe-names.yaml\" /dev/null");
+  };
+  CHECK(onTerminal("TERM=xterm").find("\033[") != std::string::npos);  // the test can see colour
+  CHECK(onTerminal("TERM=dumb").find("\033[") == std::string::npos);
+  CHECK(onTerminal("TERM=xterm NO_COLOR=1").find("\033[") == std::string::npos);
+  CHECK(onTerminal("-u TERM").find("\033[") == std::string::npos);
+}
+
+TEST_CASE("-v logs each observe step and each host call on stderr, anywhere on the line") {
+  std::string state = tmpDir() + "/sriov-cli-log.state.yaml";
+  sriov::test::writeText(state, sriov::test::readText(std::string(SRIOV_SOURCE_DIR) +
+                                                      "/examples/lab.state.yaml"));
+  Run r = sriovApply("--state " + state + " examples/hostdev-interface.yaml -v");
+  CHECK(r.code == 0);
+  CHECK(r.err.find("sriov-apply: debug: host: action 1 set-numvfs pf/enp3s0f1 started\n") !=
+        std::string::npos);
+  CHECK(r.err.find("sriov-apply: debug: host: action 4 attach-device guest/build1/ua-sriov-net0 "
+                   "done in ") != std::string::npos);
+  CHECK(r.out.find("sriov-apply: debug") == std::string::npos);  // stdout stays the report
+
+  std::string root = tmpDir() + "/sriov-cli-nolibvirt";
+  CHECK(std::system(("mkdir -p " + root + "/class/net " + root + "/bus/pci/devices").c_str()) == 0);
+  r = sriovApply("plan --sysfs-root " + root +
+                 " --connect 'qemu+unix:///system?socket=/nonexistent' examples/two-pfs.yaml "
+                 "--log-level debug");
+  CHECK(r.err.find("sriov-apply: debug: observe: sysfs under " + root + ": 0 PFs, 0 VFs in ") !=
+        std::string::npos);
+  // Without -v: warnings and errors only.
+  r = sriovApply("plan --state " + state + " examples/hostdev-interface.yaml");
+  CHECK(r.err.empty());
+}
+
+TEST_CASE("validate --output json conforms to schema/validate-result.schema.json") {
+  namespace fs = std::filesystem;
+  std::string files;
+  size_t count = 0;
+  for (const char* dir : {"examples", "examples/invalid"}) {
+    for (const fs::directory_entry& e : fs::directory_iterator(fs::path(SRIOV_SOURCE_DIR) / dir)) {
+      if (e.path().extension() != ".yaml") continue;
+      files += std::string(" ") + dir + "/" + e.path().filename().string();
+      ++count;
+    }
+  }
+  REQUIRE(count > 10);
+  Run r = sriovApply("validate --output json" + files);
+  CHECK(r.code == 3);  // examples/invalid is invalid
+  nlohmann::json doc = nlohmann::json::parse(r.out);
+  nlohmann::json schema = nlohmann::json::parse(sriov::test::readText(
+      std::string(SRIOV_SOURCE_DIR) + "/schema/validate-result.schema.json"));
+  std::vector<std::string> violations = sriov::test::schemaViolations(schema, doc);
+  for (const std::string& v : violations) INFO(v);
+  CHECK(violations.empty());
+  CHECK(doc["files"].size() == count);
+  // The schema can fail: a document with an unknown field is refused.
+  doc["files"][0]["extra"] = 1;
+  CHECK(!sriov::test::schemaViolations(schema, doc).empty());
 }

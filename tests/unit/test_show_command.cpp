@@ -86,5 +86,8 @@ TEST_CASE("show reports an observe error and exits 1") {
   Run run = show(ShowOptions{}, reader);
   CHECK(run.code == 1);
   CHECK(run.out.empty());
-  CHECK(run.err == "sriov-apply: error: cannot connect to qemu:///system: permission denied\n");
+  CHECK(run.err.rfind("sriov-apply: error: cannot connect to qemu:///system: permission denied\n"
+                      "sriov-apply: hint: ",
+                      0) == 0);
+  CHECK(run.err.find("run it as root") != std::string::npos);
 }
