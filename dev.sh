@@ -8,6 +8,8 @@
 #   ./dev.sh package  build the Debian package (dpkg-buildpackage, debian/) into dist/, check it
 #                   with lintian (errors fail), print its size and contents
 #   ./dev.sh bench  the benchmarks, which print figures
+#   ./dev.sh fuzz [SECONDS]  build the libFuzzer targets (clang-14, build-fuzz/) and run each
+#                   for SECONDS (default 60); any crash, leak, timeout or out-of-memory fails
 # Packages are installed with apt-get (through sudo when not root) only when missing.
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")"
@@ -19,6 +21,8 @@ PACKAGES=(
   cmake ninja-build g++ pkg-config
   libyaml-cpp-dev libvirt-dev libudev-dev libcli11-dev libspdlog-dev doctest-dev
   libnl-3-dev libnl-route-3-dev libpugixml-dev nlohmann-json3-dev
+  # the libFuzzer targets (tests/fuzz)
+  clang-14 libclang-rt-14-dev
   # tier 2: a real libvirtd started by the integration tests in a private mount namespace
   libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86
   # the Debian package (./dev.sh package) and the man page test
@@ -97,6 +101,8 @@ test_all() {
     ctest --test-dir build-asan --output-on-failure
   echo "==> the Debian package (./dev.sh package; its own unit-test run is skipped: they ran above)"
   SRIOV_PACKAGE_NOCHECK=1 package
+  echo "==> fuzzing: each target for 60 s (tests/fuzz)"
+  fuzz 60
   if [ "${SRIOV_SKIP_E2E:-0}" = 1 ]; then
     echo "==> end-to-end tests skipped (SRIOV_SKIP_E2E=1)"
   else
@@ -104,6 +110,36 @@ test_all() {
     as_root env E2E_BIN="$PWD/build/sriov-apply" tests/e2e/run.sh
   fi
   echo "==> all tests passed"
+}
+
+# The libFuzzer targets of tests/fuzz, each for SECONDS, seeded from examples/, tests/golden and
+# tests/fuzz/corpus/TARGET (the reproducers); the corpus grows in build-fuzz/corpus/TARGET.
+FUZZ_TARGETS=(spec_loader state_file domain_xml network_xml udev_rules)
+fuzz() {
+  local seconds=${1:-60}
+  install_packages "${PACKAGES[@]}"
+  cmake -S . -B build-fuzz -G Ninja -DSRIOV_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++-14 >/dev/null
+  cmake --build build-fuzz -j "$JOBS" --target "${FUZZ_TARGETS[@]/#/fuzz_}"
+  local t seeds
+  for t in "${FUZZ_TARGETS[@]}"; do
+    mkdir -p "build-fuzz/corpus/$t"
+    case $t in
+      spec_loader) seeds=(examples examples/invalid) ;;
+      state_file) seeds=(tests/golden) ;;
+      *) seeds=() ;;
+    esac
+    [ -d "tests/fuzz/corpus/$t" ] && seeds+=("tests/fuzz/corpus/$t")
+    echo "==> fuzz $t for $seconds s"
+    local rc=0
+    ASAN_OPTIONS=detect_leaks=1 "build-fuzz/fuzz_$t" -max_total_time="$seconds" \
+      -rss_limit_mb=2048 -timeout=10 -max_len=65536 -print_final_stats=1 \
+      -artifact_prefix="build-fuzz/crash-$t-" "build-fuzz/corpus/$t" "${seeds[@]}" \
+      >"build-fuzz/fuzz-$t.log" 2>&1 || rc=$?
+    grep -E "^(stat::number_of_executed_units|SUMMARY|==[0-9]+==ERROR)|DONE" \
+      "build-fuzz/fuzz-$t.log" || true
+    # libFuzzer exits non-zero on any crash, leak, timeout or out-of-memory.
+    [ "$rc" = 0 ] || { echo "fuzz $t failed (build-fuzz/fuzz-$t.log, build-fuzz/crash-$t-*)" >&2; exit 1; }
+  done
 }
 
 # The Debian package, built from a copy of the tree (no build dirs, no .git; the git revision is
@@ -150,6 +186,7 @@ case "${1:-}" in
   demo) demo ;;
   test) test_all ;;
   bench) bench ;;
+  fuzz) fuzz "${2:-60}" ;;
   package) package ;;
-  *) echo "usage: $0 demo|test|package|bench" >&2; exit 2 ;;
+  *) echo "usage: $0 demo|test|package|bench|fuzz [SECONDS]" >&2; exit 2 ;;
 esac

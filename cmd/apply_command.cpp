@@ -4,7 +4,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <mutex>
 
@@ -37,7 +39,20 @@ std::string change(const Action& a) {
 
 // The state before the apply, saved where a person can find it (the real host only).
 Result<std::string> saveSnapshot(const std::string& dir, const reconcile::ObservedState& state) {
+  // The snapshot holds the host's owned files: a folder of ours, 0700, never through a link.
   ::mkdir(dir.c_str(), 0700);
+  struct stat st {};
+  if (::lstat(dir.c_str(), &st) != 0)
+    return Error{"cannot create the snapshot folder " + dir + ": " + std::strerror(errno), errno};
+  if (S_ISLNK(st.st_mode) || !S_ISDIR(st.st_mode))
+    return Error{"cannot use the snapshot folder " + dir + ": it is " +
+                     (S_ISLNK(st.st_mode) ? "a symbolic link" : "not a folder") +
+                     "; remove it or give another --snapshot-dir",
+                 ENOTDIR};
+  if (st.st_uid != ::geteuid() || (st.st_mode & 077) != 0)
+    return Error{"cannot use the snapshot folder " + dir +
+                     ": it must belong to this user and be private (chmod 700)",
+                 EPERM};
   std::time_t now = std::time(nullptr);
   char stamp[32];
   std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", std::gmtime(&now));
@@ -86,8 +101,8 @@ nlohmann::ordered_json reportJson(const ApplyReport& r, const std::string& snaps
 
 }  // namespace
 
-int runApply(const ApplyOptions& options, HostHandle& handle, const std::atomic<bool>* stop,
-             std::ostream& out, std::ostream& err) {
+int runApply(const ApplyOptions& options, const std::function<Result<HostHandle>()>& makeHost,
+             const std::atomic<bool>* stop, std::ostream& out, std::ostream& err) {
   bool text = options.output == OutputFormat::text;
   bool color = text && colorWanted(options.color, STDOUT_FILENO);
 
@@ -100,7 +115,18 @@ int runApply(const ApplyOptions& options, HostHandle& handle, const std::atomic<
   printDiagnostics(err, loaded.diagnostics.sorted(), errColor);
 
   // 2. One apply per host: the real host's lock file, or the state file's own.
-  std::string lockPath = handle.simulated ? options.host.stateFile + ".lock" : options.lockFile;
+  // The lock comes before the host is observed (or the state file read): two applies at once
+  // must not both plan from the same old state and the later save lose the earlier one's work.
+  bool simulated = !options.host.stateFile.empty();
+  struct stat link {};
+  if (simulated && ::lstat(options.host.stateFile.c_str(), &link) == 0 && S_ISLNK(link.st_mode)) {
+    return printFailure(failureOf(Error{"the state file " + options.host.stateFile +
+                                            " is a symbolic link; apply replaces the file it "
+                                            "names, so give the real file",
+                                        ELOOP}),
+                        !text, out, err, errColor);
+  }
+  std::string lockPath = simulated ? options.host.stateFile + ".lock" : options.lockFile;
   Result<LockFile> lock = LockFile::acquire(
       lockPath, std::chrono::seconds(options.lockTimeoutSeconds), stop,
       [&](const std::string& holder) {
@@ -110,6 +136,9 @@ int runApply(const ApplyOptions& options, HostHandle& handle, const std::atomic<
             << std::flush;
       });
   if (!lock) return printFailure(failureOf(lock.error()), !text, out, err, errColor);
+  Result<HostHandle> made = makeHost();
+  if (!made) return printFailure(failureOf(made.error()), !text, out, err, errColor);
+  HostHandle& handle = *made;
 
   // 3. Plan, snapshot, execute, verify, roll back: reconcile::apply, with progress here.
   reconcile::ApplySettings settings;
@@ -162,7 +191,7 @@ int runApply(const ApplyOptions& options, HostHandle& handle, const std::atomic<
   if (!saved) err << "sriov-apply: error: " << saved.error().message << "\n";
 
   // 4. Report.
-  if (!text) out << reportJson(report, snapshot).dump(2) << "\n";
+  if (!text) out << reportJson(report, snapshot).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   const ActionOutcome* failure = report.execution.firstFailure();
   std::string failedAt;
   if (failure) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <ostream>
 
 #include "cmd/host_factory.h"
@@ -11,7 +12,8 @@
 namespace sriov::cmd {
 
 // stop: set by SIGINT/SIGTERM; the running actions finish, then the apply rolls back.
-int runApply(const ApplyOptions& options, HostHandle& host, const std::atomic<bool>* stop,
-             std::ostream& out, std::ostream& err);
+// makeHost is called once the lock is held, so the host (or state file) is observed under it.
+int runApply(const ApplyOptions& options, const std::function<Result<HostHandle>()>& makeHost,
+             const std::atomic<bool>* stop, std::ostream& out, std::ostream& err);
 
 }  // namespace sriov::cmd

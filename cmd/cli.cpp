@@ -344,18 +344,22 @@ int runCli(int argc, char** argv) {
       std::cout << "    " << line << "\n" << std::flush;
     };
   }
+  if (!showCmd->parsed() && !planCmd->parsed() && !apply.dryRun) {
+    // An interrupt lets the running actions finish, then rolls back.
+    std::signal(SIGINT, onSignal);
+    std::signal(SIGTERM, onSignal);
+    // The host is made (a state file read) once apply holds the lock.
+    return runApply(
+        apply, [&] { return makeHost(hostOptions, tuning); }, &interrupted, std::cout, std::cerr);
+  }
+  // plan and show take no lock: a state file is replaced by rename, so they read a whole one.
   Result<HostHandle> host = makeHost(hostOptions, tuning);
   if (!host)
     return printFailure(failureOf(host.error()),
                         (showCmd->parsed() ? show.output : planning.output) == OutputFormat::json,
                         std::cout, std::cerr, colorWanted(planning.color, STDERR_FILENO));
   if (showCmd->parsed()) return runShow(show, *host->host, std::cout, std::cerr);
-  if (planCmd->parsed() || apply.dryRun)
-    return runPlan(planCmd->parsed() ? plan : apply, *host->host, std::cout, std::cerr);
-  // An interrupt lets the running actions finish, then rolls back.
-  std::signal(SIGINT, onSignal);
-  std::signal(SIGTERM, onSignal);
-  return runApply(apply, *host, &interrupted, std::cout, std::cerr);
+  return runPlan(planCmd->parsed() ? plan : apply, *host->host, std::cout, std::cerr);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -27,8 +28,22 @@ std::string holderOf(int fd) {
 Result<LockFile> LockFile::acquire(const std::string& path, std::chrono::milliseconds timeout,
                                    const std::atomic<bool>* stop,
                                    const std::function<void(const std::string&)>& waiting) {
-  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) return Error{"cannot open lock file " + path + ": " + std::strerror(errno), errno};
+  // O_NOFOLLOW: a link planted at the lock's path is refused, not followed (it would let anyone
+  // who can write the folder make root create or empty the link's target).
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    int err = errno;
+    return Error{"cannot open lock file " + path + ": " +
+                     (err == ELOOP ? std::string("it is a symbolic link; remove it (sriov-apply "
+                                                 "creates a regular file there)")
+                                   : std::string(std::strerror(err))),
+                 err};
+  }
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return Error{"cannot use lock file " + path + ": it is not a regular file; remove it", EINVAL};
+  }
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::now() + timeout;
   bool announced = false;
   while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {

@@ -45,7 +45,7 @@ int runPlan(const ApplyOptions& options, reconcile::HostReader& host, std::ostre
 
   // 4. Print it.
   if (json) {
-    out << planJson(plan).dump(2) << "\n";
+    out << planJson(plan).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   } else {
     bool color = colorWanted(options.color, STDOUT_FILENO);
     out << planText(plan, options.spec, color ? Colors::on : Colors::off);

@@ -20,12 +20,12 @@ int runShow(const ShowOptions& options, reconcile::HostReader& host, std::ostrea
                         colorWanted(Color::automatic, STDERR_FILENO));
   if (options.asSpec) {
     if (json) {
-      out << reconcile::toSpecJson(*state).dump(2) << "\n";
+      out << reconcile::toSpecJson(*state).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     } else {
       out << reconcile::toSpecYaml(*state);
     }
   } else if (json) {
-    out << reconcile::toStateJson(*state).dump(2) << "\n";
+    out << reconcile::toStateJson(*state).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   } else {
     out << reconcile::toStateYaml(*state);
   }

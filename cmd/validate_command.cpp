@@ -8,7 +8,9 @@
 
 #include "cmd/diagnostics_output.h"
 #include "reconcile/state_file.h"
+#include "schema/input_file.h"
 #include "schema/loader.h"
+#include "schema/yaml_budget.h"
 
 namespace sriov::cmd {
 namespace {
@@ -18,9 +20,11 @@ std::string counted(size_t n, const char* what) {
 }
 
 // A state file (kind: HostState, as `show` prints) rather than a spec.
-bool isStateFile(const std::string& path) {
+bool isStateFile(const std::string& text) {
+  schema::YamlScan scan = schema::scanYaml(text, schema::YamlLimits{});
+  if (scan.error || scan.documents != 1) return false;  // the spec loader reports it
   try {
-    YAML::Node root = YAML::LoadFile(path);
+    YAML::Node root = YAML::Load(text);
     return root.IsMap() && root["kind"] && root["kind"].IsScalar() &&
            root["kind"].Scalar() == reconcile::kStateKind;
   } catch (const YAML::Exception&) {
@@ -49,8 +53,10 @@ int runValidate(const ValidateOptions& options, std::ostream& out) {
   nlohmann::ordered_json files = nlohmann::ordered_json::array();
   bool color = options.output == OutputFormat::text && colorWanted(options.color, STDOUT_FILENO);
   for (const std::string& path : options.specs) {
-    if (isStateFile(path)) {
-      Result<reconcile::ObservedState> state = reconcile::loadStateFile(path);
+    // Read once: "-", /dev/stdin and <(...) cannot be read twice.
+    Result<std::string> text = schema::readInputFile(path, schema::kMaxStateBytes, "the spec");
+    if (text && isStateFile(*text)) {
+      Result<reconcile::ObservedState> state = reconcile::parseStateYaml(*text, path);
       schema::Diagnostics d =
           state ? schema::Diagnostics(path) : stateDiagnostics(path, state.error().message);
       failed = failed || !state;
@@ -71,7 +77,15 @@ int runValidate(const ValidateOptions& options, std::ostream& out) {
       }
       continue;
     }
-    schema::LoadResult loaded = schema::loadSpecFile(path);
+    schema::LoadResult loaded{schema::Spec{}, schema::Diagnostics(path)};
+    if (!text) {
+      loaded.diagnostics.error({}, text.error().message);
+    } else if (text->size() > schema::kMaxSpecBytes) {
+      loaded.diagnostics.error({}, "cannot read the spec: it is larger than the limit of " +
+                                       schema::bytesText(schema::kMaxSpecBytes));
+    } else {
+      loaded = schema::loadSpec(*text, path);
+    }
     const schema::Diagnostics& d = loaded.diagnostics;
     bool valid = !d.hasErrors() && !(options.strict && d.warningCount() > 0);
     failed = failed || !valid;
@@ -99,7 +113,7 @@ int runValidate(const ValidateOptions& options, std::ostream& out) {
                                   {"kind", "ValidationResult"},
                                   {"valid", !failed},
                                   {"files", files}};
-    out << doc.dump(2) << "\n";
+    out << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   }
   return failed ? kExitInvalidSpec : kExitOk;
 }

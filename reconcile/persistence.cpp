@@ -2,8 +2,32 @@
 #include "reconcile/persistence.h"
 
 #include <algorithm>
+#include <cstdio>
+
+#include "schema/text_check.h"
 
 namespace sriov::reconcile {
+namespace {
+
+// A value inside "..." of a udev rule: PCI addresses are [0-9a-f:.]; anything else observed on
+// the host (a crafted sysfs tree) is written as \xHH, which udev takes literally, so no byte can
+// end the string or the line and add a key of its own.
+std::string ruleValue(const std::string& value) {
+  std::string out;
+  for (unsigned char c : value) {
+    if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == ':' ||
+        c == '.' || c == '_' || c == '-') {
+      out += static_cast<char>(c);
+    } else {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02X", c);
+      out += buf;
+    }
+  }
+  return out;
+}
+
+}  // namespace
 
 std::string persistenceRules(std::vector<PersistedPf> pfs) {
   std::sort(pfs.begin(), pfs.end(),
@@ -17,12 +41,12 @@ std::string persistenceRules(std::vector<PersistedPf> pfs) {
   for (const PersistedPf& pf : pfs) {
     std::string count = std::to_string(pf.numVfs);
     if (!pf.netdev.empty()) {
-      out += "# " + pf.netdev + "\n";
-      out += "ACTION==\"add\", SUBSYSTEM==\"net\", KERNELS==\"" + pf.pci +
+      out += "# " + schema::printable(pf.netdev) + "\n";  // one line, whatever the name
+      out += "ACTION==\"add\", SUBSYSTEM==\"net\", KERNELS==\"" + ruleValue(pf.pci) +
              "\", ATTR{device/sriov_numvfs}=\"" + count + "\"\n";
     } else {
       // No netdev (NVMe and the like): when its driver binds.
-      out += "ACTION==\"bind\", SUBSYSTEM==\"pci\", KERNEL==\"" + pf.pci +
+      out += "ACTION==\"bind\", SUBSYSTEM==\"pci\", KERNEL==\"" + ruleValue(pf.pci) +
              "\", ATTR{sriov_numvfs}=\"" + count + "\"\n";
     }
   }

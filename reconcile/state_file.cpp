@@ -16,8 +16,10 @@
 
 #include "reconcile/domain_xml.h"
 #include "reconcile/yaml_writer.h"
+#include "schema/input_file.h"
 #include "schema/mac_address.h"
 #include "schema/pci_address.h"
+#include "schema/yaml_budget.h"
 
 namespace sriov::reconcile {
 namespace {
@@ -485,10 +487,24 @@ std::string toStateYaml(const ObservedState& state) {
 }
 
 nlohmann::json toStateJson(const ObservedState& state) {
-  return nlohmann::json::parse(documentJson(state).dump());
+  return nlohmann::json::parse(
+      documentJson(state).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 Result<ObservedState> parseStateYaml(const std::string& text, const std::string& fileName) {
+  schema::YamlLimits limits;
+  limits.maxScalarBytes = schema::kMaxStateBytes;
+  schema::YamlScan scan = schema::scanYaml(text, limits);
+  if (scan.error)
+    return Error{fileName + ":" + std::to_string(scan.line) + ":" + std::to_string(scan.column) +
+                     ": " + *scan.error,
+                 0};
+  if (scan.documents > 1)
+    return Error{fileName + ":" +
+                     std::to_string(scan.secondDocumentLine) + ":" +
+                     std::to_string(scan.secondDocumentColumn) +
+                     ": expected one YAML document (a state file as `sriov-apply show` prints)",
+                 0};
   try {
     YAML::Node root = YAML::Load(text);
     return loadDocument(root);
@@ -500,20 +516,9 @@ Result<ObservedState> parseStateYaml(const std::string& text, const std::string&
 }
 
 Result<ObservedState> loadStateFile(const std::string& path) {
-  std::FILE* file = std::fopen(path.c_str(), "rb");
-  if (!file) {
-    int code = errno;
-    return Error{"cannot read state file '" + path + "': " + std::strerror(code), code};
-  }
-  std::string text;
-  char buffer[65536];
-  size_t n = 0;
-  while ((n = std::fread(buffer, 1, sizeof buffer, file)) > 0) text.append(buffer, n);
-  bool failed = std::ferror(file) != 0;
-  int code = errno;
-  std::fclose(file);
-  if (failed) return Error{"cannot read state file '" + path + "': " + std::strerror(code), code};
-  return parseStateYaml(text, path);
+  Result<std::string> text = schema::readInputFile(path, schema::kMaxStateBytes, "state file '" + path + "'");
+  if (!text) return text.error();
+  return parseStateYaml(*text, path);
 }
 
 }  // namespace sriov::reconcile

@@ -8,10 +8,12 @@
 #include <fstream>
 #include <sstream>
 
+#include "schema/input_file.h"
 #include "schema/mac_address.h"
 #include "schema/pci_address.h"
 #include "schema/shape.h"
 #include "schema/validate.h"
+#include "schema/yaml_budget.h"
 
 namespace sriov::schema {
 namespace {
@@ -179,20 +181,27 @@ LoadResult loadSpec(const std::string& text, const std::string& fileName) {
     d.error({1, 1}, "the file is empty; a spec starts with 'apiVersion: sriov-apply/v1'");
     return result;
   }
-  std::vector<YAML::Node> documents;
+  // The event scan first: it ends for any text, and bounds what the tree can cost to walk.
+  YamlScan scan = scanYaml(text, YamlLimits{});
+  if (scan.error) {
+    d.error({scan.line, scan.column}, (scan.syntax ? "YAML syntax error: " : "") + *scan.error);
+    return result;
+  }
+  if (scan.documents != 1) {
+    Position pos = scan.documents > 1 ? Position{scan.secondDocumentLine, scan.secondDocumentColumn}
+                                      : Position{1, 1};
+    d.error(pos, "expected one YAML document, found " +
+                     std::string(scan.documents > 1 ? "more than one" : "none") +
+                     "; put one host's spec in each file");
+    return result;
+  }
+  YAML::Node root;
   try {
-    documents = YAML::LoadAll(text);
+    root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
     d.error({e.mark.line + 1, e.mark.column + 1}, "YAML syntax error: " + e.msg);
     return result;
   }
-  if (documents.size() != 1) {
-    Position pos = documents.size() > 1 ? positionOf(documents[1]) : Position{1, 1};
-    d.error(pos, "expected one YAML document, found " + std::to_string(documents.size()) +
-                     "; put one host's spec in each file");
-    return result;
-  }
-  const YAML::Node& root = documents[0];
   if (!root.IsMap()) {
     d.error(positionOf(root).line ? positionOf(root) : Position{1, 1},
             "a spec must be a mapping (apiVersion, pfs, networks, guests), got " +
@@ -212,16 +221,13 @@ LoadResult loadSpec(const std::string& text, const std::string& fileName) {
 }
 
 LoadResult loadSpecFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    int err = errno;
+  Result<std::string> text = readInputFile(path, kMaxSpecBytes, "the spec");
+  if (!text) {
     LoadResult result{Spec{}, Diagnostics(path)};
-    result.diagnostics.error({}, std::string("cannot read the spec: ") + std::strerror(err));
+    result.diagnostics.error({}, text.error().message);
     return result;
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return loadSpec(text.str(), path);
+  return loadSpec(*text, path);
 }
 
 }  // namespace sriov::schema

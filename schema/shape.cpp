@@ -1,6 +1,8 @@
 // Table-driven checking of the YAML tree: the part of validation that needs no cross-references.
 #include "schema/shape.h"
 
+#include "schema/text_check.h"
+
 #include <charconv>
 #include <map>
 #include <vector>
@@ -174,6 +176,8 @@ class ShapeChecker {
           d_.error(pos, name + " must be a string, got " + describe(node));
         } else if (std::optional<std::string> p = formatProblem(k.format, *s)) {
           d_.error(pos, *p);
+        } else if (std::optional<std::string> bad = textProblem(*s)) {
+          d_.error(pos, name + " " + *bad);
         }
         return;
       }

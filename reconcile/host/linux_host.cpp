@@ -3,6 +3,13 @@
 #include "reconcile/host/linux_host.h"
 
 #include <spdlog/spdlog.h>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "schema/input_file.h"
+
 #include <unistd.h>
 
 #include <cerrno>
@@ -71,14 +78,26 @@ Result<ObservedState> LinuxHost::observe() {
 
   // 3. The files sriov-apply owns.
   for (const std::string& path : options_.ownedFiles) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
+    // Not through a link: a planted link would copy its target (any file) into the snapshot.
+    int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
       if (errno == ENOENT) continue;
-      return Error{"cannot read " + path + ": " + std::strerror(errno), errno};
+      int err = errno;
+      return Error{"cannot read " + path + ": " +
+                       (err == ELOOP ? std::string("it is a symbolic link; sriov-apply owns this "
+                                                   "file and writes it itself, remove the link")
+                                     : std::string(std::strerror(err))),
+                   err};
     }
-    std::ostringstream text;
-    text << in.rdbuf();
-    state->files[path] = text.str();
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+      ::close(fd);
+      return Error{"cannot read " + path + ": it is not a regular file", EINVAL};
+    }
+    ::close(fd);
+    Result<std::string> text = schema::readInputFile(path, schema::kMaxSpecBytes, path);
+    if (!text) return text.error();
+    state->files[path] = *text;
   }
 
   // 4. libvirt's networks and domains.

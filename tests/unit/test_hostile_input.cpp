@@ -1,0 +1,274 @@
+// Hostile and unlucky input (issue 11, defects 1-9): every case ends, in bounded time and
+// memory, with a clear error, and changes nothing it should not.
+#include <doctest/doctest.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "cmd/lock_file.h"
+#include "reconcile/persistence.h"
+#include "reconcile/state_file.h"
+#include "schema/input_file.h"
+#include "schema/text_check.h"
+#include "schema/yaml_budget.h"
+#include "tests/unit/test_helpers.h"
+
+namespace {
+
+using sriov::test::diagnosticsOf;
+using sriov::test::kHeader;
+using Lines = std::vector<std::string>;
+
+std::string tempDir() {
+  std::string t =
+      std::string(std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp") + "/sriov-hostile-XXXXXX";
+  REQUIRE(::mkdtemp(t.data()) != nullptr);
+  return t;
+}
+
+struct Run {
+  int code = -1;
+  std::string out;
+};
+
+// The built binary through sh (stdout and stderr together), from the source directory.
+Run shell(const std::string& command) {
+  const char* bin = std::getenv("SRIOV_APPLY_BIN");
+  if (!bin) bin = SRIOV_APPLY_BIN_DEFAULT;
+  std::string full = std::string("cd ") + SRIOV_SOURCE_DIR + " && export B=" + bin +
+                     " && NO_COLOR=1 timeout 20 bash -c '" + command + "' 2>&1";
+  Run run;
+  FILE* pipe = popen(full.c_str(), "r");
+  REQUIRE(pipe);
+  char buf[4096];
+  size_t n = 0;
+  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) run.out.append(buf, n);
+  int status = pclose(pipe);
+  run.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return run;
+}
+
+bool hasErrorContaining(const Lines& lines, const std::string& part) {
+  for (const std::string& l : lines)
+    if (l.find(part) != std::string::npos) return true;
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("defect 1: texts on which yaml-cpp's LoadAll never ends are refused at once") {
+  // LoadAll returns a new empty document for ever on a flow entry at the top level.
+  for (std::string text : std::vector<std::string>{",", ",\n", "\n,", ",,,", "# c\n,\n",
+                                                   kHeader + ",\n", ", a: b\n"}) {
+    CAPTURE(text);
+    Lines d = diagnosticsOf(text);
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].find("t.yaml:") == 0);
+    CHECK(d[0].find("error:") != std::string::npos);
+    sriov::Result<sriov::reconcile::ObservedState> state =
+        sriov::reconcile::parseStateYaml(text, "s.yaml");
+    CHECK_FALSE(state.ok());
+  }
+  CHECK(diagnosticsOf(",\n") == Lines{"t.yaml:1:1: error: expected one YAML document, found more "
+                                      "than one; put one host's spec in each file"});
+  // The binary too, every subcommand that loads a spec.
+  Run r = shell(
+      "printf \",\\n\" > /tmp/sriov-comma.yaml; $B validate /tmp/sriov-comma.yaml; "
+      "echo rc=$?; $B plan --state examples/lab.state.yaml /tmp/sriov-comma.yaml; "
+      "echo rc=$?");
+  CHECK(r.out.find("rc=3\n") != std::string::npos);
+  CHECK(r.out.find("rc=124") == std::string::npos);
+  CHECK(r.out.rfind("rc=3\n") != r.out.find("rc=3\n"));
+}
+
+TEST_CASE("defect 2: alias bombs, deep nesting and huge aliased scalars hit a limit") {
+  std::string bomb = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
+  for (int i = 1; i < 30; ++i) {
+    std::string prev = "*a" + std::to_string(i - 1);
+    bomb += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " [" + prev;
+    for (int k = 0; k < 9; ++k) bomb += ", " + prev;
+    bomb += "]\n";
+  }
+  CHECK(hasErrorContaining(diagnosticsOf(bomb), "expands to more than 1000000 nodes"));
+  CHECK_FALSE(sriov::reconcile::parseStateYaml(bomb, "s.yaml").ok());
+
+  std::string deep = std::string(200, '[') + std::string(200, ']') + "\n";
+  CHECK(hasErrorContaining(diagnosticsOf(deep), "nested more than 64 levels"));
+  std::string deepMap;
+  for (int i = 0; i < 100; ++i) deepMap += std::string(static_cast<size_t>(i) * 2, ' ') + "k:\n";
+  CHECK(hasErrorContaining(diagnosticsOf(deepMap), "nested more than 64 levels"));
+
+  std::string big = "s: &s " + std::string(1 << 20, 'x') + "\nl: [";
+  for (int i = 0; i < 40; ++i) big += std::string(i ? ", " : "") + "*s";
+  big += "]\n";
+  CHECK(hasErrorContaining(diagnosticsOf(big), "expand to more than 16 MiB"));
+
+  // Aliases used a normal number of times still work.
+  std::string fine = kHeader + "pfs:\n  - &p {name: eth0, numVfs: 1}\n";
+  CHECK(diagnosticsOf(fine).empty());
+}
+
+TEST_CASE("defect 2 and 7: files that are folders, devices, pipes or too large") {
+  std::string dir = tempDir();
+  sriov::Result<std::string> folder = sriov::schema::readInputFile(dir, 1024, "the spec");
+  REQUIRE_FALSE(folder.ok());
+  CHECK(folder.error().message ==
+        "cannot read the spec: it is a folder; give a file, or - for standard input");
+  sriov::Result<std::string> zero = sriov::schema::readInputFile("/dev/zero", 4096, "the spec");
+  REQUIRE_FALSE(zero.ok());
+  CHECK(zero.error().message == "cannot read the spec: it is larger than the limit of 4096 bytes");
+  sriov::test::writeText(dir + "/big.yaml", std::string(5000, '#'));
+  sriov::Result<std::string> big = sriov::schema::readInputFile(dir + "/big.yaml", 4096, "x");
+  REQUIRE_FALSE(big.ok());
+  CHECK(big.error().code == EFBIG);
+  ::rmdir(dir.c_str());
+
+  Run r = shell("$B validate /tmp; echo rc=$?");
+  CHECK(r.out.find("it is a folder") != std::string::npos);
+  CHECK(r.out.find("rc=3") != std::string::npos);
+  r = shell("$B plan --state examples/lab.state.yaml /tmp; echo rc=$?");
+  CHECK(r.out.find("it is a folder") != std::string::npos);
+  CHECK(r.out.find("rc=3") != std::string::npos);
+  r = shell("$B validate /dev/zero; echo rc=$?");
+  CHECK(r.out.find("larger than the limit") != std::string::npos);
+  CHECK(r.out.find("rc=3") != std::string::npos);
+  r = shell("$B validate /dev/stdin < examples/two-pfs.yaml; echo rc=$?");
+  CHECK(r.out == "/dev/stdin: valid (2 PFs, 1 network, 3 guests)\nrc=0\n");
+  r = shell("$B validate - < examples/two-pfs.yaml; echo rc=$?");
+  CHECK(r.out == "-: valid (2 PFs, 1 network, 3 guests)\nrc=0\n");
+  r = shell("$B validate <(cat examples/two-pfs.yaml) | sed s,/dev/fd/[0-9]*,FD,; echo rc=$?");
+  CHECK(r.out == "FD: valid (2 PFs, 1 network, 3 guests)\nrc=0\n");
+  r = shell(
+      "$B plan --state examples/lab.state.yaml - < examples/two-pfs.yaml >/dev/null; "
+      "echo rc=$?");
+  CHECK(r.out == "rc=0\n");
+  r = shell("$B show --state /tmp; echo rc=$?");
+  CHECK(r.out.find("it is a folder") != std::string::npos);
+  CHECK(r.out.find("rc=1") != std::string::npos);
+}
+
+TEST_CASE("defect 3: --output json never aborts on bytes that are not UTF-8") {
+  std::string dir = tempDir();
+  std::string state =
+      sriov::test::readText(std::string(SRIOV_SOURCE_DIR) + "/examples/lab.state.yaml");
+  size_t at = state.find("hostname: lab-01");
+  REQUIRE(at != std::string::npos);
+  state.replace(at, 16, "hostname: \"lab\\x01\xff\xfe\"");
+  sriov::test::writeText(dir + "/s.yaml", state);
+  Run r = shell("$B show --output json --state " + dir + "/s.yaml >/dev/null; echo rc=$?");
+  CHECK(r.out == "rc=0\n");
+  r = shell("$B plan --output json --state " + dir +
+            "/s.yaml examples/two-pfs.yaml >/dev/null; echo rc=$?");
+  CHECK(r.out.find("rc=134") == std::string::npos);
+  sriov::test::writeText(dir + "/bad.yaml", kHeader + "host: \"\xff\"\n");
+  r = shell("$B validate --output json " + dir + "/bad.yaml >/dev/null; echo rc=$?");
+  CHECK(r.out == "rc=3\n");
+  std::remove((dir + "/s.yaml").c_str());
+  std::remove((dir + "/bad.yaml").c_str());
+  ::rmdir(dir.c_str());
+}
+
+TEST_CASE("defect 4: two applies on one state file at once both land") {
+  std::string dir = tempDir();
+  sriov::test::writeText(dir + "/a.yaml", kHeader +
+                                              "pfs:\n  - name: enp3s0f0\n    numVfs: 4\n"
+                                              "    persist: false\n");
+  sriov::test::writeText(dir + "/b.yaml", kHeader +
+                                              "pfs:\n  - name: enp3s0f1\n    numVfs: 2\n"
+                                              "    persist: false\n");
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    Run r = shell("cp examples/lab.state.yaml " + dir + "/s.yaml; $B apply --state " + dir +
+                  "/s.yaml " + dir + "/a.yaml >/dev/null 2>&1 & $B apply --state " + dir +
+                  "/s.yaml " + dir + "/b.yaml >/dev/null 2>&1 & wait; $B plan --state " + dir + "/s.yaml " + dir +
+                  "/a.yaml --detailed-exitcode >/dev/null; echo a=$?; $B plan --state " + dir +
+                  "/s.yaml " + dir + "/b.yaml --detailed-exitcode >/dev/null; echo b=$?");
+    CHECK(r.out == "a=0\nb=0\n");  // 0: the host already matches each spec; 2 would be lost
+  }
+  for (const char* f : {"/a.yaml", "/b.yaml", "/s.yaml", "/s.yaml.lock"})
+    std::remove((dir + f).c_str());
+  ::rmdir(dir.c_str());
+}
+
+TEST_CASE("defect 5: control characters, NUL and invalid UTF-8 in names are refused") {
+  CHECK(sriov::schema::textProblem("web1") == std::nullopt);
+  CHECK(sriov::schema::textProblem("café") == std::nullopt);
+  CHECK(sriov::schema::textProblem(std::string("a\0b", 3)).has_value());
+  CHECK(sriov::schema::textProblem("a\x1b[31m").has_value());
+  CHECK(sriov::schema::textProblem("a\x7f").has_value());
+  CHECK(sriov::schema::textProblem("\xc2\x85").has_value());      // C1 NEL
+  CHECK(sriov::schema::textProblem("\xff").has_value());          // not UTF-8
+  CHECK(sriov::schema::textProblem("\xc0\xaf").has_value());      // overlong '/'
+  CHECK(sriov::schema::textProblem("\xed\xa0\x80").has_value());  // surrogate
+  CHECK(sriov::schema::printable("a\nb\xff") == "a\\x0Ab\\xFF");
+
+  // Every place a name or virtualport value is given, through YAML escapes ("\0", "\N", "\e").
+  const std::string guest = "guests:\n  - name: \"web\\0x\"\n";
+  CHECK(diagnosticsOf(kHeader + guest) ==
+        Lines{"t.yaml:3:11: error: 'name' contains a control character (\\x00 at character 4); "
+              "names and values must be printable"});
+  CHECK(hasErrorContaining(diagnosticsOf(kHeader + "networks:\n  - name: \"default\\0x\"\n    "
+                                                   "pf: eth0\n"),
+                           "t.yaml:3:11: error: 'name' contains a control character"));
+  CHECK(hasErrorContaining(diagnosticsOf(kHeader + "guests:\n  - name: \"w\\e[2J\"\n"),
+                           "control character (\\x1B"));
+  CHECK(hasErrorContaining(diagnosticsOf(kHeader + "guests:\n  - name: \"w\\N\"\n"),
+                           "is not valid UTF-8 (byte \\x85"));
+  CHECK(hasErrorContaining(diagnosticsOf(kHeader + "guests:\n  - name: \"plan\\n    1. fake\"\n"),
+                           "control character (\\x0A"));
+  CHECK(hasErrorContaining(
+      diagnosticsOf(kHeader +
+                    "pfs:\n  - name: eth0\n    numVfs: 1\nguests:\n  - name: g\n    interfaces:\n"
+                    "      - vf: {pf: eth0, index: 0}\n        virtualport:\n          type: "
+                    "802.1Qbh\n          profileid: \"p\\x01\"\n"),
+      "'profileid' contains a control character"));
+  CHECK(hasErrorContaining(diagnosticsOf(kHeader + "host: \"\xff\"\n"), "is not valid UTF-8"));
+}
+
+TEST_CASE("defect 5: an observed PF name or address cannot add a line to the udev rules") {
+  std::string rules =
+      sriov::reconcile::persistenceRules({{"eth0\nRUN+=\"/bin/sh -c evil\"", "0000:03:00.0", 2},
+                                          {"", "0000:04:00.0\", RUN+=\"/bin/evil", 1}});
+  size_t lines = 0;
+  for (char c : rules) lines += c == '\n';
+  CHECK(lines == 2 + 3);  // the header, one comment and two rules
+  CHECK(rules.find("\nRUN") == std::string::npos);
+  size_t start = 0;
+  while (start < rules.size()) {
+    std::string line = rules.substr(start, rules.find('\n', start) - start);
+    CHECK((line.rfind("# ", 0) == 0 || line.rfind("ACTION==", 0) == 0));
+    start += line.size() + 1;
+  }
+  CHECK(rules.find("KERNEL==\"0000:04:00.0\\x22\\x2C\\x20RUN") != std::string::npos);
+}
+
+TEST_CASE("defect 6: a link planted at the lock file is refused and its target untouched") {
+  std::string dir = tempDir();
+  sriov::test::writeText(dir + "/victim", "precious\n");
+  REQUIRE(::symlink((dir + "/victim").c_str(), (dir + "/s.lock").c_str()) == 0);
+  sriov::Result<sriov::cmd::LockFile> lock =
+      sriov::cmd::LockFile::acquire(dir + "/s.lock", std::chrono::milliseconds(100));
+  REQUIRE_FALSE(lock.ok());
+  CHECK(lock.error().message.find("is a symbolic link") != std::string::npos);
+  CHECK(sriov::test::readText(dir + "/victim") == "precious\n");
+  // A dangling link does not create its target.
+  REQUIRE(::symlink((dir + "/made").c_str(), (dir + "/d.lock").c_str()) == 0);
+  CHECK_FALSE(sriov::cmd::LockFile::acquire(dir + "/d.lock", std::chrono::milliseconds(100)).ok());
+  struct stat st {};
+  CHECK(::stat((dir + "/made").c_str(), &st) != 0);
+
+  // A symlinked --state is refused by apply, not replaced by a regular file.
+  Run r = shell("cp examples/lab.state.yaml " + dir + "/real.yaml && ln -s " + dir + "/real.yaml " +
+                dir + "/link.yaml && $B apply --state " + dir +
+                "/link.yaml examples/two-pfs.yaml; echo rc=$?; test -L " + dir +
+                "/link.yaml && echo still-a-link");
+  CHECK(r.out.find("is a symbolic link") != std::string::npos);
+  CHECK(r.out.find("rc=1\nstill-a-link") != std::string::npos);
+  for (const char* f : {"/victim", "/s.lock", "/d.lock", "/real.yaml", "/link.yaml"})
+    std::remove((dir + f).c_str());
+  ::rmdir(dir.c_str());
+}
