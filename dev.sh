@@ -23,6 +23,8 @@ PACKAGES=(
   libnl-3-dev libnl-route-3-dev libpugixml-dev nlohmann-json3-dev
   # the libFuzzer targets (tests/fuzz)
   clang-14 libclang-rt-14-dev
+  # the format check (tests/check-format.sh)
+  clang-format-14
   # tier 2: a real libvirtd started by the integration tests in a private mount namespace
   libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86
   # the Debian package (./dev.sh package) and the man page test
@@ -90,6 +92,8 @@ test_all() {
   command -v node >/dev/null && command -v npm >/dev/null || install_packages nodejs npm
   echo "==> Ajv for the spec schema test (npm ci in tests/schema)"
   (cd tests/schema && npm ci --no-audit --no-fund --silent)
+  echo "==> clang-format check (tests/check-format.sh)"
+  tests/check-format.sh
   echo "==> build (warnings are errors)"
   build build -DSRIOV_WERROR=ON
   echo "==> tests"

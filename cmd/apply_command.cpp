@@ -191,7 +191,10 @@ int runApply(const ApplyOptions& options, const std::function<Result<HostHandle>
   if (!saved) err << "sriov-apply: error: " << saved.error().message << "\n";
 
   // 4. Report.
-  if (!text) out << reportJson(report, snapshot).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  if (!text)
+    out << reportJson(report, snapshot)
+               .dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
+        << "\n";
   const ActionOutcome* failure = report.execution.firstFailure();
   std::string failedAt;
   if (failure) {
@@ -205,8 +208,8 @@ int runApply(const ApplyOptions& options, const std::function<Result<HostHandle>
     case ApplyStatus::converged:
       if (text)
         out << "\nApplied " << report.plan.actions.size() << " action"
-            << (report.plan.actions.size() == 1 ? "" : "s") << "; the host matches "
-            << options.spec << ".\n";
+            << (report.plan.actions.size() == 1 ? "" : "s") << "; the host matches " << options.spec
+            << ".\n";
       return options.detailedExitcode ? kExitChanges : kExitOk;
     case ApplyStatus::refused:  // the plan printed says why
       return kExitRefused;

@@ -4,7 +4,6 @@
 
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
-
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -12,9 +11,9 @@
 #include <cctype>
 #include <csignal>
 #include <exception>
-#include <optional>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,8 +47,8 @@ size_t distance(const std::string& a, const std::string& b) {
   for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
   for (size_t i = 1; i <= a.size(); ++i) {
     for (size_t j = 1; j <= b.size(); ++j) {
-      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1,
-                          d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      d[i][j] = std::min(
+          {d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
       if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
         d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
     }
@@ -108,8 +107,8 @@ CLI::Validator oneOf(std::vector<std::string> choices) {
 CLI::Validator wholeNumber(unsigned long low, unsigned long high) {
   return CLI::Validator(
       [low, high](std::string& value) -> std::string {
-        std::string range = "a whole number from " + std::to_string(low) + " to " +
-                            std::to_string(high);
+        std::string range =
+            "a whole number from " + std::to_string(low) + " to " + std::to_string(high);
         if (value.empty() || value.size() > 9 ||
             !std::all_of(value.begin(), value.end(),
                          [](unsigned char c) { return std::isdigit(c) != 0; }))
@@ -147,8 +146,9 @@ std::vector<std::string> withDefaultSubcommand(int argc, char** argv) {
       if (a == sub) return args;
     // `sriov-apply paln x.yaml`: a word close to a subcommand that is no file is a typo.
     // `sriov-apply --force plna x.yaml`: the first word that is no option's value.
-    constexpr const char* kFlags[] = {"--force",   "--dry-run",   "--no-color", "--detailed-exitcode",
-                                      "--no-rollback", "--strict", "--as-spec"};
+    constexpr const char* kFlags[] = {
+        "--force",       "--dry-run", "--no-color", "--detailed-exitcode",
+        "--no-rollback", "--strict",  "--as-spec"};
     for (size_t j = i; j < args.size(); ++j) {
       const std::string& w = args[j];
       if (w.empty() || w[0] == '-') continue;

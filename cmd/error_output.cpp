@@ -60,7 +60,8 @@ int printFailure(const Failure& f, bool json, std::ostream& out, std::ostream& e
   printDiagnostics(err, f.diagnostics, color);
   if (!f.message.empty()) err << "sriov-apply: error: " << f.message << "\n";
   for (const std::string& h : f.hints) err << "sriov-apply: hint: " << h << "\n";
-  if (json) out << failureJson(f).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  if (json)
+    out << failureJson(f).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   return f.exitCode;
 }
 

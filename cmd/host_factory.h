@@ -24,7 +24,7 @@ struct HostHandle {
 struct HostTuning {
   std::vector<std::string> ownedFiles;  // observed with the host (the persistence rules)
   std::chrono::seconds settleTimeout{120};
-  std::chrono::seconds detachTimeout{30};  // a live detach waits this long for the guest
+  std::chrono::seconds detachTimeout{30};            // a live detach waits this long for the guest
   std::function<void(const std::string&)> progress;  // "waiting for VFs of ..." lines
 };
 

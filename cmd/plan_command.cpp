@@ -28,10 +28,9 @@ int runPlan(const ApplyOptions& options, reconcile::HostReader& host, std::ostre
   // 2. The host as it is.
   std::chrono::steady_clock::time_point begin = std::chrono::steady_clock::now();
   Result<reconcile::ObservedState> observed = host.observe();
-  spdlog::debug("observed the host in {} ms",
-               std::chrono::duration_cast<std::chrono::milliseconds>(
-                   std::chrono::steady_clock::now() - begin)
-                   .count());
+  spdlog::debug("observed the host in {} ms", std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                  std::chrono::steady_clock::now() - begin)
+                                                  .count());
   if (!observed) return printFailure(failureOf(observed.error()), json, out, err, errColor);
 
   // 3. The plan, pure.

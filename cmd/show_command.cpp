@@ -5,7 +5,6 @@
 
 #include "cmd/diagnostics_output.h"
 #include "cmd/error_output.h"
-
 #include "reconcile/as_spec.h"
 #include "reconcile/state_file.h"
 
@@ -20,12 +19,16 @@ int runShow(const ShowOptions& options, reconcile::HostReader& host, std::ostrea
                         colorWanted(Color::automatic, STDERR_FILENO));
   if (options.asSpec) {
     if (json) {
-      out << reconcile::toSpecJson(*state).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+      out << reconcile::toSpecJson(*state).dump(2, ' ', false,
+                                                nlohmann::json::error_handler_t::replace)
+          << "\n";
     } else {
       out << reconcile::toSpecYaml(*state);
     }
   } else if (json) {
-    out << reconcile::toStateJson(*state).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    out << reconcile::toStateJson(*state).dump(2, ' ', false,
+                                               nlohmann::json::error_handler_t::replace)
+        << "\n";
   } else {
     out << reconcile::toStateYaml(*state);
   }

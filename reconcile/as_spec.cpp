@@ -1,12 +1,11 @@
 // Writes an observed host as a spec that describes it (show --as-spec).
 #include "reconcile/as_spec.h"
 
-#include "reconcile/persistence.h"
-
 #include <optional>
 #include <set>
 
 #include "reconcile/domain_xml.h"
+#include "reconcile/persistence.h"
 #include "reconcile/state_file.h"
 #include "reconcile/yaml_writer.h"
 #include "schema/mac_address.h"
@@ -74,8 +73,8 @@ Json pfsJson(const ObservedState& state) {
     // persist: true only where the persistence rules already re-create this PF's VFs, so that
     // applying the printed spec changes nothing.
     auto rules = state.files.find(kDefaultPersistFile);
-    j["persist"] = rules != state.files.end() &&
-                   rules->second.find("\"" + pf.pci + "\"") != std::string::npos;
+    j["persist"] =
+        rules != state.files.end() && rules->second.find("\"" + pf.pci + "\"") != std::string::npos;
     Json vfs = Json::array();
     for (const ObservedVf& vf : pf.vfs) {
       if (held.count(vf.pci)) continue;

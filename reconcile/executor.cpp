@@ -143,7 +143,7 @@ class Scheduler {
                     took.count());
     else
       spdlog::debug("host: action {} {} {} failed after {} ms: {}", a.id, toString(a.kind),
-                   a.target, took.count(), r.error().message);
+                    a.target, took.count(), r.error().message);
     std::lock_guard<std::mutex> lock(mutex_);
     ActionOutcome& out = result_.actions[i];
     out.duration = took;

@@ -520,7 +520,8 @@ class Planner {
           if (PfPlan* p = pfOwningVf(vf)) pools.insert(p);
       if (pools.empty()) continue;
       bool empty = false;
-      for (const PfPlan* p : pools) empty = empty || (p->obs->name == o.pfDev && p->spec->numVfs == 0);
+      for (const PfPlan* p : pools)
+        empty = empty || (p->obs->name == o.pfDev && p->spec->numVfs == 0);
       if (empty) {
         findings_.push_back(
             {FindingSeverity::error, "network/" + o.name,
@@ -766,7 +767,8 @@ class Planner {
       return;
     }
     auto it = observedVf_.find(d.pci);
-    if (it != observedVf_.end() && it->second.first->recreate) it->second.first->pre.push_back(draft);
+    if (it != observedVf_.end() && it->second.first->recreate)
+      it->second.first->pre.push_back(draft);
   }
 
   // The drafts an attach of d waits for: its VF exists and is set up, its network runs, the
@@ -1137,9 +1139,10 @@ class Planner {
           a.disruption = Disruption::none;
           a.vfPci = vf.pci;
           a.driver = *e.settings.driver;
-          a.reason = "libvirt gives the VF back to its host driver when the guest lets go; the "
-                     "spec binds it to " +
-                     *e.settings.driver;
+          a.reason =
+              "libvirt gives the VF back to its host driver when the guest lets go; the "
+              "spec binds it to " +
+              *e.settings.driver;
           size_t d = add(kVf, a);
           deps(d, releases);
           deps(d, vfSetup_[vf.pci]);
@@ -1177,7 +1180,8 @@ class Planner {
   }
 
   void hostSideConflict(const PfPlan& p, unsigned index, const std::string& holder) {
-    findings_.push_back({FindingSeverity::error, "vf/" + p.obs->label() + "/" + std::to_string(index),
+    findings_.push_back({FindingSeverity::error,
+                         "vf/" + p.obs->label() + "/" + std::to_string(index),
                          "the spec sets a mac or vlan on VF " + std::to_string(index) + " of " +
                              p.obs->label() + ", but " + holder +
                              ", and libvirt sets the VF's mac and vlan from the guest's "
@@ -1206,8 +1210,8 @@ class Planner {
                                 dev.pci == pci);
             // The spec's own interface on it (a rollback restores both) is no conflict.
             if (!holds || !kept || desired_.count({d.name, pci})) continue;
-            hostSideConflict(p, i, "guest '" + d.name +
-                                       "' keeps it as an interface the spec does not describe");
+            hostSideConflict(
+                p, i, "guest '" + d.name + "' keeps it as an interface the spec does not describe");
           }
           // A pool the spec does not describe hands it out (validate checks the spec's own).
           for (const ObservedNetwork& n : obs_.networks) {
@@ -1216,8 +1220,8 @@ class Planner {
             bool pooled = (!n.pfDev.empty() && n.pfDev == p.obs->name) ||
                           std::find(n.vfs.begin(), n.vfs.end(), pci) != n.vfs.end();
             if (pooled)
-              hostSideConflict(p, i, "network '" + n.name +
-                                         "', which the spec does not describe, hands it out");
+              hostSideConflict(
+                  p, i, "network '" + n.name + "', which the spec does not describe, hands it out");
           }
         }
       }
@@ -1292,11 +1296,11 @@ class Planner {
   std::vector<Draft> drafts_;
   std::vector<PfPlan> pfs_;
   std::map<std::string, NetPlan> nets_;
-  std::set<std::string> recreatedVfs_;  // observed VF addresses that vanish during the plan
+  std::set<std::string> recreatedVfs_;      // observed VF addresses that vanish during the plan
   std::map<std::string, PfPlan*> pfByRef_;  // spec reference (name, PCI form) -> PF
   std::map<std::string, const schema::Guest*> guests_;
   std::map<std::string, PfPlan*> vfOwner_;  // VF address now or after the plan -> its PF
-  std::map<std::string, std::pair<PfPlan*, unsigned>> observedVf_;  // VF pci now -> PF, index
+  std::map<std::string, std::pair<PfPlan*, unsigned>> observedVf_;     // VF pci now -> PF, index
   std::map<std::string, std::vector<const ObservedDomain*>> holders_;  // VF pci -> domains
   std::set<std::string> stoppedNets_;
   std::map<std::string, size_t> linkUp_;                        // PF pci -> set-link-up
@@ -1305,7 +1309,8 @@ class Planner {
   std::map<std::string, std::vector<size_t>> liveReleases_;     // VF pci -> live let-gos
   std::map<std::string, std::vector<size_t>> liveNetReleases_;  // network -> live let-gos
   std::set<std::string> liveTakes_;
-  std::map<std::string, std::vector<GuestDevice>> kept_;  // guest -> devices outside the spec                             // VF pcis a guest takes live
+  std::map<std::string, std::vector<GuestDevice>> kept_;  // guest -> devices outside the spec // VF
+                                                          // pcis a guest takes live
   std::map<std::string, std::vector<size_t>> networkAttaches_;  // network -> attaches on it
   std::map<std::string, std::vector<size_t>> guestAttaches_;    // guest -> attaches
   std::map<std::string, std::vector<size_t>> startersOf_;       // network -> guest starts

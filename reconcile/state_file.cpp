@@ -1,8 +1,6 @@
 // Writes an ObservedState as a state file and loads one back, with positioned error messages.
 #include "reconcile/state_file.h"
 
-#include "schema/names.h"
-
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -18,6 +16,7 @@
 #include "reconcile/yaml_writer.h"
 #include "schema/input_file.h"
 #include "schema/mac_address.h"
+#include "schema/names.h"
 #include "schema/pci_address.h"
 #include "schema/yaml_budget.h"
 
@@ -138,7 +137,6 @@ std::string describe(const YAML::Node& node) {
 std::string prefixed(const std::string& path, const std::string& message) {
   return path.empty() ? message : path + ": " + message;
 }
-
 
 // A map of the state file: which keys it may have, and typed access to them.
 class MapNode {
@@ -500,8 +498,7 @@ Result<ObservedState> parseStateYaml(const std::string& text, const std::string&
                      ": " + *scan.error,
                  0};
   if (scan.documents > 1)
-    return Error{fileName + ":" +
-                     std::to_string(scan.secondDocumentLine) + ":" +
+    return Error{fileName + ":" + std::to_string(scan.secondDocumentLine) + ":" +
                      std::to_string(scan.secondDocumentColumn) +
                      ": expected one YAML document (a state file as `sriov-apply show` prints)",
                  0};
@@ -516,7 +513,8 @@ Result<ObservedState> parseStateYaml(const std::string& text, const std::string&
 }
 
 Result<ObservedState> loadStateFile(const std::string& path) {
-  Result<std::string> text = schema::readInputFile(path, schema::kMaxStateBytes, "state file '" + path + "'");
+  Result<std::string> text =
+      schema::readInputFile(path, schema::kMaxStateBytes, "state file '" + path + "'");
   if (!text) return text.error();
   return parseStateYaml(*text, path);
 }

@@ -210,8 +210,9 @@ LoadResult loadSpec(const std::string& text, const std::string& fileName) {
   }
   const YAML::Node kind = root["kind"];
   if (kind && kind.IsScalar() && kind.Scalar() == "HostState") {
-    d.error(positionOf(kind), "this is a state file (kind: HostState, as `sriov-apply show` "
-                              "prints), not a spec; give it with --state FILE");
+    d.error(positionOf(kind),
+            "this is a state file (kind: HostState, as `sriov-apply show` "
+            "prints), not a spec; give it with --state FILE");
     return result;
   }
   checkShape(root, specRoot(), d);

@@ -1,8 +1,6 @@
 // Table-driven checking of the YAML tree: the part of validation that needs no cross-references.
 #include "schema/shape.h"
 
-#include "schema/text_check.h"
-
 #include <charconv>
 #include <map>
 #include <vector>
@@ -10,6 +8,7 @@
 #include "schema/mac_address.h"
 #include "schema/names.h"
 #include "schema/pci_address.h"
+#include "schema/text_check.h"
 
 namespace sriov::schema {
 namespace {

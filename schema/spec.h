@@ -100,7 +100,7 @@ struct Interface {
   std::optional<unsigned> vlan;
   std::optional<Virtualport> virtualport;
   Position pos;
-  std::string alias;  // not in host.yaml: a rollback keeps the device's alias (else by slot)
+  std::string alias;      // not in host.yaml: a rollback keeps the device's alias (else by slot)
   bool liveOnly = false;  // not in host.yaml: a rollback restores a live-only device so
 };
 
@@ -108,7 +108,7 @@ struct Hostdev {
   std::optional<std::string> pci;  // a whole device, normalised PCI address
   std::optional<VfRef> vf;         // or a VF of a declared PF
   Position pos;
-  std::string alias;  // not in host.yaml: see Interface::alias
+  std::string alias;      // not in host.yaml: see Interface::alias
   bool liveOnly = false;  // not in host.yaml: see Interface::liveOnly
 };
 

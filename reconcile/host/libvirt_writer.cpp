@@ -202,8 +202,9 @@ Result<void> LibvirtWriter::detachDevice(const std::string& domain, const std::s
           return Error{why + "; putting it back into the configuration failed too: " +
                            libvirtError("cannot attach it").message,
                        released.error().code};
-        return Error{why + "; it stays in the configuration (the unplug request stays pending "
-                           "in the guest)",
+        return Error{why +
+                         "; it stays in the configuration (the unplug request stays pending "
+                         "in the guest)",
                      released.error().code};
       });
 }

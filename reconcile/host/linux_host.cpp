@@ -2,14 +2,9 @@
 // readers and writers.
 #include "reconcile/host/linux_host.h"
 
-#include <spdlog/spdlog.h>
-
 #include <fcntl.h>
+#include <spdlog/spdlog.h>
 #include <sys/stat.h>
-#include <unistd.h>
-
-#include "schema/input_file.h"
-
 #include <unistd.h>
 
 #include <cerrno>
@@ -28,6 +23,7 @@
 #include "reconcile/host/netlink_writer.h"
 #include "reconcile/host/sysfs_files.h"
 #include "reconcile/host/sysfs_writer.h"
+#include "schema/input_file.h"
 
 namespace sriov::reconcile {
 
@@ -113,8 +109,8 @@ Result<ObservedState> LinuxHost::observe() {
   Result<std::vector<ObservedDomain>> domains = libvirt.domains();
   if (!domains) return domains.error();
   state->domains = std::move(*domains);
-  spdlog::debug("observe: libvirt: {} networks, {} domains in {} ms",
-                state->networks.size(), state->domains.size(), msSince(begin));
+  spdlog::debug("observe: libvirt: {} networks, {} domains in {} ms", state->networks.size(),
+                state->domains.size(), msSince(begin));
   return state;
 }
 

@@ -94,7 +94,8 @@ enum class Busy { leased, anyHolder };
 std::optional<std::string> freeVf(const SimulatedWorld& world, const ObservedNetwork& network,
                                   Busy busy) {
   for (const std::string& pci : poolOf(world.state, network)) {
-    bool taken = busy == Busy::leased ? world.leases.count(pci) > 0 : holderOf(world, pci).has_value();
+    bool taken =
+        busy == Busy::leased ? world.leases.count(pci) > 0 : holderOf(world, pci).has_value();
     if (!taken) return pci;
   }
   return std::nullopt;
@@ -367,8 +368,8 @@ std::string showActual(const SimulatedWorld& world, const std::string& domain,
       node.append_attribute("managed") = managed ? "yes" : "no";
     node.remove_child("source");
     pugi::xml_node after = node.child("mac");
-    pugi::xml_node driver = after ? node.insert_child_after("driver", after)
-                                  : node.prepend_child("driver");
+    pugi::xml_node driver =
+        after ? node.insert_child_after("driver", after) : node.prepend_child("driver");
     driver.append_attribute("name") = "vfio";
     pugi::xml_node source = node.insert_child_after("source", driver);
     pugi::xml_node a = source.append_child("address");

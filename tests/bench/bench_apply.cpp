@@ -51,8 +51,7 @@ double applySeconds(unsigned pfs, unsigned jobs) {
   settings.execute.jobs = jobs;
   std::chrono::steady_clock::time_point begin = std::chrono::steady_clock::now();
   rc::ApplyReport report = rc::apply(spec.spec, host, settings);
-  double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
   if (report.status != rc::ApplyStatus::converged) std::printf("  (did not converge!)\n");
   return seconds;
 }

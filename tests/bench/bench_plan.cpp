@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "reconcile/apply.h"
-#include "reconcile/simulated/simulated_host.h"
 #include "reconcile/planner.h"
+#include "reconcile/simulated/simulated_host.h"
 #include "schema/loader.h"
 #include "schema/pci_address.h"
 
@@ -109,7 +109,8 @@ std::pair<double, size_t> planMs(const sriov::schema::Spec& spec, const rc::Obse
 
 int main() {
   const std::vector<Size> sizes = {{100, 50}, {1000, 500}, {4000, 2000}};
-  std::printf("plan time (fastest of 3), hosts with N VFs and G running guests holding 2 VFs each\n");
+  std::printf(
+      "plan time (fastest of 3), hosts with N VFs and G running guests holding 2 VFs each\n");
   std::printf("%6s %6s | %-26s | %-26s | %-26s\n", "VFs", "guests", "no changes",
               "one guest's vlan", "every PF's count");
   for (const Size& size : sizes) {

@@ -36,8 +36,8 @@ void check(const Json& root, const Json& schema, const Json& v, const std::strin
       return;
     }
   }
-  if (schema.contains("enum") && std::find(schema["enum"].begin(), schema["enum"].end(), v) ==
-                                     schema["enum"].end())
+  if (schema.contains("enum") &&
+      std::find(schema["enum"].begin(), schema["enum"].end(), v) == schema["enum"].end())
     out.push_back(path + ": " + v.dump() + " is not in the enum");
   if (schema.contains("minimum") && v.is_number() && v < schema["minimum"])
     out.push_back(path + ": below the minimum");

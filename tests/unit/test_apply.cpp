@@ -5,13 +5,13 @@
 
 #include <algorithm>
 #include <atomic>
-#include <mutex>
 #include <filesystem>
+#include <mutex>
 #include <set>
 
 #include "reconcile/apply.h"
-#include "reconcile/simulated/simulated_host.h"
 #include "reconcile/rollback.h"
+#include "reconcile/simulated/simulated_host.h"
 #include "reconcile/state_file.h"
 #include "schema/loader.h"
 #include "tests/unit/lab_state.h"
@@ -180,7 +180,8 @@ TEST_CASE("parallel execution never starts an action before the actions it waits
         --running;
         continue;
       }
-      for (int dep : r.plan.actions[static_cast<size_t>(id - 1)].after) CHECK(ended.count(dep) == 1);
+      for (int dep : r.plan.actions[static_cast<size_t>(id - 1)].after)
+        CHECK(ended.count(dep) == 1);
       mostAtOnce = std::max(mostAtOnce, ++running);
     }
     CHECK(mostAtOnce <= jobs);
@@ -230,11 +231,10 @@ TEST_CASE("every golden plan that is not refused: a failure at any action rolls 
     if (!e.is_directory()) continue;
     CAPTURE(e.path().filename().string());
     fs::path statePath = fs::exists(e.path() / "state.yaml") ? e.path() / "state.yaml"
-                                                              : root / "lab-persisted.state.yaml";
+                                                             : root / "lab-persisted.state.yaml";
     sriov::Result<rc::ObservedState> state = rc::loadStateFile(statePath.string());
     REQUIRE(state.ok());
-    sriov::schema::Spec spec =
-        sriov::schema::loadSpecFile((e.path() / "spec.yaml").string()).spec;
+    sriov::schema::Spec spec = sriov::schema::loadSpecFile((e.path() / "spec.yaml").string()).spec;
     rc::ApplySettings s = settings();
     if (fs::exists(e.path() / "args")) {
       std::string args = sriov::test::readText((e.path() / "args").string());

@@ -6,9 +6,9 @@
 
 #include "reconcile/as_spec.h"
 #include "reconcile/domain_xml.h"
-#include "reconcile/simulated/simulated_host.h"
 #include "reconcile/persistence.h"
 #include "reconcile/planner.h"
+#include "reconcile/simulated/simulated_host.h"
 #include "schema/loader.h"
 #include "tests/unit/lab_state.h"
 

@@ -25,8 +25,8 @@ struct Run {
 Run sriovApply(const std::string& args) {
   const char* bin = std::getenv("SRIOV_APPLY_BIN");
   if (!bin) bin = SRIOV_APPLY_BIN_DEFAULT;
-  std::string errFile = std::string(std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp") +
-                        "/sriov-cli-test.err";
+  std::string errFile =
+      std::string(std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp") + "/sriov-cli-test.err";
   std::string command = std::string("cd ") + SRIOV_SOURCE_DIR + " && NO_COLOR=1 " + bin + " " +
                         args + " 2>" + errFile;
   Run run;
@@ -61,9 +61,10 @@ TEST_CASE("validate: an invalid spec exits 3 with every problem and a count") {
 }
 
 TEST_CASE("validate: warnings pass unless --strict") {
-  std::string spec = std::string(std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp") +
-                     "/sriov-cli-warn.yaml";
-  sriov::test::writeText(spec, "apiVersion: sriov-apply/v1\npfs:\n  - name: eth0\n    numVfs: 300\n");
+  std::string spec =
+      std::string(std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp") + "/sriov-cli-warn.yaml";
+  sriov::test::writeText(spec,
+                         "apiVersion: sriov-apply/v1\npfs:\n  - name: eth0\n    numVfs: 300\n");
   Run r = sriovApply("validate " + spec);
   CHECK(r.code == 0);
   CHECK(r.out == spec +
@@ -74,7 +75,8 @@ TEST_CASE("validate: warnings pass unless --strict") {
 }
 
 TEST_CASE("validate --output json lists the diagnostics with positions") {
-  Run r = sriovApply("validate --output json examples/invalid/syntax-error.yaml examples/two-pfs.yaml");
+  Run r =
+      sriovApply("validate --output json examples/invalid/syntax-error.yaml examples/two-pfs.yaml");
   CHECK(r.code == 3);
   nlohmann::json doc = nlohmann::json::parse(r.out);
   CHECK(doc["kind"] == "ValidationResult");
@@ -100,8 +102,9 @@ TEST_CASE("a missing spec file is an invalid spec, named") {
 TEST_CASE("command line errors") {
   Run r = sriovApply("validate --output xml examples/two-pfs.yaml");
   CHECK(r.code == 1);
-  CHECK(r.err == "sriov-apply: error: --output: 'xml' is not one of json, text\n"
-                 "sriov-apply: hint: run 'sriov-apply help' for the usage\n");
+  CHECK(r.err ==
+        "sriov-apply: error: --output: 'xml' is not one of json, text\n"
+        "sriov-apply: hint: run 'sriov-apply help' for the usage\n");
   r = sriovApply("plan");
   CHECK(r.code == 1);
   CHECK(r.err ==
@@ -147,8 +150,8 @@ TEST_CASE("--version and --help") {
 TEST_CASE("schema prints the committed JSON Schema") {
   Run r = sriovApply("schema");
   CHECK(r.code == 0);
-  CHECK(r.out == sriov::test::readText(std::string(SRIOV_SOURCE_DIR) +
-                                       "/schema/sriov-apply.schema.json"));
+  CHECK(r.out ==
+        sriov::test::readText(std::string(SRIOV_SOURCE_DIR) + "/schema/sriov-apply.schema.json"));
 }
 
 TEST_CASE("validate checks state files too, and a state file is not a spec") {
@@ -166,14 +169,17 @@ TEST_CASE("plan against a state file: exit codes") {
   Run r = sriovApply("plan --state examples/lab.state.yaml examples/hostdev-interface.yaml");
   CHECK(r.code == 0);
   CHECK(r.out.rfind("Plan: 4 actions, 1 disruptive, highest disruption: link\n", 0) == 0);
-  r = sriovApply("plan --detailed-exitcode --state examples/lab.state.yaml "
-                 "examples/hostdev-interface.yaml");
+  r = sriovApply(
+      "plan --detailed-exitcode --state examples/lab.state.yaml "
+      "examples/hostdev-interface.yaml");
   CHECK(r.code == 2);
-  r = sriovApply("apply --dry-run --detailed-exitcode --state examples/lab.state.yaml "
-                 "examples/hostdev-interface.yaml");
+  r = sriovApply(
+      "apply --dry-run --detailed-exitcode --state examples/lab.state.yaml "
+      "examples/hostdev-interface.yaml");
   CHECK(r.code == 2);
-  r = sriovApply("plan --max-disruption none --state examples/lab.state.yaml "
-                 "examples/hostdev-interface.yaml");
+  r = sriovApply(
+      "plan --max-disruption none --state examples/lab.state.yaml "
+      "examples/hostdev-interface.yaml");
   CHECK(r.code == 4);
   r = sriovApply("plan --state no-such.state.yaml examples/hostdev-interface.yaml");
   CHECK(r.code == 1);
@@ -188,8 +194,8 @@ TEST_CASE("plan against a state file: exit codes") {
 TEST_CASE("apply on a copy of the lab host, then again: no changes; a held lock is named") {
   std::string tmp = std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp";
   std::string state = tmp + "/sriov-cli-apply.state.yaml";
-  sriov::test::writeText(state, sriov::test::readText(std::string(SRIOV_SOURCE_DIR) +
-                                                      "/examples/lab.state.yaml"));
+  sriov::test::writeText(
+      state, sriov::test::readText(std::string(SRIOV_SOURCE_DIR) + "/examples/lab.state.yaml"));
   Run r = sriovApply("apply --state " + state + " examples/hostdev-interface.yaml");
   CHECK(r.code == 0);
   CHECK(r.out.find("Applied 4 actions; the host matches examples/hostdev-interface.yaml.") !=
@@ -203,11 +209,10 @@ TEST_CASE("apply on a copy of the lab host, then again: no changes; a held lock 
   // Another apply holds the lock (flock from a shell, as a second sriov-apply would).
   std::string lock = state + ".lock";
   std::string holder = "flock " + lock + " sleep 5 & sleep 0.3; ";
-  std::string command = holder + "cd " + SRIOV_SOURCE_DIR + " && " +
-                        (std::getenv("SRIOV_APPLY_BIN") ? std::getenv("SRIOV_APPLY_BIN")
-                                                        : SRIOV_APPLY_BIN_DEFAULT) +
-                        " --state " + state +
-                        " --lock-timeout 1 examples/two-pfs.yaml 2>&1 >/dev/null; echo exit $?";
+  std::string command =
+      holder + "cd " + SRIOV_SOURCE_DIR + " && " +
+      (std::getenv("SRIOV_APPLY_BIN") ? std::getenv("SRIOV_APPLY_BIN") : SRIOV_APPLY_BIN_DEFAULT) +
+      " --state " + state + " --lock-timeout 1 examples/two-pfs.yaml 2>&1 >/dev/null; echo exit $?";
   FILE* pipe = popen(command.c_str(), "r");
   REQUIRE(pipe);
   char buf[1024];
@@ -319,7 +324,8 @@ TEST_CASE("a misspelled subcommand gets 'did you mean', not a spec read") {
   CHECK(r.err.find("did you mean 'plan'?") != std::string::npos);
   // An existing file of that name is a spec (apply is the default subcommand).
   std::string dir = tmpDir() + "/sriov-cli-typo";
-  CHECK(std::system(("mkdir -p " + dir + " && printf 'apiVersion: [\\n' > " + dir + "/paln").c_str()) == 0);
+  CHECK(std::system(
+            ("mkdir -p " + dir + " && printf 'apiVersion: [\\n' > " + dir + "/paln").c_str()) == 0);
   r = sriovApply("--state examples/lab.state.yaml " + dir + "/paln");
   CHECK(r.code == 3);
 }
@@ -346,8 +352,9 @@ TEST_CASE("bad option values are said without CLI11's internals") {
 TEST_CASE("-v and --log-level are taken after the subcommand too") {
   Run r = sriovApply("plan --state examples/lab.state.yaml examples/hostdev-interface.yaml -v");
   CHECK(r.code == 0);
-  r = sriovApply("plan --log-level info --state examples/lab.state.yaml "
-                 "examples/hostdev-interface.yaml");
+  r = sriovApply(
+      "plan --log-level info --state examples/lab.state.yaml "
+      "examples/hostdev-interface.yaml");
   CHECK(r.code == 0);
 }
 
@@ -359,8 +366,9 @@ TEST_CASE("--output json: every failure is one Error document on stdout") {
     CHECK(doc["message"].get<std::string>().find("/nonexistent.state.yaml") != std::string::npos);
   }
   SUBCASE("an invalid spec keeps its positions") {
-    Run r = sriovApply("apply -o json --state examples/lab.state.yaml "
-                       "examples/invalid/unsafe-names.yaml");
+    Run r = sriovApply(
+        "apply -o json --state examples/lab.state.yaml "
+        "examples/invalid/unsafe-names.yaml");
     CHECK(r.code == 3);
     nlohmann::json doc = errorDocument(r);
     REQUIRE(doc["diagnostics"].size() == 8);
@@ -404,8 +412,8 @@ TEST_CASE("a lock file that cannot be opened (not root) says to run as root") {
 
 TEST_CASE("Ctrl-C while waiting for the lock ends the wait; nothing is changed") {
   std::string state = tmpDir() + "/sriov-cli-intr.state.yaml";
-  sriov::test::writeText(state, sriov::test::readText(std::string(SRIOV_SOURCE_DIR) +
-                                                      "/examples/lab.state.yaml"));
+  sriov::test::writeText(
+      state, sriov::test::readText(std::string(SRIOV_SOURCE_DIR) + "/examples/lab.state.yaml"));
   std::string before = sriov::test::readText(state);
   std::string out = shell("flock " + state + ".lock sleep 4 & sleep 0.3; cd " + SRIOV_SOURCE_DIR +
                           " && timeout -s INT 1 " + binary() + " --state " + state +
@@ -421,12 +429,12 @@ TEST_CASE("Ctrl-C while waiting for the lock ends the wait; nothing is changed")
 
 TEST_CASE("one action applied is 'Applied 1 action'") {
   std::string state = tmpDir() + "/sriov-cli-one.state.yaml";
-  sriov::test::writeText(state, sriov::test::readText(std::string(SRIOV_SOURCE_DIR) +
-                                                      "/examples/lab.state.yaml"));
+  sriov::test::writeText(
+      state, sriov::test::readText(std::string(SRIOV_SOURCE_DIR) + "/examples/lab.state.yaml"));
   REQUIRE(sriovApply("--state " + state + " examples/hostdev-interface.yaml").code == 0);
   std::string spec = tmpDir() + "/sriov-cli-one.yaml";
-  std::string text = sriov::test::readText(std::string(SRIOV_SOURCE_DIR) +
-                                           "/examples/hostdev-interface.yaml");
+  std::string text =
+      sriov::test::readText(std::string(SRIOV_SOURCE_DIR) + "/examples/hostdev-interface.yaml");
   REQUIRE(text.find("vlan: 42") != std::string::npos);
   text.replace(text.find("vlan: 42"), 8, "vlan: 43");
   sriov::test::writeText(spec, text);
@@ -448,8 +456,8 @@ TEST_CASE("colour only on a terminal that has it: TERM=dumb and NO_COLOR get non
 
 TEST_CASE("-v logs each observe step and each host call on stderr, anywhere on the line") {
   std::string state = tmpDir() + "/sriov-cli-log.state.yaml";
-  sriov::test::writeText(state, sriov::test::readText(std::string(SRIOV_SOURCE_DIR) +
-                                                      "/examples/lab.state.yaml"));
+  sriov::test::writeText(
+      state, sriov::test::readText(std::string(SRIOV_SOURCE_DIR) + "/examples/lab.state.yaml"));
   Run r = sriovApply("--state " + state + " examples/hostdev-interface.yaml -v");
   CHECK(r.code == 0);
   CHECK(r.err.find("sriov-apply: debug: host: action 1 set-numvfs pf/enp3s0f1 started\n") !=
@@ -485,8 +493,8 @@ TEST_CASE("validate --output json conforms to schema/validate-result.schema.json
   Run r = sriovApply("validate --output json" + files);
   CHECK(r.code == 3);  // examples/invalid is invalid
   nlohmann::json doc = nlohmann::json::parse(r.out);
-  nlohmann::json schema = nlohmann::json::parse(sriov::test::readText(
-      std::string(SRIOV_SOURCE_DIR) + "/schema/validate-result.schema.json"));
+  nlohmann::json schema = nlohmann::json::parse(
+      sriov::test::readText(std::string(SRIOV_SOURCE_DIR) + "/schema/validate-result.schema.json"));
   std::vector<std::string> violations = sriov::test::schemaViolations(schema, doc);
   for (const std::string& v : violations) INFO(v);
   CHECK(violations.empty());

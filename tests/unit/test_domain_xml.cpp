@@ -197,7 +197,9 @@ TEST_CASE("restoreNetworkInterfaces: a running guest's pool interfaces as libvir
   REQUIRE(restored.size() == 2);
   CHECK(restored[0] == std::pair<size_t, std::string>{1, "0000:01:10.2"});
   CHECK(restored[1] == std::pair<size_t, std::string>{2, "0000:01:10.4"});
-  SUBCASE("a real hostdev interface stays one") { CHECK(devices[0] == (*live)[0]); }
+  SUBCASE("a real hostdev interface stays one") {
+    CHECK(devices[0] == (*live)[0]);
+  }
   SUBCASE("matched by user alias: the config twin (the vlan the network added live is not its)") {
     CHECK(devices[1] == (*config)[1]);
     CHECK(devices[1].kind == GuestDevice::Kind::networkInterface);

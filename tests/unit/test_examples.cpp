@@ -17,8 +17,8 @@ namespace {
 std::vector<fs::path> yamlFiles(const fs::path& dir) {
   std::vector<fs::path> out;
   for (const fs::directory_entry& e : fs::directory_iterator(dir))
-    if (e.path().extension() == ".yaml" && e.path().filename().string().find(".state.") ==
-                                               std::string::npos)
+    if (e.path().extension() == ".yaml" &&
+        e.path().filename().string().find(".state.") == std::string::npos)
       out.push_back(e.path());
   std::sort(out.begin(), out.end());
   return out;

@@ -98,14 +98,15 @@ TEST_CASE("golden plans") {
 }
 
 TEST_CASE("every golden plan.json conforms to schema/plan.schema.json") {
-  nlohmann::json schema = nlohmann::json::parse(sriov::test::readText(
-      std::string(SRIOV_SOURCE_DIR) + "/schema/plan.schema.json"));
+  nlohmann::json schema = nlohmann::json::parse(
+      sriov::test::readText(std::string(SRIOV_SOURCE_DIR) + "/schema/plan.schema.json"));
   fs::path root = fs::path(SRIOV_SOURCE_DIR) / "tests" / "golden";
   size_t checked = 0;
   for (const fs::directory_entry& e : fs::directory_iterator(root)) {
     if (!e.is_directory()) continue;
     CAPTURE(e.path().filename().string());
-    nlohmann::json plan = nlohmann::json::parse(sriov::test::readText((e.path() / "plan.json").string()));
+    nlohmann::json plan =
+        nlohmann::json::parse(sriov::test::readText((e.path() / "plan.json").string()));
     CHECK(sriov::test::schemaViolations(schema, plan) == std::vector<std::string>{});
     ++checked;
   }

@@ -182,11 +182,12 @@ TEST_CASE("defect 4: two applies on one state file at once both land") {
                                               "pfs:\n  - name: enp3s0f1\n    numVfs: 2\n"
                                               "    persist: false\n");
   for (int attempt = 0; attempt < 3; ++attempt) {
-    Run r = shell("cp examples/lab.state.yaml " + dir + "/s.yaml; $B apply --state " + dir +
-                  "/s.yaml " + dir + "/a.yaml >/dev/null 2>&1 & $B apply --state " + dir +
-                  "/s.yaml " + dir + "/b.yaml >/dev/null 2>&1 & wait; $B plan --state " + dir + "/s.yaml " + dir +
-                  "/a.yaml --detailed-exitcode >/dev/null; echo a=$?; $B plan --state " + dir +
-                  "/s.yaml " + dir + "/b.yaml --detailed-exitcode >/dev/null; echo b=$?");
+    Run r =
+        shell("cp examples/lab.state.yaml " + dir + "/s.yaml; $B apply --state " + dir +
+              "/s.yaml " + dir + "/a.yaml >/dev/null 2>&1 & $B apply --state " + dir + "/s.yaml " +
+              dir + "/b.yaml >/dev/null 2>&1 & wait; $B plan --state " + dir + "/s.yaml " + dir +
+              "/a.yaml --detailed-exitcode >/dev/null; echo a=$?; $B plan --state " + dir +
+              "/s.yaml " + dir + "/b.yaml --detailed-exitcode >/dev/null; echo b=$?");
     CHECK(r.out == "a=0\nb=0\n");  // 0: the host already matches each spec; 2 would be lost
   }
   for (const char* f : {"/a.yaml", "/b.yaml", "/s.yaml", "/s.yaml.lock"})

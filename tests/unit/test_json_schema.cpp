@@ -20,7 +20,8 @@ TEST_CASE("the schema describes every key of every object, and nothing else") {
   CHECK(doc["$schema"] == "https://json-schema.org/draft/2020-12/schema");
   for (const schema::ObjectDef* def : schema::allObjects()) {
     CAPTURE(std::string(def->id));
-    const nlohmann::json& obj = def == &schema::specRoot() ? doc : doc["$defs"][std::string(def->id)];
+    const nlohmann::json& obj =
+        def == &schema::specRoot() ? doc : doc["$defs"][std::string(def->id)];
     CHECK(obj["additionalProperties"] == false);
     CHECK(obj["properties"].size() == def->keys.size());
     for (const schema::KeyDef& k : def->keys) {

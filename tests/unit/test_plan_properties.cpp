@@ -13,9 +13,9 @@
 
 #include "cmd/plan_output.h"
 #include "reconcile/apply.h"
-#include "reconcile/state_file.h"
-#include "reconcile/simulated/simulated_host.h"
 #include "reconcile/rollback.h"
+#include "reconcile/simulated/simulated_host.h"
+#include "reconcile/state_file.h"
 #include "schema/loader.h"
 #include "schema/pci_address.h"
 #include "tests/unit/lab_state.h"
@@ -35,7 +35,6 @@ constexpr PfChoice kPfs[] = {{"enp3s0f0", "0000:03:00.0", 7, true},
                              {"enp4s0f0", "0000:04:00.0", 8, true},
                              {"", "0000:05:00.0", 4, false}};
 constexpr const char* kGuests[] = {"web1", "db1", "build1"};
-
 
 class Generator {
  public:
@@ -197,8 +196,10 @@ TEST_CASE(
     }
     rc::Plan p = rc::plan(loaded.spec, before, {});
     if (const char* one = std::getenv("SRIOV_PROPERTY_SEED"); one && std::stoul(one) == seed)
-      std::cerr << "---- first spec\n" << first << "---- state before\n" << rc::toStateYaml(before)
-                << "---- spec\n" << text << "---- plan\n"
+      std::cerr << "---- first spec\n"
+                << first << "---- state before\n"
+                << rc::toStateYaml(before) << "---- spec\n"
+                << text << "---- plan\n"
                 << sriov::cmd::planText(p, "spec.yaml", sriov::cmd::Colors::off) << "\n";
     for (const rc::Action& act : p.actions)
       for (int dep : act.after) REQUIRE(dep < act.id);

@@ -27,7 +27,7 @@ std::vector<Case> goldenCases() {
   for (const fs::directory_entry& e : fs::directory_iterator(root)) {
     if (!e.is_directory()) continue;
     fs::path state = fs::exists(e.path() / "state.yaml") ? e.path() / "state.yaml"
-                                                          : root / "lab-persisted.state.yaml";
+                                                         : root / "lab-persisted.state.yaml";
     sriov::schema::LoadResult spec = sriov::schema::loadSpecFile((e.path() / "spec.yaml").string());
     sriov::Result<rc::ObservedState> observed = rc::loadStateFile(state.string());
     REQUIRE(observed.ok());

@@ -140,7 +140,8 @@ TEST_CASE("document-level problems") {
   CHECK(diagnosticsOf("pfs: [\n") ==
         Lines{"t.yaml:2:1: error: YAML syntax error: end of sequence flow not found"});
   CHECK(diagnosticsOf(kHeader + "---\n" + kHeader) ==
-        Lines{"t.yaml:3:1: error: expected one YAML document, found more than one; put one host's spec in "
+        Lines{"t.yaml:3:1: error: expected one YAML document, found more than one; put one host's "
+              "spec in "
               "each file"});
   CHECK(diagnosticsOf("pfs: []\n") == Lines{"t.yaml:1:1: error: the spec needs 'apiVersion'"});
   CHECK(diagnosticsOf("apiVersion: v1\n") ==
