@@ -14,7 +14,12 @@ Result<HostHandle> makeHost(const HostOptions& options, const HostTuning& tuning
     auto simulated = std::make_unique<reconcile::SimulatedHost>(std::move(loaded).value());
     reconcile::SimulatedHost* raw = simulated.get();
     std::string path = options.stateFile;
-    handle.save = [raw, path] { return raw->save(path); };
+    // A run that changed nothing (no changes, refused, a plan) leaves the file as it was, its
+    // comments and layout included.
+    handle.save = [raw, path] {
+      if (raw->mutationCount() == 0) return Result<void>();
+      return raw->save(path);
+    };
     handle.host = std::move(simulated);
     handle.simulated = true;
     return handle;

@@ -273,3 +273,34 @@ TEST_CASE("defect 6: a link planted at the lock file is refused and its target u
     std::remove((dir + f).c_str());
   ::rmdir(dir.c_str());
 }
+
+TEST_CASE("defect 9: a no-op or refused apply leaves the state file as it was") {
+  std::string dir = tempDir();
+  std::string state = dir + "/s.yaml";
+  // A state file with a comment of the user's: saving it again would drop the comment.
+  sriov::test::writeText(
+      state, "# kept by hand\n" +
+                 sriov::test::readText(std::string(SRIOV_SOURCE_DIR) + "/examples/lab.state.yaml"));
+  const std::string before = sriov::test::readText(state);
+  sriov::test::writeText(dir + "/same.yaml",
+                         kHeader + "pfs:\n  - name: enp3s0f0\n    numVfs: 2\n    persist: false\n");
+  sriov::test::writeText(
+      dir + "/refused.yaml",
+      kHeader +
+          "host: not-this-host\npfs:\n  - name: enp3s0f1\n    numVfs: 2\n    persist: false\n");
+  Run same = shell("$B apply --state " + state + " " + dir + "/same.yaml");
+  CHECK(same.out.find("No changes") != std::string::npos);
+  CHECK(sriov::test::readText(state) == before);
+  Run refused = shell("$B apply --state " + state + " " + dir + "/refused.yaml");
+  CHECK(refused.code == 4);
+  CHECK(sriov::test::readText(state) == before);
+  // An apply that changes the host still saves it.
+  sriov::test::writeText(dir + "/change.yaml",
+                         kHeader + "pfs:\n  - name: enp3s0f1\n    numVfs: 2\n    persist: false\n");
+  Run changed = shell("$B apply --state " + state + " " + dir + "/change.yaml");
+  CHECK(changed.code == 0);
+  CHECK(sriov::test::readText(state) != before);
+  for (const char* f : {"/s.yaml", "/s.yaml.lock", "/same.yaml", "/refused.yaml", "/change.yaml"})
+    std::remove((dir + f).c_str());
+  ::rmdir(dir.c_str());
+}
