@@ -10,6 +10,8 @@
 #include <cstring>
 #include <thread>
 
+#include "reconcile/host/atomic_file.h"
+
 namespace sriov::cmd {
 
 namespace {
@@ -30,20 +32,17 @@ Result<LockFile> LockFile::acquire(const std::string& path, std::chrono::millise
                                    const std::function<void(const std::string&)>& waiting) {
   // O_NOFOLLOW: a link planted at the lock's path is refused, not followed (it would let anyone
   // who can write the folder make root create or empty the link's target).
-  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    int err = errno;
-    return Error{"cannot open lock file " + path + ": " +
-                     (err == ELOOP ? std::string("it is a symbolic link; remove it (sriov-apply "
-                                                 "creates a regular file there)")
-                                   : std::string(std::strerror(err))),
-                 err};
-  }
-  struct stat st {};
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    ::close(fd);
+  reconcile::RegularFile file = reconcile::openRegularNoFollow(path, O_RDWR | O_CREAT, 0644);
+  if (file.error != 0)
+    return Error{
+        "cannot open lock file " + path + ": " +
+            (file.error == ELOOP ? std::string("it is a symbolic link; remove it "
+                                               "(sriov-apply creates a regular file there)")
+                                 : std::string(std::strerror(file.error))),
+        file.error};
+  if (file.notRegular)
     return Error{"cannot use lock file " + path + ": it is not a regular file; remove it", EINVAL};
-  }
+  int fd = file.fd;
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::now() + timeout;
   bool announced = false;
   while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {

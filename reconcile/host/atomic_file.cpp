@@ -85,4 +85,20 @@ Result<void> writeFileAtomically(const std::string& path, const std::string& con
   return {};
 }
 
+RegularFile openRegularNoFollow(const std::string& path, int flags, unsigned mode) {
+  RegularFile file;
+  file.fd = ::open(path.c_str(), flags | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, mode);
+  if (file.fd < 0) {
+    file.error = errno;
+    return file;
+  }
+  struct stat st {};
+  if (::fstat(file.fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(file.fd);
+    file.fd = -1;
+    file.notRegular = true;
+  }
+  return file;
+}
+
 }  // namespace sriov::reconcile

@@ -15,4 +15,15 @@ namespace sriov::reconcile {
 //   "cannot write /etc/x/rules: cannot create folder /etc/x: Not a directory".
 Result<void> writeFileAtomically(const std::string& path, const std::string& content);
 
+// What opening a file that must be a regular file, never through a link, came to.
+struct RegularFile {
+  int fd = -1;              // >= 0 when opened; the caller closes it
+  int error = 0;            // errno of open(2) (ELOOP: the path is a symbolic link)
+  bool notRegular = false;  // opened, but a folder, device or pipe (closed again)
+};
+
+// open(2) with O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC added to flags, then a check that it is a
+// regular file: a link someone planted at path is never followed.
+RegularFile openRegularNoFollow(const std::string& path, int flags, unsigned mode = 0);
+
 }  // namespace sriov::reconcile

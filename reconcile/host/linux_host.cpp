@@ -75,22 +75,17 @@ Result<ObservedState> LinuxHost::observe() {
   // 3. The files sriov-apply owns.
   for (const std::string& path : options_.ownedFiles) {
     // Not through a link: a planted link would copy its target (any file) into the snapshot.
-    int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) {
-      if (errno == ENOENT) continue;
-      int err = errno;
+    RegularFile file = openRegularNoFollow(path, O_RDONLY);
+    if (file.error == ENOENT) continue;
+    if (file.error != 0)
       return Error{"cannot read " + path + ": " +
-                       (err == ELOOP ? std::string("it is a symbolic link; sriov-apply owns this "
-                                                   "file and writes it itself, remove the link")
-                                     : std::string(std::strerror(err))),
-                   err};
-    }
-    struct stat st {};
-    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-      ::close(fd);
-      return Error{"cannot read " + path + ": it is not a regular file", EINVAL};
-    }
-    ::close(fd);
+                       (file.error == ELOOP ? std::string("it is a symbolic link; sriov-apply owns "
+                                                          "this file and writes it itself, remove "
+                                                          "the link")
+                                            : std::string(std::strerror(file.error))),
+                   file.error};
+    if (file.notRegular) return Error{"cannot read " + path + ": it is not a regular file", EINVAL};
+    ::close(file.fd);
     Result<std::string> text = schema::readInputFile(path, schema::kMaxSpecBytes, path);
     if (!text) return text.error();
     state->files[path] = *text;

@@ -23,20 +23,14 @@ struct Run {
 
 // Runs the built binary (SRIOV_APPLY_BIN, else the one this build made) in the source directory.
 Run sriovApply(const std::string& args) {
-  const char* bin = std::getenv("SRIOV_APPLY_BIN");
-  if (!bin) bin = SRIOV_APPLY_BIN_DEFAULT;
   std::string errFile =
       std::string(std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp") + "/sriov-cli-test.err";
-  std::string command = std::string("cd ") + SRIOV_SOURCE_DIR + " && NO_COLOR=1 " + bin + " " +
-                        args + " 2>" + errFile;
+  sriov::test::CommandRun ran =
+      sriov::test::runCommand(std::string("cd ") + SRIOV_SOURCE_DIR + " && NO_COLOR=1 " +
+                              sriov::test::binaryUnderTest() + " " + args + " 2>" + errFile);
   Run run;
-  FILE* pipe = popen(command.c_str(), "r");
-  REQUIRE(pipe);
-  char buf[4096];
-  size_t n = 0;
-  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) run.out.append(buf, n);
-  int status = pclose(pipe);
-  run.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  run.code = ran.code;
+  run.out = std::move(ran.out);
   run.err = sriov::test::readText(errFile);
   return run;
 }

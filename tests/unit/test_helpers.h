@@ -40,6 +40,14 @@ inline const std::string kHeader = "apiVersion: sriov-apply/v1\n";
 
 std::string readText(const std::string& path);
 void writeText(const std::string& path, const std::string& text);
+// A shell command's exit code (-1 when it did not exit) and standard output.
+struct CommandRun {
+  int code = -1;
+  std::string out;
+};
+CommandRun runCommand(const std::string& command);
+// The sriov-apply binary under test: $SRIOV_APPLY_BIN, else the one this build made.
+std::string binaryUnderTest();
 // True when SRIOV_UPDATE_GOLDEN=1: golden tests rewrite their expected files instead.
 bool updateGolden();
 

@@ -31,26 +31,13 @@ std::string tempDir() {
   return t;
 }
 
-struct Run {
-  int code = -1;
-  std::string out;
-};
+using Run = sriov::test::CommandRun;
 
 // The built binary through sh (stdout and stderr together), from the source directory.
 Run shell(const std::string& command) {
-  const char* bin = std::getenv("SRIOV_APPLY_BIN");
-  if (!bin) bin = SRIOV_APPLY_BIN_DEFAULT;
-  std::string full = std::string("cd ") + SRIOV_SOURCE_DIR + " && export B=" + bin +
-                     " && NO_COLOR=1 timeout 20 bash -c '" + command + "' 2>&1";
-  Run run;
-  FILE* pipe = popen(full.c_str(), "r");
-  REQUIRE(pipe);
-  char buf[4096];
-  size_t n = 0;
-  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) run.out.append(buf, n);
-  int status = pclose(pipe);
-  run.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
+  return sriov::test::runCommand(std::string("cd ") + SRIOV_SOURCE_DIR +
+                                 " && export B=" + sriov::test::binaryUnderTest() +
+                                 " && NO_COLOR=1 timeout 20 bash -c '" + command + "' 2>&1");
 }
 
 bool hasErrorContaining(const Lines& lines, const std::string& part) {
