@@ -295,6 +295,17 @@ ObservedVf loadVf(const YAML::Node& node, const std::string& path) {
   return vf;
 }
 
+// Where the kernel puts VF index of pf (pci_iov_virtfn_bus/devfn): the PF's routing ID plus
+// vfOffset + vfStride * index.
+std::string kernelVfAddress(const ObservedPf& pf, unsigned index) {
+  std::optional<schema::PciAddress> base = schema::PciAddress::parse(pf.pci);
+  return base->plusRoutingId(pf.vfOffset + pf.vfStride * index).str();
+}
+
+// The PF's own invariants, as the kernel guarantees them (sriov_totalvfs, sriov_numvfs,
+// sriov_offset, sriov_stride, the virtfnN links): numVfs <= totalVfs, a stride of at least 1
+// when there can be more than one VF and an offset of at least 1 (else VFs share an address),
+// each VF listed once, at its index, within totalVfs, at the address offset and stride give.
 ObservedPf loadPf(const YAML::Node& node, const std::string& path) {
   MapNode map(node, path,
               {"name", "pci", "driver", "vendorId", "deviceId", "totalVfs", "numVfs", "vfOffset",
@@ -312,12 +323,48 @@ ObservedPf loadPf(const YAML::Node& node, const std::string& path) {
   pf.vfStride = map.number("vfStride", 0);
   pf.linkUp = map.boolean("linkUp", false);
   pf.iommuGroup = map.integer("iommuGroup", -1);
+  const YAML::Node& at = node;
+  if (pf.numVfs > pf.totalVfs) {
+    fail(map.required("numVfs"), map.keyPath("numVfs") + ": " + std::to_string(pf.numVfs) +
+                                     " is more than totalVfs " + std::to_string(pf.totalVfs) +
+                                     " (the kernel refuses more VFs than the device has)");
+  }
+  if (pf.totalVfs > 0 && pf.vfOffset == 0) {
+    fail(map.has("vfOffset") ? map.optional("vfOffset") : at,
+         map.keyPath("vfOffset") + ": 0 puts VF 0 at the PF's own address " + pf.pci +
+             "; a device with VFs has a VF offset of at least 1 (sriov_offset)");
+  }
+  if (pf.totalVfs > 1 && pf.vfStride == 0) {
+    fail(map.has("vfStride") ? map.optional("vfStride") : at,
+         map.keyPath("vfStride") + ": 0 puts every VF at one PCI address; a device with " +
+             std::to_string(pf.totalVfs) + " VFs has a VF stride of at least 1 (sriov_stride)");
+  }
   std::vector<YAML::Node> vfs = map.list("vfs");
+  std::map<unsigned, size_t> listedAt;
   for (size_t i = 0; i < vfs.size(); ++i) {
-    ObservedVf vf = loadVf(vfs[i], itemPath(map.keyPath("vfs"), i));
+    const std::string vfPath = itemPath(map.keyPath("vfs"), i);
+    ObservedVf vf = loadVf(vfs[i], vfPath);
+    auto [first, inserted] = listedAt.emplace(vf.index, i);
+    if (!inserted) {
+      fail(vfs[i]["index"], vfPath + ".index: VF " + std::to_string(vf.index) +
+                                " is listed twice (also " +
+                                itemPath(map.keyPath("vfs"), first->second) + ")");
+    }
+    if (vf.index >= pf.totalVfs) {
+      fail(vfs[i]["index"], vfPath + ".index: " + std::to_string(vf.index) +
+                                " is out of range: totalVfs is " + std::to_string(pf.totalVfs));
+    }
     if (vf.index != i) {
-      fail(vfs[i]["index"], itemPath(map.keyPath("vfs"), i) + ".index: expected " +
-                                std::to_string(i) + ", got " + std::to_string(vf.index));
+      fail(vfs[i]["index"],
+           vfPath + ".index: expected " + std::to_string(i) + ", got " + std::to_string(vf.index));
+    }
+    std::string expected = kernelVfAddress(pf, vf.index);
+    if (vf.pci != expected) {
+      fail(vfs[i]["pci"], vfPath + ".pci: " + vf.pci + " is not where the kernel puts VF " +
+                              std::to_string(vf.index) + " of " + pf.pci + ": " + expected +
+                              " (vfOffset " + std::to_string(pf.vfOffset) + " + " +
+                              std::to_string(vf.index) + " x vfStride " +
+                              std::to_string(pf.vfStride) + ")");
     }
     pf.vfs.push_back(std::move(vf));
   }
@@ -425,11 +472,32 @@ ObservedState loadDocument(const YAML::Node& root) {
   }
 
   std::vector<YAML::Node> pfs = map.list("pfs");
-  std::set<std::string> pfPcis;
+  // One device per PCI address and one interface per name on a host: PFs and VFs of every PF.
+  std::map<std::string, std::string> pciUsers;
+  std::map<std::string, std::string> nameUsers;
+  auto claim = [](std::map<std::string, std::string>& users, const std::string& key,
+                  const std::string& user, const YAML::Node& node, const std::string& what) {
+    auto [other, inserted] = users.emplace(key, user);
+    if (!inserted) fail(node, user + ": " + what + " is also " + other->second);
+  };
   for (size_t i = 0; i < pfs.size(); ++i) {
-    ObservedPf pf = loadPf(pfs[i], itemPath("pfs", i));
-    if (!pfPcis.insert(pf.pci).second) {
-      fail(pfs[i]["pci"], itemPath("pfs", i) + ".pci: duplicate PF " + pf.pci);
+    const std::string pfPath = itemPath("pfs", i);
+    ObservedPf pf = loadPf(pfs[i], pfPath);
+    if (pciUsers.count(pf.pci) && pciUsers[pf.pci].find(".vfs[") == std::string::npos) {
+      fail(pfs[i]["pci"], pfPath + ".pci: duplicate PF " + pf.pci);
+    }
+    claim(pciUsers, pf.pci, pfPath + ".pci", pfs[i]["pci"], "PCI address " + pf.pci);
+    if (!pf.name.empty())
+      claim(nameUsers, pf.name, pfPath + ".name", pfs[i]["name"], "interface '" + pf.name + "'");
+    for (size_t v = 0; v < pf.vfs.size(); ++v) {
+      const std::string vfPath = itemPath(pfPath + ".vfs", v);
+      const YAML::Node vfNode = pfs[i]["vfs"][v];
+      claim(pciUsers, pf.vfs[v].pci, vfPath + ".pci", vfNode["pci"],
+            "PCI address " + pf.vfs[v].pci);
+      if (!pf.vfs[v].netdev.empty()) {
+        claim(nameUsers, pf.vfs[v].netdev, vfPath + ".netdev", vfNode["netdev"],
+              "interface '" + pf.vfs[v].netdev + "'");
+      }
     }
     state.pfs.push_back(std::move(pf));
   }

@@ -18,7 +18,10 @@
 // state, xml. Everything else defaults to the ObservedState default. The writer leaves out
 // empty names and drivers, unset optionals, iommuGroup -1, and a domain's inactiveXml when it
 // equals its xml (always so for a shut off domain). A PF's vfs must list indexes 0..numVfs-1
-// in order. Unknown and duplicate keys are errors.
+// in order. Unknown and duplicate keys are errors. What the kernel and libvirt guarantee is
+// checked: numVfs <= totalVfs, vfOffset >= 1 (with VFs) and vfStride >= 1 (totalVfs > 1), each
+// VF once and at the address offset and stride give, one device per PCI address and one
+// interface per name across all PFs and VFs, network and domain names unique.
 //
 // Output is deterministic (PFs by PCI address, networks and domains by name, fixed key order),
 // so writing a loaded file reproduces it byte for byte.

@@ -149,7 +149,8 @@ TEST_CASE("toStateYaml sorts PFs by PCI address and networks and domains by name
 TEST_CASE("a minimal state file: defaults for everything optional") {
   auto s = parseStateYaml(
       "apiVersion: sriov-apply/v1\nkind: HostState\nhostname: h\n"
-      "pfs:\n  - pci: 01:00.0\n    totalVfs: 7\n    numVfs: 1\n    vfs:\n"
+      "pfs:\n  - pci: 01:00.0\n    totalVfs: 7\n    numVfs: 1\n    vfOffset: 128\n    vfStride: 2\n"
+      "    vfs:\n"
       "      - {index: 0, pci: 01:10.0}\n"
       "domains:\n  - {name: d, state: shutoff, xml: <domain/>}\n",
       "m.yaml");
@@ -267,6 +268,110 @@ TEST_CASE("state file load errors") {
     std::string twice = replaced(kSmall, "domains:\n",
                                  "domains:\n  - {name: g1, state: shutoff, xml: <domain/>}\n");
     CHECK(loadError(twice) == "s.yaml:43:11: domains[1].name: duplicate domain 'g1'");
+  }
+}
+
+// Issue 11, defect 8: what no kernel or libvirt could report is refused, with its position.
+TEST_CASE("state files that no kernel could produce are refused") {
+  // Two PFs of one card, each with 2 VFs where offset and stride put them.
+  const std::string two = R"(apiVersion: sriov-apply/v1
+kind: HostState
+hostname: h
+pfs:
+  - name: a0
+    pci: "0000:01:00.0"
+    totalVfs: 4
+    numVfs: 2
+    vfOffset: 128
+    vfStride: 2
+    vfs:
+      - {index: 0, pci: "0000:01:10.0", netdev: a0v0}
+      - {index: 1, pci: "0000:01:10.2", netdev: a0v1}
+  - name: a1
+    pci: "0000:01:00.1"
+    totalVfs: 4
+    numVfs: 2
+    vfOffset: 128
+    vfStride: 2
+    vfs:
+      - {index: 0, pci: "0000:01:10.1", netdev: a1v0}
+      - {index: 1, pci: "0000:01:10.3", netdev: a1v1}
+)";
+  REQUIRE_MESSAGE(parseStateYaml(two, "s.yaml").ok(),
+                  parseStateYaml(two, "s.yaml").error().message);
+  SUBCASE("stride 0 puts VFs at one address") {
+    CHECK(loadError(replaced(two, "    vfStride: 2\n", "    vfStride: 0\n")) ==
+          "s.yaml:10:15: pfs[0].vfStride: 0 puts every VF at one PCI address; a device with 4 VFs "
+          "has a VF stride of at least 1 (sriov_stride)");
+    CHECK(loadError(replaced(two, "    vfStride: 2\n", "")) ==
+          "s.yaml:5:5: pfs[0].vfStride: 0 puts every VF at one PCI address; a device with 4 VFs "
+          "has a VF stride of at least 1 (sriov_stride)");
+    CHECK(loadError(replaced(two, "    vfOffset: 128\n", "    vfOffset: 0\n")) ==
+          "s.yaml:9:15: pfs[0].vfOffset: 0 puts VF 0 at the PF's own address 0000:01:00.0; a "
+          "device with VFs has a VF offset of at least 1 (sriov_offset)");
+  }
+  SUBCASE("a VF not where offset and stride put it") {
+    CHECK(loadError(replaced(two, "pci: \"0000:01:10.2\"", "pci: \"0000:01:10.4\"")) ==
+          "s.yaml:13:25: pfs[0].vfs[1].pci: 0000:01:10.4 is not where the kernel puts VF 1 of "
+          "0000:01:00.0: 0000:01:10.2 (vfOffset 128 + 1 x vfStride 2)");
+  }
+  SUBCASE("two VFs at one address, also across PFs") {
+    // a1's offset 125 puts its VF 1 at 0000:01:10.0, where a0's VF 0 is.
+    std::string clash = replaced(
+        two,
+        "    vfOffset: 128\n    vfStride: 2\n    vfs:\n      - {index: 0, pci: \"0000:01:10.1\", "
+        "netdev: a1v0}\n      - {index: 1, pci: \"0000:01:10.3\", netdev: a1v1}",
+        "    vfOffset: 125\n    vfStride: 2\n    vfs:\n      - {index: 0, pci: \"0000:01:0f.6\", "
+        "netdev: a1v0}\n      - {index: 1, pci: \"0000:01:10.0\", netdev: a1v1}");
+    CHECK(loadError(clash) ==
+          "s.yaml:22:25: pfs[1].vfs[1].pci: PCI address 0000:01:10.0 is also pfs[0].vfs[0].pci");
+    // A VF at the address of a PF listed after it.
+    const std::string a1 = two.substr(two.find("  - name: a1"));
+    std::string onPf =
+        replaced(two, a1, "  - {name: a1, pci: \"0000:01:10.2\", totalVfs: 0, numVfs: 0}\n");
+    CHECK(loadError(onPf) ==
+          "s.yaml:14:21: pfs[1].pci: PCI address 0000:01:10.2 is also pfs[0].vfs[1].pci");
+  }
+  SUBCASE("a PCI address used by two PFs") {
+    const std::string a1 = two.substr(two.find("  - name: a1"));
+    std::string dup =
+        replaced(two, a1, "  - {name: a1, pci: \"0000:01:00.0\", totalVfs: 0, numVfs: 0}\n");
+    CHECK(loadError(dup) == "s.yaml:14:21: pfs[1].pci: duplicate PF 0000:01:00.0");
+  }
+  SUBCASE("a VF listed twice, out of range, out of order") {
+    CHECK(loadError(replaced(two, "{index: 1, pci: \"0000:01:10.2\"",
+                             "{index: 0, pci: \"0000:01:10.0\"")) ==
+          "s.yaml:13:17: pfs[0].vfs[1].index: VF 0 is listed twice (also pfs[0].vfs[0])");
+    std::string high = replaced(two, "numVfs: 2", "numVfs: 1");
+    high = replaced(high, "      - {index: 0, pci: \"0000:01:10.0\", netdev: a0v0}\n", "");
+    high = replaced(high, "{index: 1, pci: \"0000:01:10.2\"", "{index: 9, pci: \"0000:01:10.2\"");
+    CHECK(loadError(high) == "s.yaml:12:17: pfs[0].vfs[0].index: 9 is out of range: totalVfs is 4");
+    std::string first = replaced(two, "numVfs: 2", "numVfs: 1");
+    first = replaced(first, "      - {index: 0, pci: \"0000:01:10.0\", netdev: a0v0}\n", "");
+    CHECK(loadError(first) == "s.yaml:12:17: pfs[0].vfs[0].index: expected 0, got 1");
+  }
+  SUBCASE("numVfs disagreeing with the VF list, or above totalVfs") {
+    CHECK(loadError(replaced(two, "numVfs: 2", "numVfs: 3")) ==
+          "s.yaml:12:7: pfs[0].vfs: numVfs is 3 but 2 VFs are listed");
+    CHECK(loadError(replaced(two, "numVfs: 2", "numVfs: 5")) ==
+          "s.yaml:8:13: pfs[0].numVfs: 5 is more than totalVfs 4 (the kernel refuses more VFs "
+          "than the device has)");
+  }
+  SUBCASE("an interface name used twice") {
+    CHECK(loadError(replaced(two, "name: a1", "name: a0")) ==
+          "s.yaml:14:11: pfs[1].name: interface 'a0' is also pfs[0].name");
+    CHECK(loadError(replaced(two, "netdev: a1v1", "netdev: a0v0")) ==
+          "s.yaml:22:49: pfs[1].vfs[1].netdev: interface 'a0v0' is also pfs[0].vfs[0].netdev");
+  }
+  SUBCASE("duplicate network and guest names") {
+    std::string nets = two +
+                       "networks:\n  - {name: n, xml: \"<network><name>n</name></network>\"}\n"
+                       "  - {name: n, xml: \"<network><name>n</name></network>\"}\n";
+    CHECK(loadError(nets) == "s.yaml:25:12: networks[1].name: duplicate network 'n'");
+    std::string guests = two +
+                         "domains:\n  - {name: g, state: shutoff, xml: <domain/>}\n"
+                         "  - {name: g, state: shutoff, xml: <domain/>}\n";
+    CHECK(loadError(guests) == "s.yaml:25:12: domains[1].name: duplicate domain 'g'");
   }
 }
 
