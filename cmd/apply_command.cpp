@@ -14,6 +14,7 @@
 #include "cmd/error_output.h"
 #include "cmd/lock_file.h"
 #include "cmd/plan_output.h"
+#include "cmd/stop_signal.h"
 #include "reconcile/apply.h"
 #include "reconcile/host/atomic_file.h"
 #include "reconcile/state_file.h"
@@ -113,6 +114,7 @@ int runApply(const ApplyOptions& options, const std::function<Result<HostHandle>
     return printFailure({kExitInvalidSpec, "", loaded.diagnostics.sorted(), {}}, !text, out, err,
                         errColor);
   printDiagnostics(err, loaded.diagnostics.sorted(), errColor);
+  armStopSignals();  // the spec is read: from now on an interrupt stops the apply (stop_signal.h)
 
   // 2. One apply per host: the real host's lock file, or the state file's own.
   // The lock comes before the host is observed (or the state file read): two applies at once

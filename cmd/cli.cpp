@@ -9,7 +9,6 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cctype>
-#include <csignal>
 #include <exception>
 #include <iostream>
 #include <map>
@@ -24,18 +23,13 @@
 #include "cmd/options.h"
 #include "cmd/plan_command.h"
 #include "cmd/show_command.h"
+#include "cmd/stop_signal.h"
 #include "cmd/validate_command.h"
 #include "cmd/version.h"
 #include "schema/json_schema.h"
 
 namespace sriov::cmd {
 namespace {
-
-std::atomic<bool> interrupted{false};
-
-extern "C" void onSignal(int) {
-  interrupted = true;
-}
 
 constexpr const char* kSubcommands[] = {"apply",  "plan", "show",   "validate",
                                         "schema", "help", "version"};
@@ -345,12 +339,20 @@ int runCli(int argc, char** argv) {
     };
   }
   if (!showCmd->parsed() && !planCmd->parsed() && !apply.dryRun) {
-    // An interrupt lets the running actions finish, then rolls back.
-    std::signal(SIGINT, onSignal);
-    std::signal(SIGTERM, onSignal);
-    // The host is made (a state file read) once apply holds the lock.
+    // An interrupt while apply waits for the lock or executes lets the running actions finish,
+    // then rolls back; while the spec or the state file is read (a FIFO, a terminal) it ends
+    // the run as usual: runApply arms the handler once the spec is read, and the host is made
+    // (a state file read) with the default action, once apply holds the lock.
+    manageStopSignals();
     return runApply(
-        apply, [&] { return makeHost(hostOptions, tuning); }, &interrupted, std::cout, std::cerr);
+        apply,
+        [&] {
+          defaultStopSignals();
+          Result<HostHandle> host = makeHost(hostOptions, tuning);
+          armStopSignals();
+          return host;
+        },
+        stopFlag(), std::cout, std::cerr);
   }
   // plan and show take no lock: a state file is replaced by rename, so they read a whole one.
   Result<HostHandle> host = makeHost(hostOptions, tuning);

@@ -291,3 +291,22 @@ TEST_CASE("defect 9: a no-op or refused apply leaves the state file as it was") 
     std::remove((dir + f).c_str());
   ::rmdir(dir.c_str());
 }
+
+TEST_CASE("SIGTERM ends a run blocked reading a FIFO (spec or state file)") {
+  std::string dir = tempDir();
+  REQUIRE(::mkfifo((dir + "/fifo").c_str(), 0600) == 0);
+  // Each run blocks opening the FIFO (nobody writes); SIGTERM after 0.5 s must end it with the
+  // signal's status (143), not leave it waiting (until the shell's timeout of 20 s).
+  const std::string f = dir + "/fifo";
+  const std::vector<std::string> runs = {"$B validate " + f,
+                                         "$B plan --state examples/lab.state.yaml " + f,
+                                         "$B apply --state examples/lab.state.yaml " + f,
+                                         "$B apply --state " + f + " examples/two-pfs.yaml"};
+  for (const std::string& command : runs) {
+    CAPTURE(command);
+    Run r = shell(command + " & p=$!; sleep 0.5; kill -TERM $p; wait $p; echo rc=$?");
+    CHECK(r.out.find("rc=143") != std::string::npos);
+  }
+  for (const char* name : {"/fifo", "/fifo.lock"}) std::remove((dir + name).c_str());
+  ::rmdir(dir.c_str());
+}
