@@ -19,6 +19,7 @@
 #include "reconcile/host/atomic_file.h"
 #include "reconcile/state_file.h"
 #include "schema/loader.h"
+#include "schema/text_check.h"
 
 namespace sriov::cmd {
 namespace {
@@ -35,7 +36,9 @@ std::string seconds(std::chrono::milliseconds d) {
 }
 
 std::string change(const Action& a) {
-  return (a.from ? *a.from : "(none)") + " → " + (a.to ? *a.to : "(none)");
+  // Observed names reach the terminal escaped (schema::printable), as in planText.
+  return (a.from ? schema::printable(*a.from) : "(none)") + " → " +
+         (a.to ? schema::printable(*a.to) : "(none)");
 }
 
 // The state before the apply, saved where a person can find it (the real host only).
@@ -165,15 +168,16 @@ int runApply(const ApplyOptions& options, const std::function<Result<HostHandle>
   };
   if (text) {
     settings.execute.observer.started = [&](const Action& a) {
-      out << "[" << a.id << "/" << total << "] " << toString(a.kind) << " " << a.target << " "
-          << change(a) << " ...\n"
+      out << "[" << a.id << "/" << total << "] " << toString(a.kind) << " "
+          << schema::printable(a.target) << " " << change(a) << " ...\n"
           << std::flush;
     };
     settings.execute.observer.finished = [&](const Action& a, const ActionOutcome& o) {
-      out << "[" << a.id << "/" << total << "] " << toString(a.kind) << " " << a.target << " "
+      out << "[" << a.id << "/" << total << "] " << toString(a.kind) << " "
+          << schema::printable(a.target) << " "
           << (o.outcome == reconcile::Outcome::done
                   ? "done in " + seconds(o.duration)
-                  : "FAILED after " + seconds(o.duration) + ": " + o.error)
+                  : "FAILED after " + seconds(o.duration) + ": " + schema::printable(o.error))
           << "\n"
           << std::flush;
     };
@@ -202,7 +206,8 @@ int runApply(const ApplyOptions& options, const std::function<Result<HostHandle>
   if (failure) {
     for (const Action& a : report.plan.actions)
       if (a.id == failure->id)
-        failedAt = std::to_string(a.id) + " (" + toString(a.kind) + " " + a.target + ")";
+        failedAt = std::to_string(a.id) + " (" + toString(a.kind) + " " +
+                   schema::printable(a.target) + ")";
   }
   switch (report.status) {
     case ApplyStatus::noChanges:  // the plan printed says so
@@ -216,34 +221,36 @@ int runApply(const ApplyOptions& options, const std::function<Result<HostHandle>
     case ApplyStatus::refused:  // the plan printed says why
       return kExitRefused;
     case ApplyStatus::failed:
-      err << "sriov-apply: error: " << (report.error ? report.error->message : "apply failed")
+      err << "sriov-apply: error: "
+          << (report.error ? schema::printable(report.error->message) : "apply failed")
           << "; nothing was changed\n";
       return kExitFailure;
     case ApplyStatus::notConverged:
       err << "sriov-apply: error: every action succeeded, but the host still does not match "
           << options.spec << "; planning again still wants:\n";
       for (const Action& a : report.leftover)
-        err << "  " << toString(a.kind) << " " << a.target << " " << change(a) << "\n";
+        err << "  " << toString(a.kind) << " " << schema::printable(a.target) << " " << change(a)
+            << "\n";
       return kExitFailure;
     case ApplyStatus::rolledBack:
       err << "sriov-apply: error: "
           << (report.execution.interrupted && !failure
                   ? "interrupted"
-                  : "action " + failedAt + " failed: " + (failure ? failure->error : ""))
+                  : "action " + failedAt + " failed: " + (failure ? schema::printable(failure->error) : ""))
           << "\nsriov-apply: rolled back: the host is as it was before this apply"
           << (snapshot.empty() ? "" : " (snapshot: " + snapshot + ")") << "\n";
       return kExitFailure;
     case ApplyStatus::rollbackFailed:
       err << "sriov-apply: error: "
-          << (failure ? "action " + failedAt + " failed: " + failure->error : "apply interrupted")
+          << (failure ? "action " + failedAt + " failed: " + schema::printable(failure->error) : "apply interrupted")
           << "\nsriov-apply: error: the rollback did not restore the host; still different:\n";
-      for (const std::string& d : report.differences) err << "  " << d << "\n";
+      for (const std::string& d : report.differences) err << "  " << schema::printable(d) << "\n";
       if (!snapshot.empty())
         err << "sriov-apply: the state before this apply: " << snapshot << "\n";
       return kExitFailure;
     case ApplyStatus::notRolledBack:
       err << "sriov-apply: error: "
-          << (failure ? "action " + failedAt + " failed: " + failure->error : "apply interrupted")
+          << (failure ? "action " + failedAt + " failed: " + schema::printable(failure->error) : "apply interrupted")
           << "\nsriov-apply: left as it is (--no-rollback); run apply again to converge"
           << (snapshot.empty() ? "" : ", or see " + snapshot) << "\n";
       return kExitFailure;

@@ -27,6 +27,7 @@
 #include "cmd/validate_command.h"
 #include "cmd/version.h"
 #include "schema/json_schema.h"
+#include "schema/text_check.h"
 
 namespace sriov::cmd {
 namespace {
@@ -335,7 +336,7 @@ int runCli(int argc, char** argv) {
   tuning.detachTimeout = std::chrono::seconds(planning.detachTimeoutSeconds);
   if (planning.output == OutputFormat::text) {
     tuning.progress = [](const std::string& line) {
-      std::cout << "    " << line << "\n" << std::flush;
+      std::cout << "    " << schema::printable(line) << "\n" << std::flush;
     };
   }
   if (!showCmd->parsed() && !planCmd->parsed() && !apply.dryRun) {

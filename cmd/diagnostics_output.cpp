@@ -6,20 +6,23 @@
 #include <cstdlib>
 #include <string>
 
+#include "schema/text_check.h"
+
 namespace sriov::cmd {
 
 void printDiagnostics(std::ostream& out, const std::vector<schema::Diagnostic>& diagnostics,
                       bool color) {
   for (const schema::Diagnostic& d : diagnostics) {
+    // Messages quote what the file holds: escaped (schema::printable) for the terminal.
     if (!color) {
-      out << schema::format(d) << "\n";
+      out << schema::printable(schema::format(d)) << "\n";
       continue;
     }
-    std::string place = d.file;
+    std::string place = schema::printable(d.file);
     if (d.line > 0) place += ":" + std::to_string(d.line) + ":" + std::to_string(d.col);
     const char* tint = d.severity == schema::Severity::error ? "\033[1;31m" : "\033[1;33m";
     out << "\033[1m" << place << ":\033[0m " << tint << schema::toString(d.severity) << ":\033[0m "
-        << d.message << "\n";
+        << schema::printable(d.message) << "\n";
   }
 }
 

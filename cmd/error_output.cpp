@@ -4,6 +4,7 @@
 #include <cerrno>
 
 #include "cmd/diagnostics_output.h"
+#include "schema/text_check.h"
 
 namespace sriov::cmd {
 
@@ -58,8 +59,10 @@ nlohmann::ordered_json failureJson(const Failure& f) {
 
 int printFailure(const Failure& f, bool json, std::ostream& out, std::ostream& err, bool color) {
   printDiagnostics(err, f.diagnostics, color);
-  if (!f.message.empty()) err << "sriov-apply: error: " << f.message << "\n";
-  for (const std::string& h : f.hints) err << "sriov-apply: hint: " << h << "\n";
+  // A message may quote what was observed or read (a name from a state file or libvirt):
+  // escaped, it can neither print a line of its own nor a terminal escape.
+  if (!f.message.empty()) err << "sriov-apply: error: " << schema::printable(f.message) << "\n";
+  for (const std::string& h : f.hints) err << "sriov-apply: hint: " << schema::printable(h) << "\n";
   if (json)
     out << failureJson(f).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   return f.exitCode;

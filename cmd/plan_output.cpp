@@ -4,6 +4,8 @@
 #include <map>
 #include <vector>
 
+#include "schema/text_check.h"
+
 namespace sriov::cmd {
 namespace {
 
@@ -46,8 +48,8 @@ std::string scopeText(const Action& a) {
 }
 
 std::string change(const Action& a) {
-  std::string from = a.from ? *a.from : "(none)";
-  std::string to = a.to ? *a.to : "(none)";
+  std::string from = a.from ? schema::printable(*a.from) : "(none)";
+  std::string to = a.to ? schema::printable(*a.to) : "(none)";
   std::string out = from + " → " + to;
   if (isDeviceAction(a)) out += " (" + scopeText(a) + ")";
   return out;
@@ -55,8 +57,13 @@ std::string change(const Action& a) {
 
 }  // namespace
 
-std::string planText(const reconcile::Plan& plan, const std::string& specFile, Colors colors) {
+// Every string of the plan may carry names observed on the host (a PF, guest or network name
+// with a newline or ESC): each goes through schema::printable on its way to the terminal, so it
+// can neither print a line of its own nor send a terminal escape.
+std::string planText(const reconcile::Plan& plan, const std::string& specPath, Colors colors) {
+  using schema::printable;
   Palette p{colors == Colors::on};
+  const std::string specFile = printable(specPath);
   std::string out;
   size_t errors = 0;
   for (const Finding& f : plan.preflight) errors += f.severity == FindingSeverity::error;
@@ -77,7 +84,7 @@ std::string planText(const reconcile::Plan& plan, const std::string& specFile, C
     for (const Finding& f : plan.preflight) {
       std::string severity = f.severity == FindingSeverity::error ? p.paint("error  ", "1;31")
                                                                   : p.paint("warning", "33");
-      out += "  " + severity + " " + f.target + ": " + f.message + "\n";
+      out += "  " + severity + " " + printable(f.target) + ": " + printable(f.message) + "\n";
     }
   }
   // Actions grouped by target in the order targets first appear; ids give execution order.
@@ -88,7 +95,7 @@ std::string planText(const reconcile::Plan& plan, const std::string& specFile, C
     byTarget[a.target].push_back(&a);
   }
   for (const std::string& target : targets) {
-    out += "\n" + p.paint(target, "1") + "\n";
+    out += "\n" + p.paint(printable(target), "1") + "\n";
     for (const Action* a : byTarget[target]) {
       std::string id = std::to_string(a->id) + ".";
       out += "  " + std::string(id.size() < 4 ? 4 - id.size() : 0, ' ') + id + " " +
@@ -99,7 +106,7 @@ std::string planText(const reconcile::Plan& plan, const std::string& specFile, C
         for (size_t i = 0; i < a->after.size(); ++i)
           out += (i ? "," : " ") + std::to_string(a->after[i]);
       }
-      out += "\n       " + p.paint(a->reason, "2") + "\n";
+      out += "\n       " + p.paint(printable(a->reason), "2") + "\n";
     }
   }
   if (errors) {

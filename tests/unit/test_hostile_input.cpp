@@ -11,6 +11,7 @@
 #include <string>
 
 #include "cmd/lock_file.h"
+#include "cmd/plan_output.h"
 #include "reconcile/persistence.h"
 #include "reconcile/state_file.h"
 #include "schema/input_file.h"
@@ -308,5 +309,62 @@ TEST_CASE("SIGTERM ends a run blocked reading a FIFO (spec or state file)") {
     CHECK(r.out.find("rc=143") != std::string::npos);
   }
   for (const char* name : {"/fifo", "/fifo.lock"}) std::remove((dir + name).c_str());
+  ::rmdir(dir.c_str());
+}
+
+TEST_CASE("defect 5: names observed on the host reach the terminal escaped") {
+  // planText: every string of a plan may carry an observed name.
+  sriov::reconcile::Plan plan;
+  sriov::reconcile::Action a;
+  a.id = 1;
+  a.kind = sriov::reconcile::ActionKind::setNumVfs;
+  a.target = "pf/eth\n    2. fake\x1b[2J";
+  a.from = "0\x1b]0;title\x07";
+  a.to = "2\n";
+  a.reason = "create\r\n2 VFs\x9b";
+  plan.actions.push_back(a);
+  plan.preflight.push_back({sriov::reconcile::FindingSeverity::warning, "guest/g\nx",
+                            "guest 'g\n  error fake' \x1b[31mred"});
+  std::string text = sriov::cmd::planText(plan, "spec\n.yaml", sriov::cmd::Colors::off);
+  CAPTURE(text);
+  CHECK(text.find('\x1b') == std::string::npos);
+  CHECK(text.find('\r') == std::string::npos);
+  CHECK(text.find('\x07') == std::string::npos);
+  CHECK(text.find("\xc2\x9b") == std::string::npos);
+  CHECK(text.find("\n    2. fake") == std::string::npos);
+  CHECK(text.find("\n  error fake") == std::string::npos);
+  CHECK(text.find("pf/eth\\x0A    2. fake\\x1B[2J") != std::string::npos);
+  CHECK(text.find("0\\x1B]0;title\\x07 → 2\\x0A") != std::string::npos);
+  // The binary: a state file whose PF name has a newline and ESC; plan, apply and an error.
+  std::string dir = tempDir();
+  std::string lab =
+      sriov::test::readText(std::string(SRIOV_SOURCE_DIR) + "/examples/lab.state.yaml");
+  const std::string from = "  - name: enp3s0f1\n";
+  REQUIRE(lab.find(from) != std::string::npos);
+  lab.replace(lab.find(from), from.size(), "  - name: \"enp3s0f1\\n    9. fake line\\e[2J\"\n");
+  sriov::test::writeText(dir + "/s.yaml", lab);
+  sriov::test::writeText(dir + "/spec.yaml",
+                         kHeader + "pfs:\n  - pci: \"0000:03:00.1\"\n    numVfs: 2\n");
+  Run r = shell("$B plan --state " + dir + "/s.yaml " + dir + "/spec.yaml; $B apply --state " +
+                dir + "/s.yaml " + dir + "/spec.yaml; $B apply --state " + dir + "/s.yaml " + dir +
+                "/spec.yaml");
+  CAPTURE(r.out);
+  CHECK(r.out.find("pf/enp3s0f1\\x0A    9. fake line\\x1B[2J") != std::string::npos);
+  CHECK(r.out.find("Applied 3 actions") != std::string::npos);
+  CHECK(r.out.find('\x1b') == std::string::npos);
+  CHECK(r.out.find("\n    9. fake") == std::string::npos);
+  // An error that quotes a name read from the state file.
+  std::string twice = lab;
+  const std::string net = "  - name: passthrough\n";
+  REQUIRE(twice.find(net) != std::string::npos);
+  twice.replace(twice.find(net), net.size(), "  - name: \"pass\\nsriov-apply: fake\\e[2J\"\n");
+  sriov::test::writeText(dir + "/t.yaml", twice);
+  Run e = shell("$B plan --state " + dir + "/t.yaml " + dir + "/spec.yaml; echo rc=$?");
+  CAPTURE(e.out);
+  CHECK(e.out.find("rc=1") != std::string::npos);
+  CHECK(e.out.find('\x1b') == std::string::npos);
+  CHECK(e.out.find("\nsriov-apply: fake") == std::string::npos);
+  for (const char* f : {"/s.yaml", "/s.yaml.lock", "/t.yaml", "/spec.yaml"})
+    std::remove((dir + f).c_str());
   ::rmdir(dir.c_str());
 }
