@@ -7,6 +7,7 @@
 #include <pugixml.hpp>
 #include <string_view>
 
+#include "reconcile/xml_document.h"
 #include "schema/mac_address.h"
 #include "schema/pci_address.h"
 
@@ -22,12 +23,7 @@ struct Context {
 };
 
 Result<void> load(pugi::xml_document& doc, const std::string& text, const Context& context) {
-  pugi::xml_parse_result parsed = doc.load_buffer(text.data(), text.size());
-  if (!parsed) {
-    return context.fail(std::string(parsed.description()) + " at offset " +
-                        std::to_string(parsed.offset));
-  }
-  return {};
+  return loadXml(doc, text, context.what);  // within the size and depth limits
 }
 
 std::optional<unsigned> parseUnsigned(std::string_view text) {
@@ -259,7 +255,7 @@ Result<ObservedNetwork> parseNetworkXml(const std::string& networkXml) {
 
 std::string uuidOf(const std::string& xml) {
   pugi::xml_document doc;
-  if (!doc.load_string(xml.c_str())) return "";
+  if (!loadXml(doc, xml, "libvirt")) return "";
   return doc.document_element().child("uuid").text().as_string();
 }
 

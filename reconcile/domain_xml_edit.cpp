@@ -2,31 +2,20 @@
 #include "reconcile/domain_xml_edit.h"
 
 #include <pugixml.hpp>
-#include <sstream>
+#include <string_view>
 
 #include "reconcile/domain_xml.h"
+#include "reconcile/xml_document.h"
 
 namespace sriov::reconcile {
 namespace {
 
-const unsigned kFormat =
-    pugi::format_indent | pugi::format_attribute_single_quote | pugi::format_no_declaration;
-
-std::string serialise(const pugi::xml_node& node) {
-  std::ostringstream out;
-  node.print(out, "  ", kFormat);
-  return out.str();
-}
-
-std::string serialise(const pugi::xml_document& doc) {
-  std::ostringstream out;
-  doc.save(out, "  ", kFormat);
-  return out.str();
-}
-
+// Documents are loaded with their whitespace and written back raw (xml_document.h): only what
+// an edit adds or removes changes, so the output is linear in the input however deep it is
+// (re-indenting every node cost depth x size: 78 KB of deep XML became 200 MB after one apply).
 Result<void> loadDomain(pugi::xml_document& doc, const std::string& domainXml) {
-  pugi::xml_parse_result parsed = doc.load_buffer(domainXml.data(), domainXml.size());
-  if (!parsed || std::string(doc.document_element().name()) != "domain") {
+  if (Result<void> r = loadXml(doc, domainXml, "domain", kXmlKeepLayout); !r) return r;
+  if (std::string(doc.document_element().name()) != "domain") {
     Result<std::vector<GuestDevice>> devices = parseGuestDevices(domainXml);
     return devices ? Error{"cannot parse domain XML", 0} : devices.error();
   }
@@ -38,7 +27,7 @@ std::vector<pugi::xml_node> deviceNodes(const pugi::xml_document& doc) {
   std::vector<pugi::xml_node> nodes;
   for (pugi::xml_node child : doc.document_element().child("devices").children()) {
     if (child.type() != pugi::node_element) continue;
-    Result<GuestDevice> device = parseDeviceXml(serialise(child));
+    Result<GuestDevice> device = parseDeviceXml(writeXml(child));
     if (device) nodes.push_back(child);
   }
   return nodes;
@@ -52,22 +41,26 @@ Result<pugi::xml_node> nthDevice(const pugi::xml_document& doc, size_t index) {
   return nodes[index];
 }
 
-Result<void> loadDevice(pugi::xml_document& doc, const std::string& deviceXml) {
+bool isBlank(const pugi::xml_node& node) {
+  if (node.type() != pugi::node_pcdata) return false;
+  std::string_view text = node.value();
+  return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
+}
+
+// deviceXml, checked, as an element indented for its place at depth in a document.
+Result<void> loadDevice(pugi::xml_document& doc, const std::string& deviceXml, unsigned depth) {
   if (Result<GuestDevice> device = parseDeviceXml(deviceXml); !device) return device.error();
-  doc.load_buffer(deviceXml.data(), deviceXml.size());
-  return {};
+  pugi::xml_document plain;
+  if (Result<void> r = loadXml(plain, deviceXml, "device"); !r) return r;
+  std::string indented = writeIndentedXml(plain.document_element(), depth);
+  return loadXml(doc, indented, "device", kXmlKeepLayout);
 }
 
 }  // namespace
 
 Result<GuestDevice> parseDeviceXml(const std::string& deviceXml) {
   pugi::xml_document doc;
-  pugi::xml_parse_result parsed = doc.load_buffer(deviceXml.data(), deviceXml.size());
-  if (!parsed) {
-    return Error{"cannot parse device XML: " + std::string(parsed.description()) + " at offset " +
-                     std::to_string(parsed.offset),
-                 0};
-  }
+  if (Result<void> r = loadXml(doc, deviceXml, "device"); !r) return r.error();
   size_t elements = 0;
   for (pugi::xml_node child : doc.children()) elements += child.type() == pugi::node_element;
   const Error unsupported{
@@ -77,7 +70,7 @@ Result<GuestDevice> parseDeviceXml(const std::string& deviceXml) {
   if (elements != 1) return unsupported;
   pugi::xml_document domain;
   domain.append_child("domain").append_child("devices").append_copy(doc.document_element());
-  Result<std::vector<GuestDevice>> devices = parseGuestDevices(serialise(domain));
+  Result<std::vector<GuestDevice>> devices = parseGuestDevices(writeXml(domain));
   if (!devices) return devices.error();
   if (devices->size() != 1) return unsupported;
   return devices->front();
@@ -110,11 +103,20 @@ std::optional<size_t> findDevice(const std::vector<GuestDevice>& devices,
 Result<std::string> appendDevice(const std::string& domainXml, const std::string& deviceXml) {
   pugi::xml_document doc, device;
   if (Result<void> r = loadDomain(doc, domainXml); !r) return r.error();
-  if (Result<void> r = loadDevice(device, deviceXml); !r) return r.error();
-  pugi::xml_node devices = doc.document_element().child("devices");
-  if (!devices) devices = doc.document_element().append_child("devices");
-  devices.append_copy(device.document_element());
-  return serialise(doc);
+  pugi::xml_node domain = doc.document_element();
+  pugi::xml_node devices = domain.child("devices");
+  if (!devices) devices = domain.append_child("devices");
+  if (Result<void> r = loadDevice(device, deviceXml, xmlDepthOf(devices) + 1); !r) return r.error();
+  // On its own line, indented, before the blank text that indents </devices> (if any).
+  pugi::xml_node last = devices.last_child();
+  std::string indent = "\n" + std::string(2 * (xmlDepthOf(devices) + 1), ' ');
+  if (last && isBlank(last)) {
+    devices.insert_child_before(pugi::node_pcdata, last).set_value(indent.c_str());
+    devices.insert_copy_before(device.document_element(), last);
+  } else {
+    devices.append_copy(device.document_element());
+  }
+  return writeXml(doc);
 }
 
 Result<std::string> removeDevice(const std::string& domainXml, size_t index) {
@@ -122,20 +124,23 @@ Result<std::string> removeDevice(const std::string& domainXml, size_t index) {
   if (Result<void> r = loadDomain(doc, domainXml); !r) return r.error();
   Result<pugi::xml_node> node = nthDevice(doc, index);
   if (!node) return node.error();
+  // The blank text that indented it goes with it.
+  pugi::xml_node before = node->previous_sibling();
+  if (before && isBlank(before)) node->parent().remove_child(before);
   node->parent().remove_child(*node);
-  return serialise(doc);
+  return writeXml(doc);
 }
 
 Result<std::string> replaceDevice(const std::string& domainXml, size_t index,
                                   const std::string& deviceXml) {
   pugi::xml_document doc, device;
   if (Result<void> r = loadDomain(doc, domainXml); !r) return r.error();
-  if (Result<void> r = loadDevice(device, deviceXml); !r) return r.error();
   Result<pugi::xml_node> node = nthDevice(doc, index);
   if (!node) return node.error();
+  if (Result<void> r = loadDevice(device, deviceXml, xmlDepthOf(*node)); !r) return r.error();
   node->parent().insert_copy_before(device.document_element(), *node);
   node->parent().remove_child(*node);
-  return serialise(doc);
+  return writeXml(doc);
 }
 
 }  // namespace sriov::reconcile

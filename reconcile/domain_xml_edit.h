@@ -1,5 +1,6 @@
 // Editing the <devices> of libvirt domain XML the way attach, detach and update do, with
-// pugixml. Used by SimulatedHost; the result is indented libvirt style (single quotes).
+// pugixml. Used by SimulatedHost. The XML is written back as it was read (xml_document.h: its
+// layout kept, nothing re-indented, single quotes), the device added indented libvirt style.
 #pragma once
 
 #include <optional>

@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "reconcile/host/duration_text.h"
+#include "reconcile/xml_document.h"
 #include "schema/mac_address.h"
 #include "schema/pci_address.h"
 
@@ -82,7 +83,7 @@ std::optional<bool> liveXmlHas(virDomainPtr domain, const DeviceKey& key) {
   char* raw = virDomainGetXMLDesc(domain, 0);
   if (!raw) return std::nullopt;
   pugi::xml_document doc;
-  bool parsed = static_cast<bool>(doc.load_string(raw));
+  bool parsed = static_cast<bool>(loadXml(doc, raw, "domain"));  // within the limits
   std::free(raw);
   if (!parsed) return std::nullopt;
   for (pugi::xml_node device : doc.child("domain").child("devices").children())

@@ -7,11 +7,11 @@
 #include <cerrno>
 #include <cstdio>
 #include <pugixml.hpp>
-#include <sstream>
 
 #include "reconcile/domain_xml.h"
 #include "reconcile/domain_xml_edit.h"
 #include "reconcile/host/duration_text.h"
+#include "reconcile/xml_document.h"
 #include "schema/mac_address.h"
 #include "schema/pci_address.h"
 
@@ -347,9 +347,11 @@ Result<void> rederive(const std::string& what, ObservedDomain& domain) {
 // <driver name='vfio'/>, the network's name gone.
 std::string showActual(const SimulatedWorld& world, const std::string& domain,
                        const std::string& xml) {
+  // Only the interfaces shown otherwise are rewritten (reindentElement); the rest of the XML is
+  // written back as it was, so the cost is linear however large or deep the XML is.
   pugi::xml_document doc;
-  if (!doc.load_string(xml.c_str())) return xml;
-  bool changed = false;
+  if (!loadXml(doc, xml, "domain", kXmlKeepLayout)) return xml;
+  std::vector<pugi::xml_node> edited;
   for (pugi::xml_node node : doc.child("domain").child("devices").children("interface")) {
     if (std::string_view(node.attribute("type").as_string()) != "network") continue;
     GuestDevice device;
@@ -383,12 +385,11 @@ std::string showActual(const SimulatedWorld& world, const std::string& domain,
     a.append_attribute("slot") = buf;
     std::snprintf(buf, sizeof buf, "0x%x", address->function);
     a.append_attribute("function") = buf;
-    changed = true;
+    edited.push_back(node);
   }
-  if (!changed) return xml;
-  std::ostringstream out;
-  doc.save(out, "  ", pugi::format_indent | pugi::format_no_declaration);
-  return out.str();
+  if (edited.empty()) return xml;
+  for (pugi::xml_node node : edited) reindentElement(node);
+  return writeXml(doc);
 }
 
 Result<void> setXml(const std::string& what, std::string& target, Result<std::string> edited) {
@@ -579,14 +580,16 @@ std::string uuidFor(const std::string& key) {
 
 std::string withUuid(const std::string& xml, const std::string& uuid) {
   pugi::xml_document doc;
-  if (!doc.load_string(xml.c_str())) return xml;
+  if (!loadXml(doc, xml, "network", kXmlKeepLayout)) return xml;
   pugi::xml_node root = doc.document_element();
   pugi::xml_node name = root.child("name");
   pugi::xml_node node = name ? root.insert_child_after("uuid", name) : root.prepend_child("uuid");
   node.text() = uuid.c_str();
-  std::ostringstream out;
-  doc.save(out, "  ", pugi::format_indent | pugi::format_no_declaration);
-  return out.str();
+  // Indented as <name> is, when the XML has lines (its layout is kept: writeXml).
+  pugi::xml_node indent = name ? name.previous_sibling() : pugi::xml_node();
+  if (indent && indent.type() == pugi::node_pcdata)
+    root.insert_child_before(pugi::node_pcdata, node).set_value(indent.value());
+  return writeXml(doc);
 }
 
 }  // namespace sriov::reconcile::simulated

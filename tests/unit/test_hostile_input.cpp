@@ -368,3 +368,39 @@ TEST_CASE("defect 5: names observed on the host reach the terminal escaped") {
     std::remove((dir + f).c_str());
   ::rmdir(dir.c_str());
 }
+
+TEST_CASE("defect 2: an apply on deep domain XML keeps the state file's size linear") {
+  // build1's XML with 32 chains of <metadata> 200 levels deep (about 50 KB): each apply
+  // re-indented all of it, depth x size (78 KB of such XML became 200 MB after one apply).
+  std::string deep;
+  for (int chain = 0; chain < 32; ++chain) {
+    for (int i = 0; i < 200; ++i) deep += "<m>";
+    for (int i = 0; i < 200; ++i) deep += "</m>";
+  }
+  std::string lab =
+      sriov::test::readText(std::string(SRIOV_SOURCE_DIR) + "/examples/lab.state.yaml");
+  const std::string name = "        <name>build1</name>\n";
+  REQUIRE(lab.find(name) != std::string::npos);
+  lab.insert(lab.find(name) + name.size(), "        <metadata>" + deep + "</metadata>\n");
+  std::string dir = tempDir();
+  sriov::test::writeText(dir + "/s.yaml", lab);
+  Run r = shell("$B apply --state " + dir + "/s.yaml examples/hostdev-interface.yaml");
+  CAPTURE(r.out.substr(0, 2000));
+  CHECK(r.code == 0);
+  const std::string after = sriov::test::readText(dir + "/s.yaml");
+  CHECK(after.find("52:54:00:6d:90:02") != std::string::npos);
+  CHECK(after.size() < lab.size() + 4096);
+  // Deeper than the limit of 256 levels: a clear error, nothing changed.
+  std::string chain;
+  for (int i = 0; i < 300; ++i) chain += "<m>";
+  for (int i = 0; i < 300; ++i) chain += "</m>";
+  std::string deeper = lab;
+  deeper.insert(deeper.find(name) + name.size(), "        <metadata>" + chain + "</metadata>\n");
+  sriov::test::writeText(dir + "/d.yaml", deeper);
+  Run d = shell("$B plan --state " + dir + "/d.yaml examples/hostdev-interface.yaml; echo rc=$?");
+  CAPTURE(d.out.substr(0, 2000));
+  CHECK(d.out.find("elements nest more than 256 levels deep") != std::string::npos);
+  CHECK(d.out.find("rc=1") != std::string::npos);
+  for (const char* f : {"/s.yaml", "/s.yaml.lock", "/d.yaml"}) std::remove((dir + f).c_str());
+  ::rmdir(dir.c_str());
+}

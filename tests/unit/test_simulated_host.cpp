@@ -657,11 +657,11 @@ TEST_CASE("startGuest and shutdownGuest follow libvirt") {
     // As libvirt 9 shows it (found by tests/e2e, 10-guest-restart): the network interface is
     // an <interface type='hostdev'> on the VF the pool gave it, the network's name gone; the
     // inactive XML keeps type='network'.
-    CHECK(d.xml.find("<interface type=\"hostdev\" managed=\"yes\">\n      <mac "
-                     "address=\"52:54:00:b2:00:01\" />\n      <driver name=\"vfio\" />\n      "
-                     "<source>\n        <address type=\"pci\" domain=\"0x0000\" bus=\"0x03\" "
-                     "slot=\"0x10\" function=\"0x0\" />\n      </source>\n      <alias "
-                     "name=\"ua-sriov-net0\" />") != std::string::npos);
+    CHECK(d.xml.find("<interface type='hostdev' managed='yes'>\n      <mac "
+                     "address='52:54:00:b2:00:01'/>\n      <driver name='vfio'/>\n      "
+                     "<source>\n        <address type='pci' domain='0x0000' bus='0x03' "
+                     "slot='0x10' function='0x0'/>\n      </source>\n      <alias "
+                     "name='ua-sriov-net0'/>") != std::string::npos);
     CHECK(d.xml.find("source network") == std::string::npos);
     CHECK(d.inactiveXml.find("<source network='passthrough'/>") != std::string::npos);
     // ... and read back as the network interface it is.
