@@ -18,6 +18,7 @@
 #include "schema/mac_address.h"
 #include "schema/names.h"
 #include "schema/pci_address.h"
+#include "schema/text_position.h"
 #include "schema/yaml_budget.h"
 
 namespace sriov::reconcile {
@@ -525,10 +526,11 @@ ObservedState loadDocument(const YAML::Node& root) {
   return state;
 }
 
-Error positioned(const std::string& fileName, const YAML::Mark& mark, const std::string& message) {
-  // yaml-cpp counts from 0; a null mark (no position known) is reported at 1:1.
+Error positioned(const std::string& fileName, const schema::TextColumns& columns,
+                 const YAML::Mark& mark, const std::string& message) {
+  // yaml-cpp counts from 0, columns in bytes; a null mark (no position known) is at 1:1.
   int line = mark.is_null() ? 1 : mark.line + 1;
-  int col = mark.is_null() ? 1 : mark.column + 1;
+  int col = mark.is_null() ? 1 : columns.characterColumn(line, mark.column + 1);
   return Error{fileName + ":" + std::to_string(line) + ":" + std::to_string(col) + ": " + message,
                0};
 }
@@ -557,26 +559,31 @@ nlohmann::json toStateJson(const ObservedState& state) {
       documentJson(state).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
-Result<ObservedState> parseStateYaml(const std::string& text, const std::string& fileName) {
+Result<ObservedState> parseStateYaml(const std::string& rawText, const std::string& fileName) {
+  // Lines end at LF, CRLF or a lone CR; columns count characters (schema/text_position.h).
+  const std::string text = schema::normaliseLineBreaks(rawText);
+  const schema::TextColumns columns(text);
   schema::YamlLimits limits;
   limits.maxScalarBytes = schema::kMaxStateBytes;
   schema::YamlScan scan = schema::scanYaml(text, limits);
   if (scan.error)
-    return Error{fileName + ":" + std::to_string(scan.line) + ":" + std::to_string(scan.column) +
-                     ": " + *scan.error,
+    return Error{fileName + ":" + std::to_string(scan.line) + ":" +
+                     std::to_string(columns.characterColumn(scan.line, scan.column)) + ": " +
+                     *scan.error,
                  0};
   if (scan.documents > 1)
     return Error{fileName + ":" + std::to_string(scan.secondDocumentLine) + ":" +
-                     std::to_string(scan.secondDocumentColumn) +
+                     std::to_string(columns.characterColumn(scan.secondDocumentLine,
+                                                            scan.secondDocumentColumn)) +
                      ": expected one YAML document (a state file as `sriov-apply show` prints)",
                  0};
   try {
     YAML::Node root = YAML::Load(text);
     return loadDocument(root);
   } catch (const LoadError& e) {
-    return positioned(fileName, e.mark, e.message);
+    return positioned(fileName, columns, e.mark, e.message);
   } catch (const YAML::Exception& e) {
-    return positioned(fileName, e.mark, e.msg);
+    return positioned(fileName, columns, e.mark, e.msg);
   }
 }
 

@@ -12,8 +12,10 @@
 #include "schema/mac_address.h"
 #include "schema/pci_address.h"
 #include "schema/shape.h"
+#include "schema/text_position.h"
 #include "schema/validate.h"
 #include "schema/yaml_budget.h"
+#include "schema/yaml_tags.h"
 
 namespace sriov::schema {
 namespace {
@@ -173,8 +175,12 @@ bool blank(const std::string& text) {
 
 }  // namespace
 
-LoadResult loadSpec(const std::string& text, const std::string& fileName) {
+LoadResult loadSpec(const std::string& rawText, const std::string& fileName) {
   LoadResult result{Spec{}, Diagnostics(fileName)};
+  // Lines end at LF, CRLF or a lone CR; columns count characters (text_position.h).
+  const std::string text = normaliseLineBreaks(rawText);
+  const TextColumns columns(text);
+  const CharacterColumnsScope inCharacters(columns);
   result.spec.file = fileName;
   Diagnostics& d = result.diagnostics;
   if (blank(text)) {
@@ -184,12 +190,16 @@ LoadResult loadSpec(const std::string& text, const std::string& fileName) {
   // The event scan first: it ends for any text, and bounds what the tree can cost to walk.
   YamlScan scan = scanYaml(text, YamlLimits{});
   if (scan.error) {
-    d.error({scan.line, scan.column}, (scan.syntax ? "YAML syntax error: " : "") + *scan.error);
+    d.error({scan.line, columns.characterColumn(scan.line, scan.column)},
+            (scan.syntax ? "YAML syntax error: " : "") + *scan.error);
     return result;
   }
   if (scan.documents != 1) {
-    Position pos = scan.documents > 1 ? Position{scan.secondDocumentLine, scan.secondDocumentColumn}
-                                      : Position{1, 1};
+    Position pos = scan.documents > 1
+                       ? Position{scan.secondDocumentLine,
+                                  columns.characterColumn(scan.secondDocumentLine,
+                                                          scan.secondDocumentColumn)}
+                       : Position{1, 1};
     d.error(pos, "expected one YAML document, found " +
                      std::string(scan.documents > 1 ? "more than one" : "none") +
                      "; put one host's spec in each file");
@@ -199,7 +209,8 @@ LoadResult loadSpec(const std::string& text, const std::string& fileName) {
   try {
     root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
-    d.error({e.mark.line + 1, e.mark.column + 1}, "YAML syntax error: " + e.msg);
+    d.error({e.mark.line + 1, columns.characterColumn(e.mark.line + 1, e.mark.column + 1)},
+            "YAML syntax error: " + e.msg);
     return result;
   }
   if (!root.IsMap()) {
@@ -215,6 +226,7 @@ LoadResult loadSpec(const std::string& text, const std::string& fileName) {
             "prints), not a spec; give it with --state FILE");
     return result;
   }
+  checkTags(root, d);
   checkShape(root, specRoot(), d);
   result.spec = Builder().build(root, fileName);
   validateReferences(result.spec, d);

@@ -9,6 +9,8 @@
 #include "schema/names.h"
 #include "schema/pci_address.h"
 #include "schema/text_check.h"
+#include "schema/text_position.h"
+#include "schema/yaml_tags.h"
 
 namespace sriov::schema {
 namespace {
@@ -17,8 +19,9 @@ std::string quoted(const std::string& text) {
   return "\"" + text + "\"";
 }
 
+// A string by its form (quotes: the non-specific tag "!") or by its tag (!!str).
 bool isQuoted(const YAML::Node& node) {
-  return node.Tag() == "!";
+  return node.Tag() == "!" || node.Tag() == kStrTag;
 }
 
 // "first-last" as two numbers, in whatever order they were written.
@@ -231,7 +234,7 @@ class ShapeChecker {
   void integer(const YAML::Node& node, const KeyDef& k, const std::string& name, Position pos) {
     if (node.IsScalar() && isQuoted(node) && readInteger(YAML::Node(node.Scalar()))) {
       d_.error(pos, name + " must be an integer, got the string " + quoted(node.Scalar()) +
-                        "; remove the quotes");
+                        (node.Tag() == kStrTag ? "; remove the !!str tag" : "; remove the quotes"));
       return;
     }
     std::optional<int64_t> v = readInteger(node);
@@ -270,7 +273,9 @@ class ShapeChecker {
 Position positionOf(const YAML::Node& node) {
   const YAML::Mark mark = node.Mark();
   if (mark.is_null() || mark.line < 0) return {};
-  return {mark.line + 1, mark.column + 1};
+  const int line = mark.line + 1;
+  const TextColumns* columns = CharacterColumnsScope::current();
+  return {line, columns ? columns->characterColumn(line, mark.column + 1) : mark.column + 1};
 }
 
 void checkShape(const YAML::Node& node, const ObjectDef& def, Diagnostics& diagnostics) {

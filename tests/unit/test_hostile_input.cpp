@@ -404,3 +404,58 @@ TEST_CASE("defect 2: an apply on deep domain XML keeps the state file's size lin
   for (const char* f : {"/s.yaml", "/s.yaml.lock", "/d.yaml"}) std::remove((dir + f).c_str());
   ::rmdir(dir.c_str());
 }
+
+TEST_CASE("defect 9: CR-only line breaks end lines; columns count characters") {
+  // The same spec with LF, CRLF and lone CR line breaks: one error, at the same place.
+  for (const std::string& eol : {std::string("\n"), std::string("\r\n"), std::string("\r")}) {
+    CAPTURE(eol.size());
+    std::string text = "apiVersion: sriov-apply/v1" + eol + "pfs:" + eol + "  - name: enp3s0f0" +
+                       eol + "    numVfs: x" + eol;
+    CHECK(diagnosticsOf(text) ==
+          Lines{"t.yaml:4:13: error: 'numVfs' must be an integer, got \"x\""});
+    auto state = sriov::reconcile::parseStateYaml(
+        "apiVersion: sriov-apply/v1" + eol + "kind: HostState" + eol + "hostname: [h" + eol,
+        "s.yaml");
+    REQUIRE_FALSE(state.ok());
+    CHECK(state.error().message.rfind("s.yaml:4:1: ", 0) == 0);
+  }
+  // Columns after multi-byte characters: "é" (2 bytes) is one character, as a person counts.
+  CHECK(diagnosticsOf(kHeader +
+                      "guests:\n  - name: \"é€x\"\n    hostdevs: [{pci: \"ééé\", x: 1}]\n") ==
+        Lines{"t.yaml:4:22: error: \"ééé\" is not a PCI address; write domain:bus:slot.function, "
+              "e.g. 0000:0b:00.0 or 0b:00.0",
+              "t.yaml:4:29: error: unknown key 'x' in a hostdev; expected 'pci' or 'vf'"});
+  CHECK(diagnosticsOf(kHeader + "host: \"ü\": 1\n") ==
+        Lines{"t.yaml:2:10: error: YAML syntax error: illegal map value"});
+  auto state = sriov::reconcile::parseStateYaml(
+      "apiVersion: sriov-apply/v1\nkind: HostState\nhostname: \"ééé\"\npfs: [{pci: \"€€\", bad: "
+      "1}]\n",
+      "s.yaml");
+  REQUIRE_FALSE(state.ok());
+  CHECK(state.error().message == "s.yaml:4:19: unknown key 'bad' in pfs[0]");
+}
+
+TEST_CASE("defect 9: YAML tags are honoured: !!str is a string, unknown tags are refused") {
+  const std::string pf = kHeader + "pfs:\n  - name: enp3s0f0\n    numVfs: ";
+  CHECK(diagnosticsOf(pf + "!!str 2\n") ==
+        Lines{"t.yaml:4:13: error: 'numVfs' must be an integer, got the string \"2\"; remove the "
+              "!!str tag"});
+  CHECK(diagnosticsOf(pf + "!!int 2\n").empty());
+  CHECK(diagnosticsOf(pf + "!foo 2\n") ==
+        Lines{"t.yaml:4:13: error: unknown YAML tag '!foo'; a spec uses no tags of its own: remove "
+              "it"});
+  CHECK(diagnosticsOf(pf + "!!float 2\n") ==
+        Lines{"t.yaml:4:13: error: YAML tag !!float is not used in a spec (numbers are integers): "
+              "remove it"});
+  CHECK(diagnosticsOf(pf + "!!int abc\n") ==
+        Lines{"t.yaml:4:13: error: !!int on 'abc', which is not an integer",
+              "t.yaml:4:13: error: 'numVfs' must be an integer, got \"abc\""});
+  CHECK(diagnosticsOf(kHeader + "pfs: !!map []\n") ==
+        Lines{"t.yaml:2:6: error: !!map on a value that is not a mapping"});
+  // Keys and nested values too; a tagged boolean and sequence that fit are fine.
+  CHECK(
+      diagnosticsOf(kHeader +
+                    "!x pfs: !!seq\n  - name: enp3s0f0\n    numVfs: 2\n    persist: !!bool "
+                    "false\n") ==
+      Lines{"t.yaml:2:1: error: unknown YAML tag '!x'; a spec uses no tags of its own: remove it"});
+}

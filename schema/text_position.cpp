@@ -1,0 +1,59 @@
+// Line breaks normalised to LF and byte columns turned into character columns.
+#include "schema/text_position.h"
+
+#include <algorithm>
+
+namespace sriov::schema {
+namespace {
+
+thread_local const TextColumns* activeColumns = nullptr;
+
+}  // namespace
+
+std::string normaliseLineBreaks(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '\r') {
+      out += text[i];
+    } else if (i + 1 < text.size() && text[i + 1] == '\n') {
+      // CRLF: the LF that follows ends the line.
+    } else {
+      out += '\n';
+    }
+  }
+  return out;
+}
+
+TextColumns::TextColumns(std::string_view normalisedText) : text_(normalisedText) {
+  lineStarts_.push_back(0);
+  for (size_t i = 0; i < text_.size(); ++i)
+    if (text_[i] == '\n') lineStarts_.push_back(i + 1);
+}
+
+int TextColumns::characterColumn(int line, int byteColumn) const {
+  if (line < 1 || byteColumn < 1 || static_cast<size_t>(line) > lineStarts_.size())
+    return byteColumn;
+  const size_t start = lineStarts_[static_cast<size_t>(line) - 1];
+  const size_t end = std::min(text_.size(), start + static_cast<size_t>(byteColumn) - 1);
+  int characters = 1;
+  // Every byte that is not a UTF-8 continuation byte (10xxxxxx) starts a character.
+  for (size_t i = start; i < end; ++i)
+    if ((static_cast<unsigned char>(text_[i]) & 0xC0) != 0x80) ++characters;
+  return characters;
+}
+
+CharacterColumnsScope::CharacterColumnsScope(const TextColumns& columns)
+    : previous_(activeColumns) {
+  activeColumns = &columns;
+}
+
+CharacterColumnsScope::~CharacterColumnsScope() {
+  activeColumns = previous_;
+}
+
+const TextColumns* CharacterColumnsScope::current() {
+  return activeColumns;
+}
+
+}  // namespace sriov::schema

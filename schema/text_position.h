@@ -1,0 +1,43 @@
+// Positions in YAML text as a person counts them: a line ends at LF, CRLF or a lone CR (yaml-cpp
+// only knows LF and CRLF), and a column counts characters (UTF-8 code points), not bytes.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sriov::schema {
+
+// text with every CRLF and lone CR turned into LF, as YAML 1.2 normalises line breaks (5.4); the
+// parsers read this, so lines are counted as a person counts them.
+std::string normaliseLineBreaks(std::string_view text);
+
+// Turns the byte columns yaml-cpp reports into character columns, for one (normalised) text.
+class TextColumns {
+ public:
+  explicit TextColumns(std::string_view normalisedText);
+  // The 1-based character column of the 1-based byte column on the 1-based line; a position
+  // outside the text is returned as it is.
+  int characterColumn(int line, int byteColumn) const;
+
+ private:
+  std::string_view text_;
+  std::vector<size_t> lineStarts_;
+};
+
+// While one exists (on this thread), positionOf() (shape.h) reports the columns of nodes of
+// that text in characters: the loader opens one for the text it loads.
+class CharacterColumnsScope {
+ public:
+  explicit CharacterColumnsScope(const TextColumns& columns);
+  ~CharacterColumnsScope();
+  CharacterColumnsScope(const CharacterColumnsScope&) = delete;
+  CharacterColumnsScope& operator=(const CharacterColumnsScope&) = delete;
+  // The innermost scope's columns, or nullptr.
+  static const TextColumns* current();
+
+ private:
+  const TextColumns* previous_;
+};
+
+}  // namespace sriov::schema
