@@ -236,13 +236,15 @@ int runApply(const ApplyOptions& options, const std::function<Result<HostHandle>
       err << "sriov-apply: error: "
           << (report.execution.interrupted && !failure
                   ? "interrupted"
-                  : "action " + failedAt + " failed: " + (failure ? schema::printable(failure->error) : ""))
+                  : "action " + failedAt +
+                        " failed: " + (failure ? schema::printable(failure->error) : ""))
           << "\nsriov-apply: rolled back: the host is as it was before this apply"
           << (snapshot.empty() ? "" : " (snapshot: " + snapshot + ")") << "\n";
       return kExitFailure;
     case ApplyStatus::rollbackFailed:
       err << "sriov-apply: error: "
-          << (failure ? "action " + failedAt + " failed: " + schema::printable(failure->error) : "apply interrupted")
+          << (failure ? "action " + failedAt + " failed: " + schema::printable(failure->error)
+                      : "apply interrupted")
           << "\nsriov-apply: error: the rollback did not restore the host; still different:\n";
       for (const std::string& d : report.differences) err << "  " << schema::printable(d) << "\n";
       if (!snapshot.empty())
@@ -250,7 +252,8 @@ int runApply(const ApplyOptions& options, const std::function<Result<HostHandle>
       return kExitFailure;
     case ApplyStatus::notRolledBack:
       err << "sriov-apply: error: "
-          << (failure ? "action " + failedAt + " failed: " + schema::printable(failure->error) : "apply interrupted")
+          << (failure ? "action " + failedAt + " failed: " + schema::printable(failure->error)
+                      : "apply interrupted")
           << "\nsriov-apply: left as it is (--no-rollback); run apply again to converge"
           << (snapshot.empty() ? "" : ", or see " + snapshot) << "\n";
       return kExitFailure;

@@ -195,11 +195,11 @@ LoadResult loadSpec(const std::string& rawText, const std::string& fileName) {
     return result;
   }
   if (scan.documents != 1) {
-    Position pos = scan.documents > 1
-                       ? Position{scan.secondDocumentLine,
-                                  columns.characterColumn(scan.secondDocumentLine,
-                                                          scan.secondDocumentColumn)}
-                       : Position{1, 1};
+    Position pos =
+        scan.documents > 1
+            ? Position{scan.secondDocumentLine,
+                       columns.characterColumn(scan.secondDocumentLine, scan.secondDocumentColumn)}
+            : Position{1, 1};
     d.error(pos, "expected one YAML document, found " +
                      std::string(scan.documents > 1 ? "more than one" : "none") +
                      "; put one host's spec in each file");
