@@ -13,9 +13,11 @@
 #include "cmd/diagnostics_output.h"
 #include "cmd/error_output.h"
 #include "cmd/lock_file.h"
+#include "cmd/plan_command.h"
 #include "cmd/plan_output.h"
 #include "reconcile/apply.h"
 #include "reconcile/host/atomic_file.h"
+#include "reconcile/host/pf_wait.h"
 #include "reconcile/state_file.h"
 #include "schema/loader.h"
 
@@ -99,6 +101,14 @@ nlohmann::ordered_json reportJson(const ApplyReport& r, const std::string& snaps
   return j;
 }
 
+std::vector<reconcile::WantedPf> wantedPfs(const schema::Spec& spec, const std::string& file) {
+  std::vector<reconcile::WantedPf> wanted;
+  for (const schema::Pf& pf : spec.pfs)
+    wanted.push_back({pf.name.value_or(""), pf.pci.value_or(""),
+                      file + ":" + std::to_string(pf.pos.line) + ":" + std::to_string(pf.pos.col)});
+  return wanted;
+}
+
 }  // namespace
 
 int runApply(const ApplyOptions& options, const std::function<Result<HostHandle>()>& makeHost,
@@ -136,17 +146,21 @@ int runApply(const ApplyOptions& options, const std::function<Result<HostHandle>
             << std::flush;
       });
   if (!lock) return printFailure(failureOf(lock.error()), !text, out, err, errColor);
+  // At boot the PF drivers may still be probing: wait (bounded) for the spec's own PFs.
+  if (options.waitForPfsSeconds > 0 && !simulated) {
+    Result<void> there = reconcile::waitForPfs(
+        options.host.sysfsRoot, wantedPfs(loaded.spec, options.spec),
+        std::chrono::seconds(options.waitForPfsSeconds), stop,
+        [&](const std::string& line) { (text ? out : err) << "==> " << line << "\n" << std::flush; });
+    if (!there) return printFailure(failureOf(there.error()), !text, out, err, errColor);
+  }
   Result<HostHandle> made = makeHost();
   if (!made) return printFailure(failureOf(made.error()), !text, out, err, errColor);
   HostHandle& handle = *made;
 
   // 3. Plan, snapshot, execute, verify, roll back: reconcile::apply, with progress here.
   reconcile::ApplySettings settings;
-  settings.plan.force = options.force;
-  settings.plan.takeOverNetworks = options.force;
-  settings.plan.maxDisruption =
-      reconcile::parseDisruption(options.maxDisruption).value_or(reconcile::Disruption::recreate);
-  settings.plan.persistFile = options.persistFile;
+  settings.plan = planOptionsOf(options);
   settings.execute.jobs = options.jobs;
   settings.execute.guestTimeout = std::chrono::seconds(options.shutdownTimeoutSeconds);
   settings.execute.stop = stop;
@@ -186,7 +200,9 @@ int runApply(const ApplyOptions& options, const std::function<Result<HostHandle>
     if (!planned.refused() && !planned.empty())
       out << "\n==> applying " << total << " action" << (total == 1 ? "" : "s") << "\n";
   };
-  ApplyReport report = reconcile::apply(loaded.spec, *handle.host, settings);
+  ApplyReport report =
+      reconcile::apply(reconcile::specForPhase(loaded.spec, settings.plan.phase), *handle.host,
+                       settings);
   Result<void> saved = handle.save();
   if (!saved) err << "sriov-apply: error: " << saved.error().message << "\n";
 

@@ -42,6 +42,7 @@ void rollBack(ApplyReport& report, Host& host, const ApplySettings& settings) {
   options.force = true;  // every guest goes back as it was, listed or not
   options.takeOverNetworks = false;
   options.maxDisruption = Disruption::recreate;
+  options.phase = Phase::all;  // back as it was, whatever the boot phase allowed
   report.rollbackPlan = plan(back, *now, options);
   if (report.rollbackPlan->refused()) {
     report.status = ApplyStatus::rollbackFailed;
