@@ -15,6 +15,7 @@
 #include "cmd/lock_file.h"
 #include "cmd/plan_command.h"
 #include "cmd/plan_output.h"
+#include "cmd/snapshot.h"
 #include "reconcile/apply.h"
 #include "reconcile/host/atomic_file.h"
 #include "reconcile/host/pf_wait.h"
@@ -37,33 +38,6 @@ std::string seconds(std::chrono::milliseconds d) {
 
 std::string change(const Action& a) {
   return (a.from ? *a.from : "(none)") + " → " + (a.to ? *a.to : "(none)");
-}
-
-// The state before the apply, saved where a person can find it (the real host only).
-Result<std::string> saveSnapshot(const std::string& dir, const reconcile::ObservedState& state) {
-  // The snapshot holds the host's owned files: a folder of ours, 0700, never through a link.
-  ::mkdir(dir.c_str(), 0700);
-  struct stat st {};
-  if (::lstat(dir.c_str(), &st) != 0)
-    return Error{"cannot create the snapshot folder " + dir + ": " + std::strerror(errno), errno};
-  if (S_ISLNK(st.st_mode) || !S_ISDIR(st.st_mode))
-    return Error{"cannot use the snapshot folder " + dir + ": it is " +
-                     (S_ISLNK(st.st_mode) ? "a symbolic link" : "not a folder") +
-                     "; remove it or give another --snapshot-dir",
-                 ENOTDIR};
-  if (st.st_uid != ::geteuid() || (st.st_mode & 077) != 0)
-    return Error{"cannot use the snapshot folder " + dir +
-                     ": it must belong to this user and be private (chmod 700)",
-                 EPERM};
-  std::time_t now = std::time(nullptr);
-  char stamp[32];
-  std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", std::gmtime(&now));
-  std::string path = dir + "/before-" + stamp + ".state.yaml";
-  Result<void> written = reconcile::writeFileAtomically(path, reconcile::toStateYaml(state));
-  if (!written)
-    return Error{"cannot save the snapshot of the host before applying: " +
-                 written.error().message};
-  return path;
 }
 
 nlohmann::ordered_json outcomesJson(const reconcile::Plan& plan,
