@@ -111,7 +111,9 @@ test_all() {
     echo "==> end-to-end tests skipped (SRIOV_SKIP_E2E=1)"
   else
     echo "==> end-to-end tests (tests/e2e/run.sh: sriov-apply in a VM with an emulated igb card)"
-    as_root env E2E_BIN="$PWD/build/sriov-apply" tests/e2e/run.sh
+    # The boot scenarios install the package built above into the VM.
+    as_root env E2E_BIN="$PWD/build/sriov-apply" E2E_DEB="$(ls "$PWD"/dist/sriov-apply_*_amd64.deb)" \
+      tests/e2e/run.sh
   fi
   echo "==> all tests passed"
 }
