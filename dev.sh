@@ -111,7 +111,9 @@ test_all() {
     echo "==> end-to-end tests skipped (SRIOV_SKIP_E2E=1)"
   else
     echo "==> end-to-end tests (tests/e2e/run.sh: sriov-apply in a VM with an emulated igb card)"
-    as_root env E2E_BIN="$PWD/build/sriov-apply" tests/e2e/run.sh
+    # The boot scenarios install the package built above into the VM.
+    as_root env E2E_BIN="$PWD/build/sriov-apply" E2E_DEB="$(ls "$PWD"/dist/sriov-apply_*_amd64.deb)" \
+      tests/e2e/run.sh
   fi
   echo "==> all tests passed"
 }
@@ -151,7 +153,11 @@ fuzz() {
 package() {
   install_packages "${PACKAGES[@]}"
   local work rev
-  work=$(mktemp -d)
+  # A fixed folder (ours, made fresh): dpkg-buildflags' -ffile-prefix-map names it, so ccache
+  # hits on the next package build only if the path is the same.
+  work=${TMPDIR:-/tmp}/sriov-apply-package.$(id -u)
+  rm -rf "$work"
+  mkdir -m 700 "$work"
   rev=$(git describe --always --dirty --tags 2>/dev/null || echo unknown)
   mkdir "$work/sriov-apply"
   tar --exclude='./build*' --exclude=./dist --exclude=./.git --exclude='./obj-*' --exclude=./tests/schema/node_modules -cf - . |

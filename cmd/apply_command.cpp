@@ -5,102 +5,30 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
-#include <ctime>
-#include <mutex>
 
+#include "cmd/apply_reporters.h"
 #include "cmd/diagnostics_output.h"
 #include "cmd/error_output.h"
 #include "cmd/lock_file.h"
-#include "cmd/plan_output.h"
+#include "cmd/plan_command.h"
+#include "cmd/snapshot.h"
 #include "cmd/stop_signal.h"
 #include "reconcile/apply.h"
-#include "reconcile/host/atomic_file.h"
-#include "reconcile/state_file.h"
+#include "reconcile/host/pf_wait.h"
 #include "schema/loader.h"
-#include "schema/text_check.h"
 
 namespace sriov::cmd {
 namespace {
 
-using reconcile::Action;
-using reconcile::ActionOutcome;
 using reconcile::ApplyReport;
-using reconcile::ApplyStatus;
 
-std::string seconds(std::chrono::milliseconds d) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f s", static_cast<double>(d.count()) / 1000.0);
-  return buf;
-}
-
-std::string change(const Action& a) {
-  // Observed names reach the terminal escaped (schema::printable), as in planText.
-  return (a.from ? schema::printable(*a.from) : "(none)") + " → " +
-         (a.to ? schema::printable(*a.to) : "(none)");
-}
-
-// The state before the apply, saved where a person can find it (the real host only).
-Result<std::string> saveSnapshot(const std::string& dir, const reconcile::ObservedState& state) {
-  // The snapshot holds the host's owned files: a folder of ours, 0700, never through a link.
-  ::mkdir(dir.c_str(), 0700);
-  struct stat st {};
-  if (::lstat(dir.c_str(), &st) != 0)
-    return Error{"cannot create the snapshot folder " + dir + ": " + std::strerror(errno), errno};
-  if (S_ISLNK(st.st_mode) || !S_ISDIR(st.st_mode))
-    return Error{"cannot use the snapshot folder " + dir + ": it is " +
-                     (S_ISLNK(st.st_mode) ? "a symbolic link" : "not a folder") +
-                     "; remove it or give another --snapshot-dir",
-                 ENOTDIR};
-  if (st.st_uid != ::geteuid() || (st.st_mode & 077) != 0)
-    return Error{"cannot use the snapshot folder " + dir +
-                     ": it must belong to this user and be private (chmod 700)",
-                 EPERM};
-  std::time_t now = std::time(nullptr);
-  char stamp[32];
-  std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", std::gmtime(&now));
-  std::string path = dir + "/before-" + stamp + ".state.yaml";
-  Result<void> written = reconcile::writeFileAtomically(path, reconcile::toStateYaml(state));
-  if (!written)
-    return Error{"cannot save the snapshot of the host before applying: " +
-                 written.error().message};
-  return path;
-}
-
-nlohmann::ordered_json outcomesJson(const reconcile::Plan& plan,
-                                    const reconcile::ExecuteResult& result) {
-  nlohmann::ordered_json actions = planJson(plan)["actions"];
-  for (size_t i = 0; i < actions.size() && i < result.actions.size(); ++i) {
-    const ActionOutcome& o = result.actions[i];
-    actions[i]["outcome"] = toString(o.outcome);
-    actions[i]["durationMs"] = o.duration.count();
-    if (!o.error.empty()) actions[i]["error"] = o.error;
-  }
-  return actions;
-}
-
-nlohmann::ordered_json reportJson(const ApplyReport& r, const std::string& snapshot) {
-  nlohmann::ordered_json j = {
-      {"apiVersion", "sriov-apply/v1"},
-      {"kind", "ApplyResult"},
-      {"status", toString(r.status)},
-      {"changes", !r.plan.actions.empty() && r.status != ApplyStatus::refused}};
-  nlohmann::ordered_json plan = planJson(r.plan);
-  plan["actions"] = outcomesJson(r.plan, r.execution);
-  j["plan"] = plan;
-  if (r.error) j["error"] = r.error->message;
-  if (!snapshot.empty()) j["snapshot"] = snapshot;
-  if (r.rollbackPlan) {
-    j["rollback"] = {{"actions", outcomesJson(*r.rollbackPlan, *r.rollback)}};
-    j["differences"] = r.differences;
-  }
-  if (!r.leftover.empty()) {
-    reconcile::Plan left;
-    left.actions = r.leftover;
-    j["leftover"] = planJson(left)["actions"];
-  }
-  return j;
+std::vector<reconcile::WantedPf> wantedPfs(const schema::Spec& spec, const std::string& file) {
+  std::vector<reconcile::WantedPf> wanted;
+  for (const schema::Pf& pf : spec.pfs)
+    wanted.push_back({pf.name.value_or(""), pf.pci.value_or(""),
+                      file + ":" + std::to_string(pf.pos.line) + ":" + std::to_string(pf.pos.col)});
+  return wanted;
 }
 
 }  // namespace
@@ -108,7 +36,8 @@ nlohmann::ordered_json reportJson(const ApplyReport& r, const std::string& snaps
 int runApply(const ApplyOptions& options, const std::function<Result<HostHandle>()>& makeHost,
              const std::atomic<bool>* stop, std::ostream& out, std::ostream& err) {
   bool text = options.output == OutputFormat::text;
-  bool color = text && colorWanted(options.color, STDOUT_FILENO);
+  std::unique_ptr<ApplyOutput> output = makeApplyOutput(
+      options.output, text && colorWanted(options.color, STDOUT_FILENO), options.spec, out, err);
 
   // 1. The spec: every problem at once, then stop.
   schema::LoadResult loaded = schema::loadSpecFile(options.spec);
@@ -141,23 +70,26 @@ int runApply(const ApplyOptions& options, const std::function<Result<HostHandle>
             << std::flush;
       });
   if (!lock) return printFailure(failureOf(lock.error()), !text, out, err, errColor);
+  // At boot the PF drivers may still be probing: wait (bounded) for the spec's own PFs.
+  if (options.waitForPfsSeconds > 0 && !simulated) {
+    Result<void> there =
+        reconcile::waitForPfs(options.host.sysfsRoot, wantedPfs(loaded.spec, options.spec),
+                              std::chrono::seconds(options.waitForPfsSeconds), stop,
+                              [&](const std::string& line) { output->progress(line); });
+    if (!there) return printFailure(failureOf(there.error()), !text, out, err, errColor);
+  }
   Result<HostHandle> made = makeHost();
   if (!made) return printFailure(failureOf(made.error()), !text, out, err, errColor);
   HostHandle& handle = *made;
 
   // 3. Plan, snapshot, execute, verify, roll back: reconcile::apply, with progress here.
   reconcile::ApplySettings settings;
-  settings.plan.force = options.force;
-  settings.plan.takeOverNetworks = options.force;
-  settings.plan.maxDisruption =
-      reconcile::parseDisruption(options.maxDisruption).value_or(reconcile::Disruption::recreate);
-  settings.plan.persistFile = options.persistFile;
+  settings.plan = planOptionsOf(options);
   settings.execute.jobs = options.jobs;
   settings.execute.guestTimeout = std::chrono::seconds(options.shutdownTimeoutSeconds);
   settings.execute.stop = stop;
   settings.rollback = options.rollback ? reconcile::Rollback::yes : reconcile::Rollback::no;
   std::string snapshot;
-  size_t total = 0;
   settings.beforeChanges = [&](const reconcile::ObservedState& before) -> Result<void> {
     if (!handle.simulated) {
       Result<std::string> saved = saveSnapshot(options.snapshotDir, before);
@@ -166,99 +98,15 @@ int runApply(const ApplyOptions& options, const std::function<Result<HostHandle>
     }
     return Result<void>();
   };
-  if (text) {
-    settings.execute.observer.started = [&](const Action& a) {
-      out << "[" << a.id << "/" << total << "] " << toString(a.kind) << " "
-          << schema::printable(a.target) << " " << change(a) << " ...\n"
-          << std::flush;
-    };
-    settings.execute.observer.finished = [&](const Action& a, const ActionOutcome& o) {
-      out << "[" << a.id << "/" << total << "] " << toString(a.kind) << " "
-          << schema::printable(a.target) << " "
-          << (o.outcome == reconcile::Outcome::done
-                  ? "done in " + seconds(o.duration)
-                  : "FAILED after " + seconds(o.duration) + ": " + schema::printable(o.error))
-          << "\n"
-          << std::flush;
-    };
-    settings.phase = [&](const std::string& what) { out << "==> " << what << "\n" << std::flush; };
-    settings.executing = [&](const reconcile::Plan& p) { total = p.actions.size(); };
-  }
-  // The plan is printed as soon as it is made, before anything changes.
-  settings.planned = [&](const reconcile::Plan& planned) {
-    total = planned.actions.size();
-    if (!text) return;
-    out << planText(planned, options.spec, color ? Colors::on : Colors::off);
-    if (!planned.refused() && !planned.empty())
-      out << "\n==> applying " << total << " action" << (total == 1 ? "" : "s") << "\n";
-  };
-  ApplyReport report = reconcile::apply(loaded.spec, *handle.host, settings);
+  settings.reporter = output.get();
+  ApplyReport report = reconcile::apply(reconcile::specForPhase(loaded.spec, settings.plan.phase),
+                                        *handle.host, settings);
   Result<void> saved = handle.save();
-  if (!saved) err << "sriov-apply: error: " << saved.error().message << "\n";
+  if (!saved) printError(err, saved.error().message);
 
   // 4. Report.
-  if (!text)
-    out << reportJson(report, snapshot)
-               .dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
-        << "\n";
-  const ActionOutcome* failure = report.execution.firstFailure();
-  std::string failedAt;
-  if (failure) {
-    for (const Action& a : report.plan.actions)
-      if (a.id == failure->id)
-        failedAt = std::to_string(a.id) + " (" + toString(a.kind) + " " +
-                   schema::printable(a.target) + ")";
-  }
-  switch (report.status) {
-    case ApplyStatus::noChanges:  // the plan printed says so
-      return kExitOk;
-    case ApplyStatus::converged:
-      if (text)
-        out << "\nApplied " << report.plan.actions.size() << " action"
-            << (report.plan.actions.size() == 1 ? "" : "s") << "; the host matches " << options.spec
-            << ".\n";
-      return options.detailedExitcode ? kExitChanges : kExitOk;
-    case ApplyStatus::refused:  // the plan printed says why
-      return kExitRefused;
-    case ApplyStatus::failed:
-      err << "sriov-apply: error: "
-          << (report.error ? schema::printable(report.error->message) : "apply failed")
-          << "; nothing was changed\n";
-      return kExitFailure;
-    case ApplyStatus::notConverged:
-      err << "sriov-apply: error: every action succeeded, but the host still does not match "
-          << options.spec << "; planning again still wants:\n";
-      for (const Action& a : report.leftover)
-        err << "  " << toString(a.kind) << " " << schema::printable(a.target) << " " << change(a)
-            << "\n";
-      return kExitFailure;
-    case ApplyStatus::rolledBack:
-      err << "sriov-apply: error: "
-          << (report.execution.interrupted && !failure
-                  ? "interrupted"
-                  : "action " + failedAt +
-                        " failed: " + (failure ? schema::printable(failure->error) : ""))
-          << "\nsriov-apply: rolled back: the host is as it was before this apply"
-          << (snapshot.empty() ? "" : " (snapshot: " + snapshot + ")") << "\n";
-      return kExitFailure;
-    case ApplyStatus::rollbackFailed:
-      err << "sriov-apply: error: "
-          << (failure ? "action " + failedAt + " failed: " + schema::printable(failure->error)
-                      : "apply interrupted")
-          << "\nsriov-apply: error: the rollback did not restore the host; still different:\n";
-      for (const std::string& d : report.differences) err << "  " << schema::printable(d) << "\n";
-      if (!snapshot.empty())
-        err << "sriov-apply: the state before this apply: " << snapshot << "\n";
-      return kExitFailure;
-    case ApplyStatus::notRolledBack:
-      err << "sriov-apply: error: "
-          << (failure ? "action " + failedAt + " failed: " + schema::printable(failure->error)
-                      : "apply interrupted")
-          << "\nsriov-apply: left as it is (--no-rollback); run apply again to converge"
-          << (snapshot.empty() ? "" : ", or see " + snapshot) << "\n";
-      return kExitFailure;
-  }
-  return kExitFailure;
+  output->result(report, snapshot);
+  return exitCodeOf(report.status, options.detailedExitcode);
 }
 
 }  // namespace sriov::cmd

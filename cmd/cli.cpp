@@ -188,6 +188,11 @@ void addPlanOptions(CLI::App* sub, ApplyOptions& o) {
   sub->add_option("--max-disruption", o.maxDisruption, "Refuse plans above this level")
       ->check(oneOf({"none", "attribute", "link", "detach", "restart", "recreate"}))
       ->capture_default_str();
+  sub->add_option("--phase", o.phase,
+                  "At boot: host (VFs, drivers, PF links; no libvirt) before libvirt starts, "
+                  "libvirt after it (never disrupts a guest); all: the whole spec")
+      ->check(oneOf({"all", "host", "libvirt"}))
+      ->capture_default_str();
   sub->add_flag("--force", o.force, "Allow disrupting guests that the spec does not list");
   sub->add_flag_callback(
       "--no-color", [&o] { o.color = Color::never; }, "No colors");
@@ -242,6 +247,11 @@ int runCli(int argc, char** argv) {
       ->add_option("--lock-timeout", apply.lockTimeoutSeconds,
                    "Seconds to wait for another apply to finish")
       ->check(wholeNumber(0, 86400))
+      ->capture_default_str();
+  applyCmd
+      ->add_option("--wait-for-pfs", apply.waitForPfsSeconds,
+                   "Seconds to wait for the spec's PFs to appear (at boot); 0: do not wait")
+      ->check(wholeNumber(0, 3600))
       ->capture_default_str();
   applyCmd->add_option("--lock-file", apply.lockFile, "One apply per host")->capture_default_str();
   applyCmd
@@ -326,6 +336,9 @@ int runCli(int argc, char** argv) {
     std::cout << schema::jsonSchemaText();
     return kExitOk;
   }
+  // Before libvirt starts (--phase host) the host is observed and changed without it.
+  plan.host.libvirt = plan.phase != "host";
+  apply.host.libvirt = apply.phase != "host";
   const HostOptions& hostOptions = showCmd->parsed()   ? show.host
                                    : planCmd->parsed() ? plan.host
                                                        : apply.host;

@@ -57,11 +57,15 @@ nlohmann::ordered_json failureJson(const Failure& f) {
   return j;
 }
 
+// A message may quote what was observed or read (a name from a state file or libvirt):
+// escaped, it can neither print a line of its own nor a terminal escape.
+void printError(std::ostream& err, const std::string& message) {
+  err << "sriov-apply: error: " << schema::printable(message) << "\n";
+}
+
 int printFailure(const Failure& f, bool json, std::ostream& out, std::ostream& err, bool color) {
   printDiagnostics(err, f.diagnostics, color);
-  // A message may quote what was observed or read (a name from a state file or libvirt):
-  // escaped, it can neither print a line of its own nor a terminal escape.
-  if (!f.message.empty()) err << "sriov-apply: error: " << schema::printable(f.message) << "\n";
+  if (!f.message.empty()) printError(err, f.message);
   for (const std::string& h : f.hints) err << "sriov-apply: hint: " << schema::printable(h) << "\n";
   if (json)
     out << failureJson(f).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";

@@ -23,6 +23,7 @@ struct HostOptions {
   std::string sysfsRoot = "/sys";
   std::string connectUri = "qemu:///system";
   std::string stateFile;  // non-empty: simulated host loaded from this state file
+  bool libvirt = true;    // false: --phase host, libvirt is neither observed nor changed
 };
 
 struct ValidateOptions {
@@ -39,6 +40,8 @@ struct ApplyOptions {
   OutputFormat output = OutputFormat::text;
   bool detailedExitcode = false;
   std::string maxDisruption = "recreate";
+  std::string phase = "all";        // all | host | libvirt (reconcile/boot_phase.h)
+  unsigned waitForPfsSeconds = 0;   // apply: wait this long for the spec's PFs to appear
   bool force = false;
   bool dryRun = false;
   bool rollback = true;

@@ -14,6 +14,17 @@
 
 namespace sriov::cmd {
 
+reconcile::PlanOptions planOptionsOf(const ApplyOptions& options) {
+  reconcile::PlanOptions planOptions;
+  planOptions.force = options.force;
+  planOptions.takeOverNetworks = options.force;
+  planOptions.maxDisruption =
+      reconcile::parseDisruption(options.maxDisruption).value_or(reconcile::Disruption::recreate);
+  planOptions.persistFile = options.persistFile;
+  planOptions.phase = reconcile::parsePhase(options.phase).value_or(reconcile::Phase::all);
+  return planOptions;
+}
+
 int runPlan(const ApplyOptions& options, reconcile::HostReader& host, std::ostream& out,
             std::ostream& err) {
   // 1. The spec: every problem at once, then stop.
@@ -34,13 +45,9 @@ int runPlan(const ApplyOptions& options, reconcile::HostReader& host, std::ostre
   if (!observed) return printFailure(failureOf(observed.error()), json, out, err, errColor);
 
   // 3. The plan, pure.
-  reconcile::PlanOptions planOptions;
-  planOptions.force = options.force;
-  planOptions.takeOverNetworks = options.force;
-  planOptions.maxDisruption =
-      reconcile::parseDisruption(options.maxDisruption).value_or(reconcile::Disruption::recreate);
-  planOptions.persistFile = options.persistFile;
-  reconcile::Plan plan = reconcile::plan(loaded.spec, *observed, planOptions);
+  reconcile::PlanOptions planOptions = planOptionsOf(options);
+  reconcile::Plan plan = reconcile::plan(reconcile::specForPhase(loaded.spec, planOptions.phase),
+                                         *observed, planOptions);
 
   // 4. Print it.
   if (json) {

@@ -5,7 +5,7 @@ _sriov_apply() {
   prev=${COMP_WORDS[COMP_CWORD-1]}
   local global="--log-level -v --verbose --version -h --help"
   local host="--sysfs-root --connect -c --state --output -o"
-  local planning="$host --detailed-exitcode --max-disruption --force --no-color --persist-file"
+  local planning="$host --detailed-exitcode --max-disruption --phase --force --no-color --persist-file"
   cmd=""
   for ((i = 1; i < COMP_CWORD; i++)); do
     case ${COMP_WORDS[i]} in
@@ -16,6 +16,7 @@ _sriov_apply() {
     --log-level) COMPREPLY=($(compgen -W "trace debug info warn error off" -- "$cur")); return ;;
     --max-disruption)
       COMPREPLY=($(compgen -W "none attribute link detach restart recreate" -- "$cur")); return ;;
+    --phase) COMPREPLY=($(compgen -W "all host libvirt" -- "$cur")); return ;;
     --output | -o)
       if [ "$cmd" = show ]; then COMPREPLY=($(compgen -W "yaml json" -- "$cur"))
       else COMPREPLY=($(compgen -W "text json" -- "$cur")); fi
@@ -23,7 +24,8 @@ _sriov_apply() {
     --state | --persist-file | --lock-file) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     --sysfs-root | --snapshot-dir) COMPREPLY=($(compgen -d -- "$cur")); return ;;
     --connect | -c) COMPREPLY=($(compgen -W "qemu:///system qemu:///session" -- "$cur")); return ;;
-    --jobs | -j | --settle-timeout | --shutdown-timeout | --detach-timeout | --lock-timeout)
+    --jobs | -j | --settle-timeout | --shutdown-timeout | --detach-timeout | --lock-timeout | \
+      --wait-for-pfs)
       return ;;
   esac
   if [[ $cur == -* ]]; then
@@ -31,7 +33,7 @@ _sriov_apply() {
     case $cmd in
       apply | "")
         opts="$planning --dry-run --no-rollback --jobs -j --settle-timeout --shutdown-timeout \
---detach-timeout --lock-timeout --lock-file --snapshot-dir" ;;
+--detach-timeout --lock-timeout --lock-file --snapshot-dir --wait-for-pfs" ;;
       plan) opts=$planning ;;
       show) opts="$host --as-spec" ;;
       validate) opts="--output -o --strict --no-color" ;;

@@ -103,6 +103,10 @@ struct ObservedDomain {
   bool running() const { return state == DomainState::running || state == DomainState::paused; }
 };
 
+// Where libvirt keeps the state of running domains (qemu/NAME.xml) and active networks
+// (network/NAME.xml); a boot starts with it empty.
+inline constexpr const char* kLibvirtRuntimeDir = "/run/libvirt";
+
 struct ObservedState {
   std::string hostname;
   bool iommuEnabled = false;                 // /sys/kernel/iommu_groups has groups
@@ -112,6 +116,10 @@ struct ObservedState {
   std::vector<ObservedPf> pfs;               // sorted by PCI address
   std::vector<ObservedNetwork> networks;     // sorted by name
   std::vector<ObservedDomain> domains;       // sorted by name
+  // Observed without libvirt (--phase host): the running domains and active networks that
+  // libvirt's runtime folder (kLibvirtRuntimeDir) shows, as "guest NAME" / "network NAME".
+  // Empty when libvirt was asked (then domains and networks say it all).
+  std::vector<std::string> libvirtActive;
   friend bool operator==(const ObservedState&, const ObservedState&) = default;
 
   // Lookups by netdev name or PCI address (any form); nullptr when absent.

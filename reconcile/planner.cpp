@@ -1281,6 +1281,8 @@ class Planner {
                                  ", above --max-disruption " + toString(options_.maxDisruption)});
       }
     }
+    for (Finding& f : phaseFindings(plan.actions, obs_, options_.phase))
+      findings_.push_back(std::move(f));
     std::stable_sort(findings_.begin(), findings_.end(), [](const Finding& a, const Finding& b) {
       if (a.severity != b.severity) return a.severity < b.severity;
       return a.target < b.target;

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "reconcile/boot_phase.h"
 #include "reconcile/observed_state.h"
 #include "reconcile/persistence.h"
 #include "reconcile/plan.h"
@@ -16,6 +17,7 @@ struct PlanOptions {
   bool takeOverNetworks = false;  // redefine networks sriov-apply did not define (--force)
   Disruption maxDisruption = Disruption::recreate;
   std::string persistFile = kDefaultPersistFile;
+  Phase phase = Phase::all;  // a boot phase adds its refusals (boot_phase.h)
 };
 
 Plan plan(const schema::Spec& spec, const ObservedState& observed, const PlanOptions& options);

@@ -7,9 +7,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <utility>
@@ -34,6 +36,22 @@ long long msSince(std::chrono::steady_clock::time_point begin) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
                                                                begin)
       .count();
+}
+
+// "guest NAME" for each running domain (qemu/NAME.xml) and "network NAME" for each active
+// network (network/NAME.xml) that libvirt's runtime folder holds, sorted.
+std::vector<std::string> libvirtRuntimeNames(const std::string& dir) {
+  std::vector<std::string> names;
+  for (const auto& [sub, kind] : {std::pair{"/qemu", "guest "}, std::pair{"/network", "network "}}) {
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator(dir + sub, ec)) {
+      const std::string file = e.path().filename().string();
+      if (file.size() > 4 && file.compare(file.size() - 4, 4, ".xml") == 0)
+        names.push_back(kind + file.substr(0, file.size() - 4));
+    }
+  }
+  std::sort(names.begin(), names.end());
+  return names;
 }
 
 }  // namespace
@@ -91,7 +109,14 @@ Result<ObservedState> LinuxHost::observe() {
     state->files[path] = *text;
   }
 
-  // 4. libvirt's networks and domains.
+  // 4. libvirt's networks and domains; before libvirt starts, what its runtime folder shows.
+  if (options_.libvirt == UseLibvirt::no) {
+    state->libvirtActive = libvirtRuntimeNames(options_.libvirtRuntimeDir);
+    spdlog::debug("observe: libvirt not asked (--phase host); {} shows {} running guests and "
+                  "active networks",
+                  options_.libvirtRuntimeDir, state->libvirtActive.size());
+    return state;
+  }
   begin = std::chrono::steady_clock::now();
   Result<LibvirtConnection> connection = LibvirtConnection::open(options_.connectUri);
   if (!connection) return connection.error();
@@ -171,6 +196,10 @@ Result<void> LinuxHost::setLink(const std::string& pfPci, Link state) {
 
 template <typename Call>
 Result<void> LinuxHost::withLibvirt(Call call) {
+  if (options_.libvirt == UseLibvirt::no)
+    return Error{"libvirt is not used before it starts (--phase host); this change is for "
+                 "--phase libvirt",
+                 EPERM};
   Result<LibvirtConnection> connection = LibvirtConnection::open(options_.connectUri);
   if (!connection) return connection.error();
   return call(LibvirtWriter(*connection, options_.detachTimeout));

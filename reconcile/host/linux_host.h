@@ -18,10 +18,18 @@ namespace sriov::reconcile {
 // not know: there, "no" keeps link state from sysfs and VF settings at their defaults.
 enum class UseNetlink { yes, no };
 
+// Whether observe() and the libvirt calls talk to libvirt. "no" is the boot's host phase
+// (--phase host), before libvirtd starts: connecting then would start libvirtd through its
+// socket, which is ordered after this very run. observe() then only lists what libvirt's
+// runtime folder shows running (ObservedState::libvirtActive), and the libvirt calls fail.
+enum class UseLibvirt { yes, no };
+
 struct LinuxHostOptions {
   std::string sysfsRoot = "/sys";
   std::string connectUri = "qemu:///system";
   UseNetlink netlink = UseNetlink::yes;
+  UseLibvirt libvirt = UseLibvirt::yes;
+  std::string libvirtRuntimeDir = kLibvirtRuntimeDir;  // read when libvirt is "no"
   HostnameSource hostname = systemHostname;
   // How long setNumVfs waits for the VFs to be ready (or gone), and who hears about it.
   std::chrono::milliseconds settleTimeout = std::chrono::seconds(120);

@@ -181,6 +181,14 @@ Result<ObservedState> SimulatedHost::observe() {
   ObservedState state = world_.state;
   lock.unlock();
   sortState(state);
+  if (libvirtHidden_) {
+    for (const ObservedDomain& d : state.domains)
+      if (d.running()) state.libvirtActive.push_back("guest " + d.name);
+    for (const ObservedNetwork& n : state.networks)
+      if (n.active) state.libvirtActive.push_back("network " + n.name);
+    state.domains.clear();
+    state.networks.clear();
+  }
   return state;
 }
 

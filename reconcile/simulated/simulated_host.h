@@ -102,6 +102,10 @@ class SimulatedHost : public Host {
   // setNumVfs to a non-zero count then waits this long, as a real host waits for its VFs to
   // settle (for benchmarks of parallel execution).
   void setSettleDelay(std::chrono::milliseconds delay) { settleDelay_ = delay; }
+  // observe() as at boot before libvirt started (--phase host): no networks and no domains;
+  // the running domains and active networks are named in libvirtActive, as LinuxHost reads them
+  // from libvirt's runtime folder. The planner asks libvirt for nothing then.
+  void hideLibvirt() { libvirtHidden_ = true; }
   unsigned mutationCount() const { return mutationCount_; }
   // Every mutation call in order, e.g. "setNumVfs 0000:01:00.0 3", whether it succeeded or not.
   const std::vector<std::string>& mutations() const { return mutations_; }
@@ -118,6 +122,7 @@ class SimulatedHost : public Host {
   std::unique_ptr<std::mutex> mutex_ = std::make_unique<std::mutex>();
   std::chrono::milliseconds settleDelay_{0};
   unsigned mutationCount_ = 0;
+  bool libvirtHidden_ = false;
   std::vector<std::string> mutations_;
   std::optional<std::pair<unsigned, Error>> failAt_;
   std::optional<unsigned> stopAfter_;

@@ -14,6 +14,10 @@
 # leaves on disk is there at the next one:
 #   plain   no IOMMU
 #   iommu   emulated Intel VT-d (intel-iommu, intel_iommu=on iommu=pt): guests can get VFs
+#   sd0 sd1 sd2   systemd as PID 1 (no init=; e2e-run.service runs the scenarios after libvirt
+#           and sriov-apply's units), VT-d, two igb cards
+#   sdnopf  the same without the igb cards (a PF that is gone)
+# E2E_DEB: the sriov-apply .deb the boot scenarios install (./dev.sh test passes the one it built).
 # A scenario listing two boots runs in both, the second time after the reboot (E2E_PHASE=2).
 set -eu
 HERE=$(dirname "$(readlink -f "$0")")
@@ -21,7 +25,7 @@ ROOT=$(cd "$HERE/../.." && pwd)
 CACHE=${E2E_CACHE:-$ROOT/build/e2e-cache}
 case $CACHE in /*) ;; *) CACHE=$ROOT/$CACHE ;; esac
 SHARE=$CACHE/share
-BOOTS="plain iommu"
+BOOTS="plain iommu sd0 sd1 sd2 sdnopf"
 t0=$(date +%s); last=$t0
 step() { now=$(date +%s); echo "e2e: $1 took $((now-last)) s (total $((now-t0)) s)"; last=$now; }
 die() { echo "e2e: FAIL: $*" >&2; exit 1; }
@@ -54,7 +58,7 @@ qemu-system-x86_64 -device help | grep -q '"igb"' || die "this QEMU has no igb d
 step "host packages"
 
 # 2. Guest image, rebuilt only when the files that make it change.
-sum=$(cat "$HERE/guest/packages.txt" "$HERE/guest/build-image.sh" "$HERE/guest/init" | sha256sum | cut -c1-16)
+sum=$(cat "$HERE/guest/packages.txt" "$HERE/guest/build-image.sh" "$HERE/guest/init" "$HERE/guest/e2e-run.service" | sha256sum | cut -c1-16)
 mkdir -p "$CACHE"
 if [ "$(cat "$CACHE/image.sum" 2>/dev/null)" = "$sum" ] && [ -f "$CACHE/rootfs.img" ]; then
   echo "e2e: guest image $CACHE/rootfs.img is current ($sum)"
@@ -82,6 +86,10 @@ step "build sriov-apply"
 rm -rf "$SHARE"; mkdir -p "$SHARE/scenarios" "$SHARE/disks"
 cp "$BIN" "$SHARE/sriov-apply"
 cp "$HERE/guest/run-scenarios.sh" "$SHARE/"
+if [ -n "${E2E_DEB:-}" ]; then
+  [ -f "$E2E_DEB" ] || die "E2E_DEB $E2E_DEB is not a file"
+  cp "$E2E_DEB" "$SHARE/sriov-apply.deb"
+fi
 cp "$HERE/scenarios/lib.sh" "$SHARE/scenarios/"
 if [ $# -gt 0 ]; then
   for s in "$@"; do cp "$HERE/scenarios/$(basename "$s" .sh).sh" "$SHARE/scenarios/" || die "no scenario $s"; done
@@ -109,8 +117,15 @@ step "share"
 rm -f "$SHARE/results.txt" "$CACHE/run.qcow2"
 qemu-img create -q -f qcow2 -F raw -b "$CACHE/rootfs.img" "$CACHE/run.qcow2"
 for b in $needed; do
-  machine=q35; iommu=""; append=""
-  if [ $b = iommu ]; then
+  machine=q35; iommu=""; append=""; init="init=/sbin/e2e-init"
+  cards="-netdev user,id=n0,restrict=on -device igb,bus=rp1,netdev=n0,mac=52:54:00:12:34:56"
+  case $b in
+    sd*) init="e2e.systemd=1 systemd.show_status=0"
+      cards="-device pcie-root-port,id=rp2,chassis=2,slot=2 $cards"
+      cards="$cards -netdev user,id=n1,restrict=on -device igb,bus=rp2,netdev=n1,mac=52:54:00:12:34:57" ;;
+  esac
+  [ $b = sdnopf ] && cards=""
+  if [ $b != plain ]; then
     machine=q35,kernel-irqchip=split; iommu="-device intel-iommu,intremap=on,caching-mode=on"
     # no_timer_check: under TCG on a busy host the kernel may find the timer too slow through
     # the remapped IO-APIC and panic ("timer doesn't work through Interrupt-remapped IO-APIC").
@@ -122,12 +137,11 @@ for b in $needed; do
   timeout "${E2E_TIMEOUT:-900}" qemu-system-x86_64 -machine $machine -accel tcg -cpu max -smp 2 -m 2048 \
     -no-reboot -nodefaults -display none -serial file:"$CACHE/serial-$b.log" -monitor none $iommu \
     -kernel "$CACHE/vmlinuz" -initrd "$CACHE/initrd.img" \
-    -append "root=/dev/vda rw console=ttyS0 init=/sbin/e2e-init panic=-1 quiet loglevel=4 e2e.boot=$b $append" \
+    -append "root=/dev/vda rw console=ttyS0 $init panic=-1 quiet loglevel=4 e2e.boot=$b $append" \
     -drive file="$CACHE/run.qcow2",format=qcow2,if=virtio,cache=unsafe \
     -virtfs local,path="$SHARE",mount_tag=share,security_model=none,id=share \
     -device pcie-root-port,id=rp1,chassis=1,slot=1 \
-    -netdev user,id=n0,restrict=on \
-    -device igb,bus=rp1,netdev=n0,mac=52:54:00:12:34:56 < /dev/null || rc=$?
+    $cards < /dev/null || rc=$?
   step "boot $b and its scenarios"
   [ $rc = 0 ] || echo "e2e: qemu exited with $rc (124: timed out)" >&2
 done

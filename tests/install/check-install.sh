@@ -8,8 +8,10 @@ src=$(cd "$(dirname "$0")/../.." && pwd)
 dest=$(mktemp -d)
 trap 'rm -rf "$dest"' EXIT
 DESTDIR="$dest" cmake --install "$build" --prefix /usr >/dev/null
+unitdir=$(sed -n 's/^SRIOV_SYSTEMD_UNIT_DIR:[A-Z]*=//p' "$build/CMakeCache.txt")
+case $unitdir in /*) ;; *) unitdir=/usr/$unitdir ;; esac
 want=$( {
-  grep -v '^#' "$expected"
+  grep -v '^#' "$expected" | sed "s|@UNITDIR@|$unitdir|"
   (cd "$src/examples" && find . -path ./invalid -prune -o -type f -print | sed 's|^\./|/usr/share/doc/sriov-apply/examples/|')
 } | sort)
 got=$(cd "$dest" && find . -type f | sed 's|^\.||' | sort)

@@ -27,6 +27,18 @@ umount "$R/dev" "$R/sys" "$R/proc"; trap - EXIT
 
 echo "== configure"; date
 install -m 755 "$HERE/init" "$R/sbin/e2e-init"
+# systemd boots (no init= on the command line, e2e.systemd=1): the 9p share from fstab, the
+# scenario runner as a unit after libvirt and sriov-apply's units, no getty on the console.
+echo "share /share 9p trans=virtio,version=9p2000.L,msize=262144,nofail 0 0" >> "$R/etc/fstab"
+mkdir -p "$R/share"; printf '9pnet_virtio\n9p\n' > "$R/etc/modules-load.d/9p.conf"
+install -m 644 "$HERE/e2e-run.service" "$R/etc/systemd/system/"
+mkdir -p "$R/etc/systemd/system/multi-user.target.wants"
+ln -sf /etc/systemd/system/e2e-run.service "$R/etc/systemd/system/multi-user.target.wants/"
+ln -sf /dev/null "$R/etc/systemd/system/serial-getty@ttyS0.service"
+ln -sf /dev/null "$R/etc/systemd/system/getty@tty1.service"
+# libvirt-daemon-config-network's NAT network "default" would autostart; the scenarios start
+# from no networks at all.
+rm -f "$R/etc/libvirt/qemu/networks/autostart/default.xml" "$R/etc/libvirt/qemu/networks/default.xml"
 echo e2e > "$R/etc/hostname"
 mkdir -p "$R/var/log/libvirt/qemu" "$R/var/lib/libvirt/qemu" "$R/var/cache/libvirt/qemu"
 # No systemd, no cgroup controllers, no security driver in the guest.

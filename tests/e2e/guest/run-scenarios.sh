@@ -1,6 +1,7 @@
 #!/bin/sh
-# Runs in the e2e guest (started by /sbin/e2e-init) on each boot: finds the igb PF, starts
-# libvirtd, then runs the /share/scenarios/*.sh (but lib.sh) that name this boot (e2e.boot= on
+# Runs in the e2e guest on each boot (started by /sbin/e2e-init, or on the systemd boots by
+# e2e-run.service once libvirtd and sriov-apply's units are done): finds the igb PF, starts
+# libvirtd (systemd has started it on a systemd boot), then runs the /share/scenarios/*.sh (but lib.sh) that name this boot (e2e.boot= on
 # the kernel command line) in their "# e2e-boot:" line, logging to /share/logs/NAME.log and
 # appending "RESULT PASS|FAIL NAME SECONDS" to /share/results.txt.
 # A scenario starts from a clean host (no domains, no networks, 0 VFs, PF down, no rules file,
@@ -12,7 +13,7 @@ export PATH=/share:/usr/sbin:/usr/bin:/sbin:/bin
 S=/share; R=$S/results.txt
 mkdir -p "$S/logs"; touch "$R"
 up() { cut -d' ' -f1 /proc/uptime; }
-BOOT=$(sed -n 's/.*e2e\.boot=\([a-z]*\).*/\1/p' /proc/cmdline); BOOT=${BOOT:-plain}
+BOOT=$(sed -n 's/.*e2e\.boot=\([a-z0-9]*\).*/\1/p' /proc/cmdline); BOOT=${BOOT:-plain}
 # Everything below also goes to logs/guest-BOOT.log (init's /share/guest.log is the last boot's).
 if [ -z "${E2E_TEED:-}" ]; then
   E2E_TEED=1 sh -c '"$0" 2>&1 | tee "$1"; exit 0' "$0" "$S/logs/guest-$BOOT.log"
@@ -23,12 +24,20 @@ boots_of() { sed -n 's/^# e2e-boot: *//p' "$1" | head -1 | grep . || echo plain;
 
 modprobe igb; modprobe igbvf; modprobe vfio-pci
 udevadm settle -t 30
-PF=""
+# PF: the first igb PF; PFS: all of them (the systemd boots have two cards, sdnopf none).
+PF=""; PFS=""
 for n in /sys/class/net/*; do
   [ -e "$n/device/sriov_totalvfs" ] || continue
-  [ "$(basename "$(readlink -f "$n/device/driver")")" = igb ] && PF=$(basename "$n")
+  if [ "$(basename "$(readlink -f "$n/device/driver")")" = igb ]; then
+    [ -n "$PF" ] || PF=$(basename "$n"); PFS="$PFS $(basename "$n")"
+  fi
 done
-if [ -z "$PF" ]; then
+export PFS
+SYSTEMD=0; [ "$(cat /proc/1/comm)" = systemd ] && SYSTEMD=1
+if [ -z "$PF" ] && [ "$BOOT" = sdnopf ]; then
+  echo "guest: no igb PF, as this boot wants (the card is left out)"
+  PF=absent
+elif [ -z "$PF" ]; then
   echo "guest: no igb PF with sriov_totalvfs"; ip -br link
   for f in "$S"/scenarios/*.sh; do [ "$(basename "$f")" = lib.sh ] || echo "RESULT FAIL $(basename "$f" .sh) 0" >> "$R"; done
   exit 1
@@ -40,8 +49,10 @@ echo "guest: sriov-apply: $(sriov-apply --version 2>&1 | head -1)"
 missing=$(ldd /share/sriov-apply | grep 'not found')
 [ -z "$missing" ] || echo "guest: sriov-apply misses libraries: $missing"
 
-virtlogd -d
-LIBVIRT_LOG_OUTPUTS="2:file:/var/log/libvirt/libvirtd.log" libvirtd -d -p /run/libvirtd.pid
+if [ $SYSTEMD = 0 ]; then
+  virtlogd -d
+  LIBVIRT_LOG_OUTPUTS="2:file:/var/log/libvirt/libvirtd.log" libvirtd -d -p /run/libvirtd.pid
+fi
 for i in $(seq 1 120); do [ -S /run/libvirt/libvirt-sock ] && break; sleep 0.5; done
 export LIBVIRT_DEFAULT_URI=qemu:///system
 virsh -q uri >/dev/null 2>&1 && echo "guest: libvirtd up at $(up) s" || echo "guest: libvirtd did not start"
@@ -57,8 +68,10 @@ clean() {
   for n in $(virsh net-list --all --name); do
     virsh net-destroy "$n" >/dev/null 2>&1; virsh net-undefine "$n" >/dev/null 2>&1
   done
-  echo 0 > "/sys/class/net/$PF/device/sriov_numvfs"; udevadm settle -t 30
-  ip link set "$PF" down
+  for p in $PFS; do
+    echo 0 > "/sys/class/net/$p/device/sriov_numvfs"; udevadm settle -t 30
+    ip link set "$p" down
+  done
   rm -rf /etc/udev/rules.d/70-sriov-apply.rules /var/lib/sriov-apply /tmp/e2e
 }
 
@@ -99,6 +112,10 @@ for s in $continuing $here $later; do
   run $(echo "$s" | tr ':' ' ')
 done
 dmesg | grep -iE 'sriov|VFs|igb|vfio|DMAR' | tail -40 > "$S/logs/dmesg-$BOOT.log"
-cp /var/log/libvirt/libvirtd.log "$S/logs/libvirtd-$BOOT.log" 2>/dev/null
-kill "$(cat /run/libvirtd.pid)" 2>/dev/null
+if [ $SYSTEMD = 1 ]; then
+  journalctl -b --no-pager > "$S/logs/journal-$BOOT.log" 2>&1
+else
+  cp /var/log/libvirt/libvirtd.log "$S/logs/libvirtd-$BOOT.log" 2>/dev/null
+  kill "$(cat /run/libvirtd.pid)" 2>/dev/null
+fi
 echo "guest: boot $BOOT done at $(up) s"
