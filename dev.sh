@@ -2,7 +2,8 @@
 # The project's two entry points for people and CI, on Debian 12:
 #   ./dev.sh demo   install what is missing, build, run sriov-apply on the bundled example host
 #   ./dev.sh test   install what is missing, build (warnings are errors), run the unit and
-#                   integration tiers, then again under AddressSanitizer + UndefinedBehaviorSanitizer,
+#                   integration tiers and the hostile inputs (tests/hostile/run.sh), then the tiers
+#                   again under AddressSanitizer + UndefinedBehaviorSanitizer,
 #                   then the end-to-end tier (tests/e2e: a VM with an emulated SR-IOV card, as
 #                   root; SRIOV_SKIP_E2E=1 leaves it out for a quick local run)
 #   ./dev.sh package  build the Debian package (dpkg-buildpackage, debian/) into dist/, check it
@@ -98,6 +99,8 @@ test_all() {
   build build -DSRIOV_WERROR=ON
   echo "==> tests"
   ctest --test-dir build --output-on-failure
+  echo "==> hostile inputs against the binary (tests/hostile/run.sh; about 30 s)"
+  tests/hostile/run.sh build/sriov-apply
   echo "==> build with AddressSanitizer + UndefinedBehaviorSanitizer"
   build build-asan -DSRIOV_WERROR=ON -DSRIOV_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
   echo "==> tests under ASan + UBSan"
