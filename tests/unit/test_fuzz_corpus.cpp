@@ -1,0 +1,95 @@
+// The fuzz reproducers (tests/fuzz/corpus/TARGET: what the fuzzers, tests/hostile/run.sh and
+// issue 11 found) as regression tests: each is refused with a clear error by the reader its
+// fuzz target drives, or (udev rules) cannot add a line or a key to the rules file.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "reconcile/domain_xml.h"
+#include "reconcile/persistence.h"
+#include "reconcile/state_file.h"
+#include "schema/loader.h"
+#include "tests/unit/test_helpers.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// Every file of tests/fuzz/corpus/target, sorted; at least one.
+std::vector<fs::path> reproducers(const std::string& target) {
+  std::vector<fs::path> files;
+  for (const fs::directory_entry& e :
+       fs::directory_iterator(fs::path(SRIOV_SOURCE_DIR) / "tests" / "fuzz" / "corpus" / target))
+    if (e.is_regular_file()) files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  REQUIRE_FALSE(files.empty());
+  return files;
+}
+
+}  // namespace
+
+TEST_CASE("fuzz reproducers: the spec loader refuses each with a positioned error") {
+  for (const fs::path& f : reproducers("spec_loader")) {
+    CAPTURE(f.filename().string());
+    sriov::schema::LoadResult loaded =
+        sriov::schema::loadSpec(sriov::test::readText(f.string()), "r.yaml");
+    REQUIRE(loaded.diagnostics.hasErrors());
+    CHECK(sriov::test::diagnosticsOf(loaded).front().rfind("r.yaml:", 0) == 0);
+  }
+}
+
+TEST_CASE("fuzz reproducers: the state file loader refuses each with FILE:LINE:COL") {
+  for (const fs::path& f : reproducers("state_file")) {
+    CAPTURE(f.filename().string());
+    auto state = sriov::reconcile::parseStateYaml(sriov::test::readText(f.string()), "r.yaml");
+    REQUIRE_FALSE(state.ok());
+    CHECK(state.error().message.rfind("r.yaml:", 0) == 0);
+  }
+}
+
+TEST_CASE("fuzz reproducers: the domain and network XML readers refuse each") {
+  for (const fs::path& f : reproducers("domain_xml")) {
+    CAPTURE(f.filename().string());
+    auto devices = sriov::reconcile::parseGuestDevices(sriov::test::readText(f.string()));
+    REQUIRE_FALSE(devices.ok());
+    CHECK(devices.error().message.rfind("cannot parse domain XML: ", 0) == 0);
+    CHECK(sriov::reconcile::uuidOf(sriov::test::readText(f.string())).empty());
+  }
+  for (const fs::path& f : reproducers("network_xml")) {
+    CAPTURE(f.filename().string());
+    auto network = sriov::reconcile::parseNetworkXml(sriov::test::readText(f.string()));
+    REQUIRE_FALSE(network.ok());
+    CHECK(network.error().message.rfind("cannot parse network XML: ", 0) == 0);
+  }
+}
+
+TEST_CASE("fuzz reproducers: an observed name cannot add a line or a key to the udev rules") {
+  for (const fs::path& f : reproducers("udev_rules")) {
+    CAPTURE(f.filename().string());
+    // As the fuzz target reads its input: netdev TAB pci.
+    std::string in = sriov::test::readText(f.string());
+    size_t cut = in.find('\t');
+    std::string netdev = in.substr(0, cut);
+    std::string pci = cut == std::string::npos ? "" : in.substr(cut + 1);
+    std::string rules = sriov::reconcile::persistenceRules(
+        {{netdev, pci, 3}, {"", pci, 1}, {netdev, "0000:03:00.0", 2}});
+    size_t start = 0, rulesSeen = 0;
+    while (start < rules.size()) {
+      size_t end = rules.find('\n', start);
+      REQUIRE(end != std::string::npos);
+      std::string line = rules.substr(start, end - start);
+      CAPTURE(line);
+      if (line.rfind("ACTION==", 0) == 0) {
+        ++rulesSeen;
+        CHECK(std::count(line.begin(), line.end(), '"') == 8);
+      } else {
+        CHECK(line.rfind("# ", 0) == 0);
+      }
+      start = end + 1;
+    }
+    CHECK(rulesSeen == 3);
+  }
+}
