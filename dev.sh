@@ -153,7 +153,11 @@ fuzz() {
 package() {
   install_packages "${PACKAGES[@]}"
   local work rev
-  work=$(mktemp -d)
+  # A fixed folder (ours, made fresh): dpkg-buildflags' -ffile-prefix-map names it, so ccache
+  # hits on the next package build only if the path is the same.
+  work=${TMPDIR:-/tmp}/sriov-apply-package.$(id -u)
+  rm -rf "$work"
+  mkdir -m 700 "$work"
   rev=$(git describe --always --dirty --tags 2>/dev/null || echo unknown)
   mkdir "$work/sriov-apply"
   tar --exclude='./build*' --exclude=./dist --exclude=./.git --exclude='./obj-*' --exclude=./tests/schema/node_modules -cf - . |

@@ -5,75 +5,22 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
-#include <ctime>
-#include <mutex>
 
+#include "cmd/apply_reporters.h"
 #include "cmd/diagnostics_output.h"
 #include "cmd/error_output.h"
 #include "cmd/lock_file.h"
 #include "cmd/plan_command.h"
-#include "cmd/plan_output.h"
 #include "cmd/snapshot.h"
 #include "reconcile/apply.h"
-#include "reconcile/host/atomic_file.h"
 #include "reconcile/host/pf_wait.h"
-#include "reconcile/state_file.h"
 #include "schema/loader.h"
 
 namespace sriov::cmd {
 namespace {
 
-using reconcile::Action;
-using reconcile::ActionOutcome;
 using reconcile::ApplyReport;
-using reconcile::ApplyStatus;
-
-std::string seconds(std::chrono::milliseconds d) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f s", static_cast<double>(d.count()) / 1000.0);
-  return buf;
-}
-
-std::string change(const Action& a) {
-  return (a.from ? *a.from : "(none)") + " → " + (a.to ? *a.to : "(none)");
-}
-
-nlohmann::ordered_json outcomesJson(const reconcile::Plan& plan,
-                                    const reconcile::ExecuteResult& result) {
-  nlohmann::ordered_json actions = planJson(plan)["actions"];
-  for (size_t i = 0; i < actions.size() && i < result.actions.size(); ++i) {
-    const ActionOutcome& o = result.actions[i];
-    actions[i]["outcome"] = toString(o.outcome);
-    actions[i]["durationMs"] = o.duration.count();
-    if (!o.error.empty()) actions[i]["error"] = o.error;
-  }
-  return actions;
-}
-
-nlohmann::ordered_json reportJson(const ApplyReport& r, const std::string& snapshot) {
-  nlohmann::ordered_json j = {
-      {"apiVersion", "sriov-apply/v1"},
-      {"kind", "ApplyResult"},
-      {"status", toString(r.status)},
-      {"changes", !r.plan.actions.empty() && r.status != ApplyStatus::refused}};
-  nlohmann::ordered_json plan = planJson(r.plan);
-  plan["actions"] = outcomesJson(r.plan, r.execution);
-  j["plan"] = plan;
-  if (r.error) j["error"] = r.error->message;
-  if (!snapshot.empty()) j["snapshot"] = snapshot;
-  if (r.rollbackPlan) {
-    j["rollback"] = {{"actions", outcomesJson(*r.rollbackPlan, *r.rollback)}};
-    j["differences"] = r.differences;
-  }
-  if (!r.leftover.empty()) {
-    reconcile::Plan left;
-    left.actions = r.leftover;
-    j["leftover"] = planJson(left)["actions"];
-  }
-  return j;
-}
 
 std::vector<reconcile::WantedPf> wantedPfs(const schema::Spec& spec, const std::string& file) {
   std::vector<reconcile::WantedPf> wanted;
@@ -88,7 +35,8 @@ std::vector<reconcile::WantedPf> wantedPfs(const schema::Spec& spec, const std::
 int runApply(const ApplyOptions& options, const std::function<Result<HostHandle>()>& makeHost,
              const std::atomic<bool>* stop, std::ostream& out, std::ostream& err) {
   bool text = options.output == OutputFormat::text;
-  bool color = text && colorWanted(options.color, STDOUT_FILENO);
+  std::unique_ptr<ApplyOutput> output = makeApplyOutput(
+      options.output, text && colorWanted(options.color, STDOUT_FILENO), options.spec, out, err);
 
   // 1. The spec: every problem at once, then stop.
   schema::LoadResult loaded = schema::loadSpecFile(options.spec);
@@ -122,10 +70,10 @@ int runApply(const ApplyOptions& options, const std::function<Result<HostHandle>
   if (!lock) return printFailure(failureOf(lock.error()), !text, out, err, errColor);
   // At boot the PF drivers may still be probing: wait (bounded) for the spec's own PFs.
   if (options.waitForPfsSeconds > 0 && !simulated) {
-    Result<void> there = reconcile::waitForPfs(
-        options.host.sysfsRoot, wantedPfs(loaded.spec, options.spec),
-        std::chrono::seconds(options.waitForPfsSeconds), stop,
-        [&](const std::string& line) { (text ? out : err) << "==> " << line << "\n" << std::flush; });
+    Result<void> there =
+        reconcile::waitForPfs(options.host.sysfsRoot, wantedPfs(loaded.spec, options.spec),
+                              std::chrono::seconds(options.waitForPfsSeconds), stop,
+                              [&](const std::string& line) { output->progress(line); });
     if (!there) return printFailure(failureOf(there.error()), !text, out, err, errColor);
   }
   Result<HostHandle> made = makeHost();
@@ -140,7 +88,6 @@ int runApply(const ApplyOptions& options, const std::function<Result<HostHandle>
   settings.execute.stop = stop;
   settings.rollback = options.rollback ? reconcile::Rollback::yes : reconcile::Rollback::no;
   std::string snapshot;
-  size_t total = 0;
   settings.beforeChanges = [&](const reconcile::ObservedState& before) -> Result<void> {
     if (!handle.simulated) {
       Result<std::string> saved = saveSnapshot(options.snapshotDir, before);
@@ -149,94 +96,15 @@ int runApply(const ApplyOptions& options, const std::function<Result<HostHandle>
     }
     return Result<void>();
   };
-  if (text) {
-    settings.execute.observer.started = [&](const Action& a) {
-      out << "[" << a.id << "/" << total << "] " << toString(a.kind) << " " << a.target << " "
-          << change(a) << " ...\n"
-          << std::flush;
-    };
-    settings.execute.observer.finished = [&](const Action& a, const ActionOutcome& o) {
-      out << "[" << a.id << "/" << total << "] " << toString(a.kind) << " " << a.target << " "
-          << (o.outcome == reconcile::Outcome::done
-                  ? "done in " + seconds(o.duration)
-                  : "FAILED after " + seconds(o.duration) + ": " + o.error)
-          << "\n"
-          << std::flush;
-    };
-    settings.phase = [&](const std::string& what) { out << "==> " << what << "\n" << std::flush; };
-    settings.executing = [&](const reconcile::Plan& p) { total = p.actions.size(); };
-  }
-  // The plan is printed as soon as it is made, before anything changes.
-  settings.planned = [&](const reconcile::Plan& planned) {
-    total = planned.actions.size();
-    if (!text) return;
-    out << planText(planned, options.spec, color ? Colors::on : Colors::off);
-    if (!planned.refused() && !planned.empty())
-      out << "\n==> applying " << total << " action" << (total == 1 ? "" : "s") << "\n";
-  };
-  ApplyReport report =
-      reconcile::apply(reconcile::specForPhase(loaded.spec, settings.plan.phase), *handle.host,
-                       settings);
+  settings.reporter = output.get();
+  ApplyReport report = reconcile::apply(reconcile::specForPhase(loaded.spec, settings.plan.phase),
+                                        *handle.host, settings);
   Result<void> saved = handle.save();
-  if (!saved) err << "sriov-apply: error: " << saved.error().message << "\n";
+  if (!saved) printError(err, saved.error().message);
 
   // 4. Report.
-  if (!text)
-    out << reportJson(report, snapshot)
-               .dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
-        << "\n";
-  const ActionOutcome* failure = report.execution.firstFailure();
-  std::string failedAt;
-  if (failure) {
-    for (const Action& a : report.plan.actions)
-      if (a.id == failure->id)
-        failedAt = std::to_string(a.id) + " (" + toString(a.kind) + " " + a.target + ")";
-  }
-  switch (report.status) {
-    case ApplyStatus::noChanges:  // the plan printed says so
-      return kExitOk;
-    case ApplyStatus::converged:
-      if (text)
-        out << "\nApplied " << report.plan.actions.size() << " action"
-            << (report.plan.actions.size() == 1 ? "" : "s") << "; the host matches " << options.spec
-            << ".\n";
-      return options.detailedExitcode ? kExitChanges : kExitOk;
-    case ApplyStatus::refused:  // the plan printed says why
-      return kExitRefused;
-    case ApplyStatus::failed:
-      err << "sriov-apply: error: " << (report.error ? report.error->message : "apply failed")
-          << "; nothing was changed\n";
-      return kExitFailure;
-    case ApplyStatus::notConverged:
-      err << "sriov-apply: error: every action succeeded, but the host still does not match "
-          << options.spec << "; planning again still wants:\n";
-      for (const Action& a : report.leftover)
-        err << "  " << toString(a.kind) << " " << a.target << " " << change(a) << "\n";
-      return kExitFailure;
-    case ApplyStatus::rolledBack:
-      err << "sriov-apply: error: "
-          << (report.execution.interrupted && !failure
-                  ? "interrupted"
-                  : "action " + failedAt + " failed: " + (failure ? failure->error : ""))
-          << "\nsriov-apply: rolled back: the host is as it was before this apply"
-          << (snapshot.empty() ? "" : " (snapshot: " + snapshot + ")") << "\n";
-      return kExitFailure;
-    case ApplyStatus::rollbackFailed:
-      err << "sriov-apply: error: "
-          << (failure ? "action " + failedAt + " failed: " + failure->error : "apply interrupted")
-          << "\nsriov-apply: error: the rollback did not restore the host; still different:\n";
-      for (const std::string& d : report.differences) err << "  " << d << "\n";
-      if (!snapshot.empty())
-        err << "sriov-apply: the state before this apply: " << snapshot << "\n";
-      return kExitFailure;
-    case ApplyStatus::notRolledBack:
-      err << "sriov-apply: error: "
-          << (failure ? "action " + failedAt + " failed: " + failure->error : "apply interrupted")
-          << "\nsriov-apply: left as it is (--no-rollback); run apply again to converge"
-          << (snapshot.empty() ? "" : ", or see " + snapshot) << "\n";
-      return kExitFailure;
-  }
-  return kExitFailure;
+  output->result(report, snapshot);
+  return exitCodeOf(report.status, options.detailedExitcode);
 }
 
 }  // namespace sriov::cmd

@@ -56,9 +56,13 @@ nlohmann::ordered_json failureJson(const Failure& f) {
   return j;
 }
 
+void printError(std::ostream& err, const std::string& message) {
+  err << "sriov-apply: error: " << message << "\n";
+}
+
 int printFailure(const Failure& f, bool json, std::ostream& out, std::ostream& err, bool color) {
   printDiagnostics(err, f.diagnostics, color);
-  if (!f.message.empty()) err << "sriov-apply: error: " << f.message << "\n";
+  if (!f.message.empty()) printError(err, f.message);
   for (const std::string& h : f.hints) err << "sriov-apply: hint: " << h << "\n";
   if (json)
     out << failureJson(f).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";

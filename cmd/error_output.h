@@ -28,6 +28,9 @@ std::vector<std::string> hintsFor(const Error& error);
 
 nlohmann::ordered_json failureJson(const Failure& failure);
 
+// "sriov-apply: error: MESSAGE" on err: every error line of the tool is written here.
+void printError(std::ostream& err, const std::string& message);
+
 // Text: the diagnostics, then "sriov-apply: error: MESSAGE" and "sriov-apply: hint: ..." on err.
 // json: the same text on err, and the Error document on out. Returns failure.exitCode.
 int printFailure(const Failure& failure, bool json, std::ostream& out, std::ostream& err,

@@ -29,8 +29,15 @@ const char* toString(ApplyStatus status) {
 
 namespace {
 
+// The executor's options, with the apply's reporter hearing each action.
+ExecuteOptions executeOptions(const ApplySettings& settings) {
+  ExecuteOptions options = settings.execute;
+  if (!options.reporter) options.reporter = settings.reporter;
+  return options;
+}
+
 void rollBack(ApplyReport& report, Host& host, const ApplySettings& settings) {
-  if (settings.phase) settings.phase("rolling back to the state before this apply");
+  if (settings.reporter) settings.reporter->phase("rolling back to the state before this apply");
   Result<ObservedState> now = host.observe();
   if (!now) {
     report.status = ApplyStatus::rollbackFailed;
@@ -51,9 +58,9 @@ void rollBack(ApplyReport& report, Host& host, const ApplySettings& settings) {
         report.differences.push_back("rollback refused: " + f.target + ": " + f.message);
     return;
   }
-  ExecuteOptions exec = settings.execute;
+  ExecuteOptions exec = executeOptions(settings);
   exec.stop = nullptr;  // an interrupt stopped the apply; the rollback runs to the end
-  if (settings.executing) settings.executing(*report.rollbackPlan);
+  if (settings.reporter) settings.reporter->executing(*report.rollbackPlan);
   report.rollback = execute(*report.rollbackPlan, host, exec);
   Result<ObservedState> after = host.observe();
   if (!after) {
@@ -84,7 +91,7 @@ ApplyReport apply(const schema::Spec& spec, Host& host, const ApplySettings& set
 
   // 2. The plan. Refused or empty: done, nothing changed.
   report.plan = plan(spec, report.before, settings.plan);
-  if (settings.planned) settings.planned(report.plan);
+  if (settings.reporter) settings.reporter->planned(report.plan);
   if (report.plan.refused()) {
     report.status = ApplyStatus::refused;
     return report;
@@ -102,8 +109,8 @@ ApplyReport apply(const schema::Spec& spec, Host& host, const ApplySettings& set
   }
 
   // 3. Execute; on a failure or an interrupt, roll back unless told not to.
-  if (settings.executing) settings.executing(report.plan);
-  report.execution = execute(report.plan, host, settings.execute);
+  if (settings.reporter) settings.reporter->executing(report.plan);
+  report.execution = execute(report.plan, host, executeOptions(settings));
   if (!report.execution.ok()) {
     if (settings.rollback == Rollback::no) {
       report.status = ApplyStatus::notRolledBack;
@@ -114,7 +121,7 @@ ApplyReport apply(const schema::Spec& spec, Host& host, const ApplySettings& set
   }
 
   // 4. Verify: observe again and plan again; anything left is a failure.
-  if (settings.phase) settings.phase("verifying");
+  if (settings.reporter) settings.reporter->phase("verifying");
   Result<ObservedState> after = host.observe();
   if (!after) {
     report.error = after.error();

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "reconcile/apply_reporter.h"
 #include "reconcile/executor.h"
 #include "reconcile/planner.h"
 
@@ -21,12 +22,8 @@ struct ApplySettings {
   // Called with the state observed before anything changes (the CLI saves it as a snapshot);
   // an error stops the apply before it changes anything.
   std::function<Result<void>(const ObservedState&)> beforeChanges;
-  // Called with the plan as soon as it is made, before anything changes (the CLI prints it).
-  std::function<void(const Plan&)> planned;
-  // Called before the rollback starts and before the verification, for progress lines.
-  std::function<void(const std::string&)> phase;
-  // Called with each plan just before it is executed (the apply's, then a rollback's).
-  std::function<void(const Plan&)> executing;
+  // Hears the plan, each step and each action as it goes (and is handed to the executor).
+  ApplyReporter* reporter = nullptr;
 };
 
 enum class ApplyStatus {

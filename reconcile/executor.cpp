@@ -130,7 +130,7 @@ class Scheduler {
   void work(size_t i) {
     const Action& a = plan_.actions[i];
     notify([&] {
-      if (options_.observer.started) options_.observer.started(a);
+      if (options_.reporter) options_.reporter->started(a);
     });
     spdlog::debug("host: action {} {} {} started", a.id, toString(a.kind), a.target);
     std::chrono::steady_clock::time_point begin = std::chrono::steady_clock::now();
@@ -156,7 +156,7 @@ class Scheduler {
     --running_;
     {
       std::lock_guard<std::mutex> report(reportMutex_);
-      if (options_.observer.finished) options_.observer.finished(a, out);
+      if (options_.reporter) options_.reporter->finished(a, out);
     }
     changed_.notify_all();
   }
@@ -181,7 +181,7 @@ class Scheduler {
   unsigned running_ = 0;
   bool stopping_ = false;
   std::mutex mutex_;        // state_, result_, running_, stopping_
-  std::mutex reportMutex_;  // observer calls, one at a time
+  std::mutex reportMutex_;  // reporter calls, one at a time
   std::mutex hostMutex_;    // a host that is not thread-safe
   std::condition_variable changed_;
 };

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "reconcile/apply_reporter.h"
 #include "reconcile/host/host.h"
 #include "reconcile/plan.h"
 
@@ -25,16 +26,10 @@ struct ActionOutcome {
   std::string error;  // failed: the host's message
 };
 
-// Called from worker threads, one call at a time.
-struct ExecutionObserver {
-  std::function<void(const Action&)> started;
-  std::function<void(const Action&, const ActionOutcome&)> finished;
-};
-
 struct ExecuteOptions {
   unsigned jobs = 4;                       // actions running at once
   std::chrono::seconds guestTimeout{120};  // shutdown-guest waits this long
-  ExecutionObserver observer;
+  ApplyReporter* reporter = nullptr;  // started / finished of each action
   const std::atomic<bool>* stop = nullptr;  // set (e.g. by SIGINT): start nothing new
 };
 

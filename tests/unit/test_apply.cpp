@@ -159,16 +159,21 @@ TEST_CASE("parallel execution never starts an action before the actions it waits
     rc::SimulatedHost host(sriov::testing::labState());
     host.setSettleDelay(std::chrono::milliseconds(5));
     rc::ApplySettings s = settings(jobs);
-    std::mutex m;
-    std::vector<std::pair<char, int>> events;  // ('s'|'e', id) in the order they happened
-    s.execute.observer.started = [&](const rc::Action& a) {
-      std::lock_guard<std::mutex> lock(m);
-      events.push_back({'s', a.id});
-    };
-    s.execute.observer.finished = [&](const rc::Action& a, const rc::ActionOutcome&) {
-      std::lock_guard<std::mutex> lock(m);
-      events.push_back({'e', a.id});
-    };
+    // ('s'|'e', id) in the order they happened.
+    struct Events : rc::ApplyReporter {
+      std::mutex m;
+      std::vector<std::pair<char, int>> list;
+      void started(const rc::Action& a) override {
+        std::lock_guard<std::mutex> lock(m);
+        list.push_back({'s', a.id});
+      }
+      void finished(const rc::Action& a, const rc::ActionOutcome&) override {
+        std::lock_guard<std::mutex> lock(m);
+        list.push_back({'e', a.id});
+      }
+    } reporter;
+    s.reporter = &reporter;
+    const std::vector<std::pair<char, int>>& events = reporter.list;
     rc::ApplyReport r = rc::apply(specFor("hotplug"), host, s);
     CHECK(std::string(toString(r.status)) == "converged");
     REQUIRE(events.size() == 2 * r.plan.actions.size());
@@ -195,9 +200,16 @@ TEST_CASE("an interrupt lets the running action finish, starts nothing new, and 
   std::atomic<bool> stop{false};
   s.execute.stop = &stop;
   int started = 0;
-  s.execute.observer.started = [&](const rc::Action&) {
-    if (!stop && ++started == 5) stop = true;  // SIGINT arrives while action 5 runs
-  };
+  struct AtFifth : rc::ApplyReporter {
+    std::atomic<bool>* stop = nullptr;
+    int* count = nullptr;
+    void started(const rc::Action&) override {
+      if (!*stop && ++*count == 5) *stop = true;  // SIGINT arrives while action 5 runs
+    }
+  } atFifth;
+  atFifth.stop = &stop;
+  atFifth.count = &started;
+  s.reporter = &atFifth;
   rc::ApplyReport r = rc::apply(specFor("hotplug"), host, s);
   CHECK(std::string(toString(r.status)) == "rolled-back");
   CHECK(r.execution.interrupted);

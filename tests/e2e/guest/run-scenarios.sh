@@ -13,7 +13,7 @@ export PATH=/share:/usr/sbin:/usr/bin:/sbin:/bin
 S=/share; R=$S/results.txt
 mkdir -p "$S/logs"; touch "$R"
 up() { cut -d' ' -f1 /proc/uptime; }
-BOOT=$(sed -n 's/.*e2e\.boot=\([a-z]*\).*/\1/p' /proc/cmdline); BOOT=${BOOT:-plain}
+BOOT=$(sed -n 's/.*e2e\.boot=\([a-z0-9]*\).*/\1/p' /proc/cmdline); BOOT=${BOOT:-plain}
 # Everything below also goes to logs/guest-BOOT.log (init's /share/guest.log is the last boot's).
 if [ -z "${E2E_TEED:-}" ]; then
   E2E_TEED=1 sh -c '"$0" 2>&1 | tee "$1"; exit 0' "$0" "$S/logs/guest-$BOOT.log"
