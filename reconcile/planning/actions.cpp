@@ -80,7 +80,7 @@ Action networkAction(ActionKind kind, const std::string& name, OptText from, Opt
 Action defineNetwork(const NetworkDefinition& def, OptText from, std::string reason) {
   Action a = networkAction(ActionKind::defineNetwork, def.name, std::move(from),
                            networkSummary(def), Disruption::none, std::move(reason));
-  a.xml = networkXml(def);
+  a.network = def;
   return a;
 }
 
@@ -98,7 +98,7 @@ Action deviceAction(ActionKind kind, const std::string& guest, const GuestDevice
   a.target = "guest/" + guest + "/" +
              (dev.alias.empty() ? dev.pci.empty() ? dev.network : dev.pci : dev.alias);
   a.name = guest;
-  a.xml = deviceXml(dev);
+  a.device = dev;
   a.scope = scope;
   if (kind == ActionKind::detachDevice) {
     a.from = deviceSummary(dev);

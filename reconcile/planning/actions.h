@@ -6,7 +6,6 @@
 #include <optional>
 #include <string>
 
-#include "reconcile/device_xml.h"
 #include "reconcile/observed_state.h"
 #include "reconcile/plan.h"
 

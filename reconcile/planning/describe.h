@@ -4,7 +4,6 @@
 
 #include <string>
 
-#include "reconcile/device_xml.h"
 #include "reconcile/host_change.h"
 #include "reconcile/observed_state.h"
 

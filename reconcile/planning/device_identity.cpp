@@ -39,6 +39,12 @@ const GuestDevice* matchDevice(const std::vector<GuestDevice>& list, const Guest
   return nullptr;
 }
 
+bool sameDefinition(const ObservedNetwork& observed, const NetworkDefinition& def) {
+  return observed.name == def.name && observed.forwardMode == "hostdev" &&
+         observed.managed == def.managed && observed.pfDev == def.pfDev &&
+         observed.vfs == def.vfs && observed.vlan == def.vlan;
+}
+
 const GuestDevice* findSame(const std::vector<GuestDevice>& list, const GuestDevice& d) {
   for (const GuestDevice& c : list)
     if (!d.alias.empty() && c.alias == d.alias) return &c;

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "reconcile/host_change.h"
 #include "reconcile/observed_state.h"
 
 namespace sriov::reconcile::planning {
@@ -25,6 +26,9 @@ bool isInterface(const GuestDevice& d);
 // another kind on the same VF (the spec gives that VF in another form: it is replaced).
 const GuestDevice* matchDevice(const std::vector<GuestDevice>& list, const GuestDevice& want,
                                const std::set<const GuestDevice*>& taken);
+
+// Whether an observed network already is def (name, forward mode, managed, pool, vlan).
+bool sameDefinition(const ObservedNetwork& observed, const NetworkDefinition& def);
 
 // The same device in another list (live vs config): by alias, else by source.
 const GuestDevice* findSame(const std::vector<GuestDevice>& list, const GuestDevice& d);

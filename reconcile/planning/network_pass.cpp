@@ -1,7 +1,6 @@
 // Network passes: network decisions and the network actions.
 #include "reconcile/planning/network_pass.h"
 
-#include "reconcile/domain_xml.h"
 #include "reconcile/planning/actions.h"
 #include "reconcile/planning/describe.h"
 #include "reconcile/planning/device_identity.h"
@@ -17,7 +16,7 @@ std::optional<NetworkDefinition> resolveDefinition(PlanState& s, const schema::N
                                                    NetPlan& plan) {
   NetworkDefinition def;
   def.name = n.name;
-  if (plan.obs) def.uuid = uuidOf(plan.obs->xml);
+  if (plan.obs) def.replaces = plan.obs->xml;
   def.managed = n.managed;
   def.vlan = n.vlan;
   bool resolved = true;

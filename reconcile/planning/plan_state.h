@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-#include "reconcile/device_xml.h"
+#include "reconcile/host_change.h"
 #include "reconcile/observed_state.h"
 #include "reconcile/planner.h"
 #include "reconcile/planning/drafts.h"

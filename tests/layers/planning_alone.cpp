@@ -1,4 +1,4 @@
-// The planning layer linked alone (sriov_planning: the model and the libvirt XML writers, no
+// The planning layer linked alone (sriov_planning: the model only; no formats, no
 // engine, host or CLI): plans two VFs on a PF that has none and checks the plan. That this
 // program links at all is the proof that the planner reaches no further than its layer.
 #include <cstdio>
