@@ -111,6 +111,13 @@ Action deviceAction(ActionKind kind, const std::string& guest, const GuestDevice
   return a;
 }
 
+Action updateDevice(const std::string& guest, const GuestDevice& now, const GuestDevice& want,
+                    std::string reason) {
+  Action a = deviceAction(ActionKind::updateDevice, guest, want, {false, true}, std::move(reason));
+  a.from = deviceSummary(now);
+  return a;
+}
+
 namespace {
 
 Action guestPower(ActionKind kind, const ObservedDomain& dom, std::string from, std::string to,

@@ -38,6 +38,9 @@ Action setNetworkAutostart(const std::string& name, bool now, bool want);
 // others as to).
 Action deviceAction(ActionKind kind, const std::string& guest, const GuestDevice& dev,
                     DeviceScope scope, std::string reason);
+// updateDevice of a shut-off guest's interface: now (as observed) becomes want, in place.
+Action updateDevice(const std::string& guest, const GuestDevice& now, const GuestDevice& want,
+                    std::string reason);
 Action shutdownGuest(const ObservedDomain& dom, std::string reason);
 Action startGuest(const ObservedDomain& dom, std::string reason);
 

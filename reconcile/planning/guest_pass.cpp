@@ -139,10 +139,8 @@ void planDevice(PlanState& s, GuestRun& r, const GuestDevice& want) {
   }
   // Settings of a shut-off guest's interface change in place; a new source is a new device.
   if (!live && cfg && sameSource(*cfg, want) && isInterface(want) && cfg->mac == want.mac) {
-    Action a = deviceAction(ActionKind::updateDevice, name, want, {false, true},
-                            "the device's settings differ from the spec");
-    a.from = deviceSummary(*cfg);
-    DraftId d = s.drafts.add(kAttach, a);
+    DraftId d = s.drafts.add(
+        kAttach, updateDevice(name, *cfg, want, "the device's settings differ from the spec"));
     attachDeps(s, d, want);
     s.guests.attaches[name].push_back(d);
     return;
