@@ -54,8 +54,8 @@ Plan plan(const schema::Spec& spec, const ObservedState& observed, const PlanOpt
   //    on a network that stops is hit. No drafts yet. Writes nets, findings.
   planNetworks(s);
   // 6. Guests: what steps 3 and 5 take from each running guest (refuse, hotplug, restart), and
-  //    the spec's devices and power state. Writes guests, releases, claims, the networks' users,
-  //    attaches and starters, the PFs' pre-change drafts, drafts, findings.
+  //    the spec's devices and power state. Writes guests, releases, claims, drafts (a re-created
+  //    PF's count to 0 waits for the guests to let go), findings; never the PF or network plans.
   planGuests(s);
   // 7. A VF the spec binds to a driver that a guest gives back during the plan: bound once
   //    free. Needs step 6's releases and takes. Writes drafts, pfs.drafts.
@@ -65,8 +65,9 @@ Plan plan(const schema::Spec& spec, const ObservedState& observed, const PlanOpt
   // 9. Check: every pool active after the plan has a VF for each running guest's interface on
   //    it. Reads steps 5 and 6. Writes findings.
   checkPoolCapacity(s);
-  // 10. Network actions, now that step 6 knows each network's users; guest starts and attaches
-  //     wait for their networks, VF removals for everything in pfs.list's pre. Writes drafts.
+  // 10. Network actions, now that step 6 knows each network's users (releases.netUsers); guest
+  //     starts and attaches wait for their networks, a pool's VF removal for its stop. Writes
+  //     nets.plans' drafts, drafts.
   finishNetworks(s);
   // 11. Check: no VF stays with two guests, no host-side mac/vlan fights libvirt; attaches wait
   //     for their VF's detaches. Writes findings, drafts.

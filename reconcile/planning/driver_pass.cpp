@@ -44,8 +44,8 @@ void bindAfterRelease(PlanState& s, const PfPlan& p, unsigned i, const std::stri
   s.drafts.deps(d, setup);
   setup.push_back(d);
   for (const std::string& n : release.pools) {  // a guest may take it from the pool again
-    for (DraftId user : s.nets.attaches[n]) s.drafts.dep(user, d);
-    for (DraftId starter : s.nets.starters[n]) s.drafts.dep(starter, d);
+    for (DraftId user : s.guests.onNetwork[n]) s.drafts.dep(user, d);
+    for (DraftId starter : s.guests.startsWith[n]) s.drafts.dep(starter, d);
   }
 }
 

@@ -7,7 +7,7 @@
 
 namespace sriov::reconcile::planning {
 
-// Reads in, pfs, releases, nets (attaches, starters); writes drafts, pfs.drafts.setup.
+// Reads in, pfs, releases, guests (onNetwork, startsWith); writes drafts, pfs.drafts.setup.
 void planDriversAfterRelease(PlanState& s);
 
 }  // namespace sriov::reconcile::planning

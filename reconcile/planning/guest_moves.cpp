@@ -61,13 +61,12 @@ bool affected(const PlanState& s, const GuestDevice& d) {
 
 void blocks(PlanState& s, const GuestDevice& d, DraftId draft) {
   if (d.kind == GuestDevice::Kind::networkInterface) {
-    auto it = s.nets.plans.find(d.network);
-    if (it != s.nets.plans.end()) it->second.drafts.users.push_back(draft);
+    s.releases.netUsers[d.network].push_back(draft);  // finishNetworks: before the stop
     return;
   }
   auto it = s.pfs.index.observed.find(d.pci);
   if (it != s.pfs.index.observed.end() && it->second.first->recreate)
-    it->second.first->pre.push_back(draft);
+    s.drafts.dep(*it->second.first->zero, draft);  // recreate: the zero is drafted
 }
 
 void noteRelease(PlanState& s, const GuestDevice& d, DraftId draft) {
@@ -83,7 +82,7 @@ void releasesAll(PlanState& s, const ObservedDomain& dom, DraftId draft) {
 
 void attachDeps(PlanState& s, DraftId draft, const GuestDevice& d) {
   if (d.kind == GuestDevice::Kind::networkInterface) {
-    s.nets.attaches[d.network].push_back(draft);
+    s.guests.onNetwork[d.network].push_back(draft);
     return;
   }
   if (PfPlan* p = s.pfs.owningVf(d.pci)) {

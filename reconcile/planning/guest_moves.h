@@ -18,7 +18,8 @@ std::vector<GuestDevice> desiredDevices(PlanState& s, const schema::Guest& g);
 // Whether a live device of a running guest loses its VF or its network during the plan.
 bool affected(const PlanState& s, const GuestDevice& d);
 
-// The PFs and networks whose change forces d off its guest first wait for draft.
+// The PFs and networks whose change forces d off its guest first wait for draft: a re-created
+// PF's count to 0 at once, a network's stop (drafted later) through releases.netUsers.
 void blocks(PlanState& s, const GuestDevice& d, DraftId draft);
 
 // A live let-go of d by draft: an interface on a pool lets go of whichever VF libvirt gave it

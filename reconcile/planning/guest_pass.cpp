@@ -286,7 +286,7 @@ void draftStart(PlanState& s, GuestRun& r) {
     if (!c.pci.empty() && !s.releases.released.count({dom.name, c.pci}))
       s.releases.liveTakes.insert(c.pci);
     if (c.kind == GuestDevice::Kind::networkInterface) {
-      s.nets.starters[c.network].push_back(d);
+      s.guests.startsWith[c.network].push_back(d);
     } else if (PfPlan* p = s.pfs.owningVf(c.pci)) {
       s.drafts.dep(d, p->count);
       s.drafts.deps(d, s.pfs.drafts.setup[c.pci]);

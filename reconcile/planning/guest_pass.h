@@ -6,8 +6,8 @@
 
 namespace sriov::reconcile::planning {
 
-// Reads in, pfs, nets (plans, stopped); writes guests, releases, claims, nets (plans' users,
-// attaches, starters), pfs.list (pre), drafts, findings.
+// Reads in, pfs, nets; writes guests, releases, claims, drafts (its own, and a re-created PF's
+// count to 0 waiting for the guest to let go), findings. Never the PF or network plans.
 void planGuests(PlanState& s);
 
 }  // namespace sriov::reconcile::planning

@@ -139,7 +139,7 @@ void draftStart(PlanState& s, const std::string& name, NetPlan& n, const std::st
   s.drafts.dep(*n.drafts.start, n.drafts.define);
   s.drafts.dep(*n.drafts.start, n.drafts.stop);
   poolDeps(s, *n.drafts.start, n);
-  for (DraftId user : s.nets.attaches[name]) s.drafts.dep(user, n.drafts.start);
+  for (DraftId user : s.guests.onNetwork[name]) s.drafts.dep(user, n.drafts.start);
 }
 
 void draftStop(PlanState& s, const std::string& name, NetPlan& n) {
@@ -149,8 +149,9 @@ void draftStop(PlanState& s, const std::string& name, NetPlan& n) {
                                     : "its PF re-creates its VFs; libvirt reads the pool at start";
   n.drafts.stop = s.drafts.add(kNetStop, networkAction(ActionKind::stopNetwork, name, "active",
                                                        "inactive", Disruption::link, why));
-  s.drafts.deps(*n.drafts.stop, n.drafts.users);
-  for (PfPlan* p : n.pools) p->pre.push_back(*n.drafts.stop);
+  s.drafts.deps(*n.drafts.stop, s.releases.netUsers[name]);
+  for (PfPlan* p : n.pools)  // before the VFs vanish
+    if (p->zero) s.drafts.dep(*p->zero, n.drafts.stop);
 }
 
 // Define, autostart and start of a network the spec describes.
@@ -192,7 +193,7 @@ void finishNetworks(PlanState& s) {
           kNetUndefine, networkAction(ActionKind::undefineNetwork, name, networkSummary(*n.obs),
                                       std::nullopt, Disruption::none, kPruned));
       s.drafts.dep(d, n.drafts.stop);
-      s.drafts.deps(d, n.drafts.users);
+      s.drafts.deps(d, s.releases.netUsers[name]);
       continue;
     }
     if (n.will.restartOnly) {
@@ -202,14 +203,11 @@ void finishNetworks(PlanState& s) {
     if (n.def) draftSpecNetwork(s, name, n);
   }
   // Guests that start again wait for the networks they use.
-  for (auto& [net, starters] : s.nets.starters) {
+  for (auto& [net, starters] : s.guests.startsWith) {
     auto it = s.nets.plans.find(net);
     if (it == s.nets.plans.end() || !it->second.drafts.start) continue;
     for (DraftId st : starters) s.drafts.dep(st, it->second.drafts.start);
   }
-  // Every draft that must happen before a PF's VFs vanish.
-  for (PfPlan& p : s.pfs.list)
-    if (p.zero) s.drafts.deps(*p.zero, p.pre);
 }
 
 }  // namespace sriov::reconcile::planning

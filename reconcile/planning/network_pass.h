@@ -12,10 +12,10 @@ namespace sriov::reconcile::planning {
 // pfs; writes nets.plans, nets.stopped, findings.
 void planNetworks(PlanState& s);
 
-// Drafts stop, undefine, define, autostart and start of each planned network, and makes the
-// guests' attaches and starts wait for their networks and a PF's count change wait for what
-// must happen before its VFs vanish. Reads in, nets, pfs, guests' drafts; writes drafts,
-// nets.plans (drafts), pfs.list (pre).
+// Drafts stop, undefine, define, autostart and start of each planned network: a stop after its
+// users let go (releases.netUsers) and before its pool's VFs vanish; the guests' attaches and
+// starts on it (guests.onNetwork, guests.startsWith) after its start. Reads in, pfs, guests,
+// releases; writes nets.plans (drafts), drafts.
 void finishNetworks(PlanState& s);
 
 }  // namespace sriov::reconcile::planning

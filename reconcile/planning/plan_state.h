@@ -30,11 +30,10 @@ struct Inputs {
 // One PF of the spec and what the plan does with it.
 struct PfPlan {
   const schema::Pf* spec = nullptr;
-  const ObservedPf* obs = nullptr;  // nullptr: not on the host (preflight says so)
-  bool recreate = false;            // VFs exist and are destroyed (count to 0, maybe then to N)
-  bool changes = false;             // the count changes at all
-  std::optional<DraftId> zero, count;
-  std::vector<DraftId> pre;  // drafts that must finish before VFs disappear
+  const ObservedPf* obs = nullptr;     // nullptr: not on the host (preflight says so)
+  bool recreate = false;               // VFs exist and are destroyed (count to 0, maybe then to N)
+  bool changes = false;                // the count changes at all
+  std::optional<DraftId> zero, count;  // the zero waits for all that must go before the VFs
 };
 
 // Whether the host can take the spec's VF count (else preflight refuses and the count stays).
@@ -76,7 +75,6 @@ struct NetDecision {
 
 struct NetDrafts {
   std::optional<DraftId> stop, define, start;
-  std::vector<DraftId> users;  // detaches of guests' interfaces on it, before it stops
 };
 
 struct NetPlan {
@@ -89,16 +87,16 @@ struct NetPlan {
 };
 
 struct Networks {
-  std::map<std::string, NetPlan> plans;                  // by name
-  std::set<std::string> stopped;                         // networks the plan stops
-  std::map<std::string, std::vector<DraftId>> attaches;  // network -> attaches on it
-  std::map<std::string, std::vector<DraftId>> starters;  // network -> guest starts
+  std::map<std::string, NetPlan> plans;  // by name
+  std::set<std::string> stopped;         // networks the plan stops
 };
 
 struct Guests {
-  std::map<std::string, const schema::Guest*> spec;      // name -> the spec's guest
-  std::map<std::string, std::vector<GuestDevice>> kept;  // guest -> devices outside the spec
-  std::map<std::string, std::vector<DraftId>> attaches;  // guest -> attaches
+  std::map<std::string, const schema::Guest*> spec;        // name -> the spec's guest
+  std::map<std::string, std::vector<GuestDevice>> kept;    // guest -> devices outside the spec
+  std::map<std::string, std::vector<DraftId>> attaches;    // guest -> attaches
+  std::map<std::string, std::vector<DraftId>> onNetwork;   // network -> attaches on it
+  std::map<std::string, std::vector<DraftId>> startsWith;  // network -> guest starts using it
   const schema::Guest* find(const std::string& name) const;
 };
 
@@ -109,6 +107,7 @@ struct Releases {
   std::map<std::string, std::vector<DraftId>> detachesOf;  // VF pci -> detaches
   std::map<std::string, std::vector<DraftId>> live;        // VF pci -> live let-gos
   std::map<std::string, std::vector<DraftId>> liveNet;     // network -> live let-gos
+  std::map<std::string, std::vector<DraftId>> netUsers;    // network -> detaches before it stops
   std::set<std::string> liveTakes;                         // VF pcis a guest takes live
   std::set<GuestPci> released;                             // detached by the plan
 };
