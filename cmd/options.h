@@ -40,8 +40,8 @@ struct ApplyOptions {
   OutputFormat output = OutputFormat::text;
   bool detailedExitcode = false;
   std::string maxDisruption = "recreate";
-  std::string phase = "all";        // all | host | libvirt (reconcile/boot_phase.h)
-  unsigned waitForPfsSeconds = 0;   // apply: wait this long for the spec's PFs to appear
+  std::string phase = "all";       // all | host | libvirt (reconcile/boot_phase.h)
+  unsigned waitForPfsSeconds = 0;  // apply: wait this long for the spec's PFs to appear
   bool force = false;
   bool dryRun = false;
   bool rollback = true;

@@ -95,7 +95,8 @@ std::string networkXml(const NetworkDefinition& def) {
   pugi::xml_document doc;
   pugi::xml_node network = doc.append_child("network");
   network.append_child("name").text() = def.name.c_str();
-  if (!def.uuid.empty()) network.append_child("uuid").text() = def.uuid.c_str();
+  std::string uuid = uuidOf(def.replaces);
+  if (!uuid.empty()) network.append_child("uuid").text() = uuid.c_str();
   pugi::xml_node owner = network.append_child("metadata").append_child(kOwnerElement);
   owner.append_attribute("xmlns:sriov-apply") = kOwnerNamespace;
   pugi::xml_node forward = network.append_child("forward");
@@ -108,12 +109,6 @@ std::string networkXml(const NetworkDefinition& def) {
   }
   addVlan(network, def.vlan);
   return print(doc);
-}
-
-bool sameDefinition(const ObservedNetwork& observed, const NetworkDefinition& def) {
-  return observed.name == def.name && observed.forwardMode == "hostdev" &&
-         observed.managed == def.managed && observed.pfDev == def.pfDev &&
-         observed.vfs == def.vfs && observed.vlan == def.vlan;
 }
 
 }  // namespace sriov::reconcile

@@ -8,6 +8,8 @@
 #include <mutex>
 #include <thread>
 
+#include "reconcile/device_xml.h"
+
 namespace sriov::reconcile {
 
 const char* toString(Outcome outcome) {
@@ -48,7 +50,7 @@ Result<void> perform(const Action& a, Host& host, std::chrono::seconds guestTime
       return host.setLink(a.pfPci,
                           a.to == std::optional<std::string>("down") ? Link::down : Link::up);
     case ActionKind::defineNetwork:
-      return host.defineNetwork(a.xml);
+      return host.defineNetwork(networkXml(a.network));
     case ActionKind::startNetwork:
       return host.startNetwork(a.name);
     case ActionKind::stopNetwork:
@@ -58,11 +60,11 @@ Result<void> perform(const Action& a, Host& host, std::chrono::seconds guestTime
     case ActionKind::setNetworkAutostart:
       return host.setNetworkAutostart(a.name, a.autostart);
     case ActionKind::attachDevice:
-      return host.attachDevice(a.name, a.xml, a.scope);
+      return host.attachDevice(a.name, deviceXml(a.device), a.scope);
     case ActionKind::detachDevice:
-      return host.detachDevice(a.name, a.xml, a.scope);
+      return host.detachDevice(a.name, deviceXml(a.device), a.scope);
     case ActionKind::updateDevice:
-      return host.updateDevice(a.name, a.xml, a.scope);
+      return host.updateDevice(a.name, deviceXml(a.device), a.scope);
     case ActionKind::shutdownGuest:
       return host.shutdownGuest(a.name, guestTimeout);
     case ActionKind::startGuest:

@@ -27,9 +27,9 @@ struct ActionOutcome {
 };
 
 struct ExecuteOptions {
-  unsigned jobs = 4;                       // actions running at once
-  std::chrono::seconds guestTimeout{120};  // shutdown-guest waits this long
-  ApplyReporter* reporter = nullptr;  // started / finished of each action
+  unsigned jobs = 4;                        // actions running at once
+  std::chrono::seconds guestTimeout{120};   // shutdown-guest waits this long
+  ApplyReporter* reporter = nullptr;        // started / finished of each action
   const std::atomic<bool>* stop = nullptr;  // set (e.g. by SIGINT): start nothing new
 };
 

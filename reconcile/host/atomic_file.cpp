@@ -48,14 +48,17 @@ int writeAll(int fd, const std::string& content) {
 
 }  // namespace
 
-Result<void> writeFileAtomically(const std::string& path, const std::string& content) {
+Result<void> writeFileAtomically(const std::string& path, const std::string& content,
+                                 Folders folders) {
   std::string folder = folderOf(path);
   auto failure = [&](const std::string& step, int err) {
     return Error{"cannot write " + path + ": " + step + ": " + std::strerror(err), err};
   };
 
-  if (int err = makeFolders(folder); err != 0)
-    return failure("cannot create folder " + folder, err);
+  if (folders == Folders::create) {
+    if (int err = makeFolders(folder); err != 0)
+      return failure("cannot create folder " + folder, err);
+  }
 
   std::string name = path.substr(path.rfind('/') == std::string::npos ? 0 : path.rfind('/') + 1);
   std::string temp = folder + "/." + name + ".XXXXXX";

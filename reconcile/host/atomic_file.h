@@ -8,12 +8,17 @@
 
 namespace sriov::reconcile {
 
-// Creates the file's folder (and its parents, mode 0755) when missing, writes content to a
+// Whether writeFileAtomically may create the file's folder.
+enum class Folders { create, mustExist };
+
+// Creates the file's folder (and its parents, mode 0755) when missing (unless mustExist: then
+// ENOENT), writes content to a
 // temporary file in that folder (".NAME.XXXXXX"), fsyncs it, sets mode 0644, renames it over
 // path and fsyncs the folder. On failure the temporary file is removed and the error names
 // path, the step and errno in words, e.g.
 //   "cannot write /etc/x/rules: cannot create folder /etc/x: Not a directory".
-Result<void> writeFileAtomically(const std::string& path, const std::string& content);
+Result<void> writeFileAtomically(const std::string& path, const std::string& content,
+                                 Folders folders = Folders::create);
 
 // What opening a file that must be a regular file, never through a link, came to.
 struct RegularFile {

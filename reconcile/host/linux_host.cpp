@@ -42,7 +42,8 @@ long long msSince(std::chrono::steady_clock::time_point begin) {
 // network (network/NAME.xml) that libvirt's runtime folder holds, sorted.
 std::vector<std::string> libvirtRuntimeNames(const std::string& dir) {
   std::vector<std::string> names;
-  for (const auto& [sub, kind] : {std::pair{"/qemu", "guest "}, std::pair{"/network", "network "}}) {
+  for (const auto& [sub, kind] :
+       {std::pair{"/qemu", "guest "}, std::pair{"/network", "network "}}) {
     std::error_code ec;
     for (const auto& e : std::filesystem::directory_iterator(dir + sub, ec)) {
       const std::string file = e.path().filename().string();
@@ -112,9 +113,10 @@ Result<ObservedState> LinuxHost::observe() {
   // 4. libvirt's networks and domains; before libvirt starts, what its runtime folder shows.
   if (options_.libvirt == UseLibvirt::no) {
     state->libvirtActive = libvirtRuntimeNames(options_.libvirtRuntimeDir);
-    spdlog::debug("observe: libvirt not asked (--phase host); {} shows {} running guests and "
-                  "active networks",
-                  options_.libvirtRuntimeDir, state->libvirtActive.size());
+    spdlog::debug(
+        "observe: libvirt not asked (--phase host); {} shows {} running guests and "
+        "active networks",
+        options_.libvirtRuntimeDir, state->libvirtActive.size());
     return state;
   }
   begin = std::chrono::steady_clock::now();
@@ -197,9 +199,10 @@ Result<void> LinuxHost::setLink(const std::string& pfPci, Link state) {
 template <typename Call>
 Result<void> LinuxHost::withLibvirt(Call call) {
   if (options_.libvirt == UseLibvirt::no)
-    return Error{"libvirt is not used before it starts (--phase host); this change is for "
-                 "--phase libvirt",
-                 EPERM};
+    return Error{
+        "libvirt is not used before it starts (--phase host); this change is for "
+        "--phase libvirt",
+        EPERM};
   Result<LibvirtConnection> connection = LibvirtConnection::open(options_.connectUri);
   if (!connection) return connection.error();
   return call(LibvirtWriter(*connection, options_.detachTimeout));

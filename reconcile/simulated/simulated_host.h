@@ -34,29 +34,9 @@
 #include <vector>
 
 #include "reconcile/host/host.h"
+#include "reconcile/simulated/simulated_world.h"
 
 namespace sriov::reconcile {
-
-// The driver the kernel binds a new VF to: igb -> igbvf, ixgbe -> ixgbevf, i40e and ice ->
-// iavf, mlx5_core and nvme stay, anything else: the PF's own driver.
-std::string vfDriverFor(const std::string& pfDriver);
-// The netlink settings of a VF the kernel just created: all zero, and on igb spoof checking on
-// and trust off (seen in tests/e2e; unreported for drivers not seen).
-VfNetlink newVfSettings(const std::string& pfDriver);
-
-// Everything a mutation may change, copied for each one so that a failure changes nothing.
-struct SimulatedWorld {
-  ObservedState state;
-  // VF settings before a guest's interface took the VF, to give back on release (by VF PCI).
-  std::map<std::string, VfNetlink> savedSettings;
-  // VFs of hostdev networks held by running guests' network interfaces: VF PCI -> holder.
-  struct Lease {
-    std::string domain;
-    std::string device;    // the interface's MAC, else its alias
-    bool managed = false;  // the network's <forward managed>: bound to vfio-pci while held
-  };
-  std::map<std::string, Lease> leases;
-};
 
 class SimulatedHost : public Host {
  public:
@@ -127,5 +107,22 @@ class SimulatedHost : public Host {
   std::optional<std::pair<unsigned, Error>> failAt_;
   std::optional<unsigned> stopAfter_;
 };
+
+// The mutation template is here: the kernel's, the networks' and the guests' rules are each in
+// their own file (simulated_kernel.cpp, simulated_networks.cpp, simulated_host.cpp).
+template <typename Change>
+Result<void> SimulatedHost::mutate(std::string description, Change change) {
+  std::lock_guard<std::mutex> lock(*mutex_);
+  ++mutationCount_;
+  mutations_.push_back(std::move(description));
+  if (stopAfter_ && mutationCount_ > *stopAfter_) {
+    return Error{"host stopped dead after mutation " + std::to_string(*stopAfter_), 0};
+  }
+  if (failAt_ && failAt_->first == mutationCount_) return failAt_->second;
+  SimulatedWorld next = world_;
+  Result<void> result = change(next);
+  if (result) world_ = std::move(next);
+  return result;
+}
 
 }  // namespace sriov::reconcile

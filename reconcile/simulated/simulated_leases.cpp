@@ -1,0 +1,133 @@
+// Pools, holders and leases of the simulated host's VFs.
+#include "reconcile/simulated/simulated_leases.h"
+
+#include <algorithm>
+
+#include "reconcile/domain_xml.h"
+#include "reconcile/domain_xml_edit.h"
+
+namespace sriov::reconcile::simulated {
+
+std::vector<std::string> poolOf(const ObservedState& state, const ObservedNetwork& network) {
+  std::vector<std::string> pool;
+  if (network.forwardMode != "hostdev") return pool;
+  if (!network.pfDev.empty()) {
+    if (const ObservedPf* pf = state.findPf(network.pfDev)) {
+      for (const ObservedVf& vf : pf->vfs) pool.push_back(vf.pci);
+    }
+    return pool;
+  }
+  for (const std::string& pci : network.vfs) {
+    for (const ObservedPf& pf : state.pfs) {
+      for (const ObservedVf& vf : pf.vfs) {
+        if (vf.pci == pci) pool.push_back(pci);
+      }
+    }
+  }
+  return pool;
+}
+
+bool isHostdevNetwork(const ObservedState& state, const std::string& name) {
+  const ObservedNetwork* network = state.findNetwork(name);
+  return network && network->forwardMode == "hostdev";
+}
+
+std::optional<std::string> holderOf(const SimulatedWorld& world, const std::string& pci) {
+  for (const ObservedDomain& domain : world.state.domains) {
+    if (!active(domain)) continue;
+    for (const GuestDevice& device : domain.liveDevices) {
+      if (device.kind != GuestDevice::Kind::networkInterface && device.pci == pci) {
+        return domain.name;
+      }
+    }
+  }
+  auto lease = world.leases.find(pci);
+  if (lease != world.leases.end()) return lease->second.domain;
+  return std::nullopt;
+}
+
+std::string leaseKey(const GuestDevice& device) {
+  return device.mac.empty() ? device.alias : device.mac;
+}
+
+std::optional<std::string> leaseOf(const SimulatedWorld& world, const std::string& domain,
+                                   const GuestDevice& device) {
+  for (const auto& [pci, lease] : world.leases) {
+    if (lease.domain == domain && lease.device == leaseKey(device)) return pci;
+  }
+  return std::nullopt;
+}
+
+// libvirt picks the first VF with no connection of its own: it does not know that a guest holds
+// one of them directly (assigning it then fails, like on a real host).
+std::optional<std::string> freeVf(const SimulatedWorld& world, const ObservedNetwork& network,
+                                  Busy busy) {
+  for (const std::string& pci : poolOf(world.state, network)) {
+    bool taken =
+        busy == Busy::leased ? world.leases.count(pci) > 0 : holderOf(world, pci).has_value();
+    if (!taken) return pci;
+  }
+  return std::nullopt;
+}
+
+void deriveLeases(SimulatedWorld& world) {
+  world.leases.clear();
+  // What libvirt's live XML says (the VF each pool interface got, restoreNetworkInterfaces);
+  // for a live XML that keeps type='network' (state files written before sriov-apply modelled
+  // this), the first free VF, in a second pass.
+  std::vector<std::pair<std::string, GuestDevice>> unknown;
+  for (const ObservedDomain& domain : world.state.domains) {
+    if (!active(domain)) continue;
+    Result<std::vector<GuestDevice>> live = parseGuestDevices(domain.xml);
+    if (!live) continue;
+    std::vector<std::pair<size_t, std::string>> held =
+        restoreNetworkInterfaces(*live, domain.configDevices);
+    for (size_t i = 0; i < live->size(); ++i) {
+      const GuestDevice& device = (*live)[i];
+      if (device.kind != GuestDevice::Kind::networkInterface) continue;
+      const ObservedNetwork* network = world.state.findNetwork(device.network);
+      if (!network) continue;
+      auto it = std::find_if(held.begin(), held.end(), [i](const auto& h) { return h.first == i; });
+      if (it != held.end())
+        world.leases[it->second] = {domain.name, leaseKey(device), network->managed};
+      else
+        unknown.emplace_back(domain.name, device);
+    }
+  }
+  for (const auto& [domain, device] : unknown) {
+    const ObservedNetwork* network = world.state.findNetwork(device.network);
+    if (std::optional<std::string> pci = freeVf(world, *network, Busy::anyHolder))
+      world.leases[*pci] = {domain, leaseKey(device), network->managed};
+  }
+}
+
+void takeVf(SimulatedWorld& world, const std::string& pci, const GuestDevice& device,
+            bool managed) {
+  VfAt at = findVf(world.state, pci);
+  if (!at.vf) return;  // a whole device: nothing of it is modelled
+  if (managed) {
+    at.vf->driver = "vfio-pci";
+    at.vf->netdev.clear();
+  }
+  if (device.kind == GuestDevice::Kind::hostdev) return;
+  world.savedSettings.emplace(at.vf->pci, at.vf->settings);  // keeps the first saved
+  if (!device.mac.empty()) at.vf->settings.mac = device.mac;
+  if (device.vlan) at.vf->settings.vlan = *device.vlan;
+}
+
+void releaseVf(SimulatedWorld& world, const std::string& pci, bool managed) {
+  VfAt at = findVf(world.state, pci);
+  if (!at.vf) return;
+  if (managed && at.vf->driver == "vfio-pci") {
+    at.vf->driver = vfDriverFor(at.pf->driver);
+    at.vf->netdev = vfNetdevName(*at.pf, *at.vf);
+  }
+  auto saved = world.savedSettings.find(at.vf->pci);
+  if (saved != world.savedSettings.end()) {
+    at.vf->settings = saved->second;
+    world.savedSettings.erase(saved);
+  }
+  world.leases.erase(at.vf->pci);
+}
+
+}  // namespace sriov::reconcile::simulated
