@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <exception>
 #include <iostream>
 #include <map>
@@ -360,8 +361,11 @@ int runCli(int argc, char** argv) {
     manageStopSignals();
     return runApply(
         apply,
-        [&] {
+        [&]() -> Result<HostHandle> {
           defaultStopSignals();
+          // A signal that came while the handler was armed (the lock wait) is not lost.
+          if (stopFlag()->load())
+            return Error{"interrupted before the host was read; nothing was changed", EINTR};
           Result<HostHandle> host = makeHost(hostOptions, tuning);
           armStopSignals();
           return host;
