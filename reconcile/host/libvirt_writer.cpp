@@ -71,7 +71,7 @@ struct DeviceKey {
 
 std::optional<DeviceKey> keyOfDeviceXml(const std::string& deviceXml) {
   pugi::xml_document doc;
-  if (!doc.load_string(deviceXml.c_str())) return std::nullopt;
+  if (!loadXml(doc, deviceXml, "device")) return std::nullopt;
   DeviceKey key = DeviceKey::of(doc.document_element());
   if (!key.identifies()) return std::nullopt;
   return key;
@@ -94,7 +94,7 @@ std::optional<bool> liveXmlHas(virDomainPtr domain, const DeviceKey& key) {
 // The <name> of a network's XML, for messages; empty when it has none.
 std::string networkName(const std::string& xml) {
   pugi::xml_document doc;
-  if (!doc.load_string(xml.c_str())) return "";
+  if (!loadXml(doc, xml, "network")) return "";
   return doc.child("network").child("name").text().as_string();
 }
 
