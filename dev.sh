@@ -26,6 +26,8 @@ PACKAGES=(
   clang-14 libclang-rt-14-dev
   # the format check (tests/check-format.sh)
   clang-format-14
+  # tests/hostile/run.sh writes its generated inputs with python3
+  python3
   # tier 2: a real libvirtd started by the integration tests in a private mount namespace
   libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86
   # the Debian package (./dev.sh package) and the man page test

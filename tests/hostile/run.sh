@@ -132,7 +132,7 @@ for args in "validate $W/fifo" "plan --state $LAB $W/fifo" "apply --state $LAB $
   if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid"; wait "$pid"; code=124; else wait "$pid"; code=$?; fi
   record "$C" sigterm "$code" "$args" 0
 done
-rm -f "$W/fifo.lock" "$W/fifo.state.yaml.lock" examples/lab.state.yaml.lock 2>/dev/null
+rm -f "$W/fifo.lock" "$W/fifo.state.yaml.lock"
 # 4. Control characters, NUL and invalid UTF-8 in names and virtualport fields (YAML escapes).
 # "\xff" in a double-quoted YAML string is U+00FF (ÿ), printable UTF-8: a guest name or profile
 # id may hold it (a network name may not: libvirt's object names are ASCII in sriov-apply).
