@@ -140,6 +140,16 @@ YAML
   check "the journal says which PFs are missing and where the spec names them" sh -c "journalctl -b -u sriov-apply.service -o cat | grep -qF 'not on this host: $A ($SPEC:3:5), $B ($SPEC:'"
   check "libvirtd started anyway" [ "$(prop libvirtd.service ExecMainStartTimestampMonotonic)" -gt 0 ]
   check "nothing changed: no snapshot written at this boot" [ "$(snapshots)" = "$(cat "$KEEP/snapshots")" ]
+  # A clean purge: every file of the package, the units' enablement and the snapshots go; the
+  # operator's spec stays.
+  dpkg -L sriov-apply | sort > files.txt
+  systemctl disable sriov-apply.service sriov-apply-libvirt.service
+  dpkg --purge sriov-apply
+  check "purged: dpkg knows no sriov-apply" sh -c '! dpkg -s sriov-apply >/dev/null 2>&1'
+  left=$(while read -r f; do [ -f "$f" ] && echo "$f"; done < files.txt)
+  check "purged: none of its files is left ($left)" [ -z "$left" ]
+  check "purged: no unit and no enablement link left" sh -c '! ls /etc/systemd/system/*/sriov-apply* /lib/systemd/system/sriov-apply* 2>/dev/null | grep -q .'
+  check "purged: the snapshots are gone, the spec stays" sh -c '[ ! -e /var/lib/sriov-apply ] && [ -f /etc/sriov-apply/host.yaml ]'
   rm -rf "$KEEP"
   ;;
 esac
