@@ -146,7 +146,7 @@ YAML
   systemctl disable sriov-apply.service sriov-apply-libvirt.service
   dpkg --purge sriov-apply
   check "purged: dpkg knows no sriov-apply" sh -c '! dpkg -s sriov-apply >/dev/null 2>&1'
-  left=$(while read -r f; do [ -f "$f" ] && echo "$f"; done < files.txt)
+  left=$(while read -r f; do if [ -f "$f" ]; then echo "$f"; fi; done < files.txt)
   check "purged: none of its files is left ($left)" [ -z "$left" ]
   check "purged: no unit and no enablement link left" sh -c '! ls /etc/systemd/system/*/sriov-apply* /lib/systemd/system/sriov-apply* 2>/dev/null | grep -q .'
   check "purged: the snapshots are gone, the spec stays" sh -c '[ ! -e /var/lib/sriov-apply ] && [ -f /etc/sriov-apply/host.yaml ]'
