@@ -33,7 +33,8 @@ std::vector<reconcile::WantedPf> wantedPfs(const schema::Spec& spec, const std::
 
 }  // namespace
 
-int runApply(const ApplyOptions& options, const std::function<Result<HostHandle>()>& makeHost,
+int runApply(const ApplyOptions& options,
+             const std::function<Result<HostHandle>(const Progress&)>& makeHost,
              const std::atomic<bool>* stop, std::ostream& out, std::ostream& err) {
   bool text = options.output == OutputFormat::text;
   std::unique_ptr<ApplyOutput> output = makeApplyOutput(
@@ -70,15 +71,15 @@ int runApply(const ApplyOptions& options, const std::function<Result<HostHandle>
             << std::flush;
       });
   if (!lock) return printFailure(failureOf(lock.error()), !text, out, err, errColor);
+  const Progress progress = [&](const std::string& line) { output->progress(line); };
   // At boot the PF drivers may still be probing: wait (bounded) for the spec's own PFs.
   if (options.waitForPfsSeconds > 0 && !simulated) {
     Result<void> there =
         reconcile::waitForPfs(options.host.sysfsRoot, wantedPfs(loaded.spec, options.spec),
-                              std::chrono::seconds(options.waitForPfsSeconds), stop,
-                              [&](const std::string& line) { output->progress(line); });
+                              std::chrono::seconds(options.waitForPfsSeconds), stop, progress);
     if (!there) return printFailure(failureOf(there.error()), !text, out, err, errColor);
   }
-  Result<HostHandle> made = makeHost();
+  Result<HostHandle> made = makeHost(progress);
   if (!made) return printFailure(failureOf(made.error()), !text, out, err, errColor);
   HostHandle& handle = *made;
 

@@ -12,8 +12,11 @@
 namespace sriov::cmd {
 
 // stop: set by SIGINT/SIGTERM; the running actions finish, then the apply rolls back.
-// makeHost is called once the lock is held, so the host (or state file) is observed under it.
-int runApply(const ApplyOptions& options, const std::function<Result<HostHandle>()>& makeHost,
+// makeHost is called once the lock is held, so the host (or state file) is observed under it;
+// it is given the apply's progress line printer for the host's waits.
+using Progress = std::function<void(const std::string&)>;
+int runApply(const ApplyOptions& options,
+             const std::function<Result<HostHandle>(const Progress&)>& makeHost,
              const std::atomic<bool>* stop, std::ostream& out, std::ostream& err);
 
 }  // namespace sriov::cmd

@@ -1,4 +1,4 @@
-// The command line as parsed: one struct per subcommand, filled by CLI11 in cli.cpp.
+// The command line as parsed: one struct per subcommand, filled by CLI11 in command_line.cpp.
 #pragma once
 
 #include <string>
@@ -23,7 +23,6 @@ struct HostOptions {
   std::string sysfsRoot = "/sys";
   std::string connectUri = "qemu:///system";
   std::string stateFile;  // non-empty: simulated host loaded from this state file
-  bool libvirt = true;    // false: --phase host, libvirt is neither observed nor changed
 };
 
 struct ValidateOptions {

@@ -43,7 +43,8 @@ _sriov_apply() {
     return
   fi
   case $cmd in
-    schema | show | version) COMPREPLY=() ;;
+    schema) COMPREPLY=($(compgen -W "spec state" -- "$cur")) ;;
+    show | version) COMPREPLY=() ;;
     help) COMPREPLY=($(compgen -W "apply plan show validate schema help version" -- "$cur")) ;;
     "")
       COMPREPLY=($(compgen -W "apply plan show validate schema help version" -- "$cur"))
