@@ -45,7 +45,7 @@ struct ApplyOptions {
   bool force = false;
   bool dryRun = false;
   bool rollback = true;
-  unsigned jobs = 4;
+  unsigned jobs = 0;  // 0: one per PF the plan changes, at least 4 (reconcile::autoJobs)
   unsigned settleTimeoutSeconds = 120;
   unsigned shutdownTimeoutSeconds = 120;  // shutdown-guest: the guest must stop within this
   unsigned detachTimeoutSeconds = 30;     // a live detach: the guest must release the device
