@@ -118,6 +118,15 @@ schema::Pf pfSpec(const Conversion& c, const ObservedPf& pf, const std::set<std:
   return p;
 }
 
+// The first VF (PCI address) the list holds twice, "" when none: libvirt refuses such a
+// definition ("PCI device ... is in use"), and a spec gives a VF to one user only.
+std::string twiceHeld(const std::vector<std::string>& pcis) {
+  std::set<std::string> seen;
+  for (const std::string& pci : pcis)
+    if (!pci.empty() && !seen.insert(pci).second) return pci;
+  return "";
+}
+
 void addNetworks(Conversion& c) {
   for (const ObservedNetwork& n : c.state.networks) {
     if (n.forwardMode != "hostdev") continue;
@@ -127,6 +136,12 @@ void addNetworks(Conversion& c) {
       c.note("", "network '" + n.name +
                      "' was not defined by sriov-apply; to manage it, add it under networks and "
                      "apply once with --force");
+      continue;
+    }
+    if (std::string twice = twiceHeld(n.vfs); !twice.empty() && !c.rollback()) {
+      for (const std::string& pci : n.vfs)
+        c.note("", "network '" + n.name + "' pools " + twice + " twice, which libvirt refuses; " +
+                       pci + " is left out with the network");
       continue;
     }
     schema::Network net;
@@ -149,6 +164,19 @@ void addNetworks(Conversion& c) {
     net.active = n.active;
     c.out.spec.networks.push_back(net);
   }
+}
+
+// A device as a note names it: "<hostdev> at 0000:03:10.0".
+std::string deviceText(const GuestDevice& dev) {
+  switch (dev.kind) {
+    case GuestDevice::Kind::hostdev:
+      return "<hostdev> at " + dev.pci;
+    case GuestDevice::Kind::hostdevInterface:
+      return "<interface type='hostdev'> at " + dev.pci;
+    case GuestDevice::Kind::networkInterface:
+      break;
+  }
+  return "<interface type='network'> of " + dev.network;
 }
 
 // The device as an entry of g, on the VF it is on (a rollback keeps its alias).
@@ -186,10 +214,34 @@ void addDevice(Conversion& c, schema::Guest& g, const GuestDevice& dev, bool liv
                                   " is not a VF of a PF on this host; left out");
     return;
   }
+  if (dev.vlan && dev.virtualport && !c.rollback()) {
+    // libvirt refuses to start a guest with this interface (virHostdevNetConfigReplace); a spec
+    // cannot say it either: the guest keeps it as it is.
+    c.note("guest " + g.name, deviceText(dev) + " has vlan " + std::to_string(*dev.vlan) +
+                                  " and a virtualport '" + dev.virtualport->type +
+                                  "', which libvirt refuses when the guest starts (\"direct "
+                                  "setting of the vlan tag is not allowed for hostdev devices "
+                                  "using " +
+                                  dev.virtualport->type + " mode\"); left out, kept as it is");
+    return;
+  }
   if (!dev.mac.empty()) i.mac = dev.mac;
   i.vlan = dev.vlan;
   i.virtualport = dev.virtualport;
   g.interfaces.push_back(i);
+}
+
+// --as-spec: a guest whose config holds one VF twice is left out, each device said.
+bool leftOutForTwice(Conversion& c, const ObservedDomain& d) {
+  std::vector<std::string> pcis;
+  for (const GuestDevice& dev : d.configDevices) pcis.push_back(dev.pci);
+  std::string twice = twiceHeld(pcis);
+  if (twice.empty()) return false;
+  for (const GuestDevice& dev : d.configDevices)
+    if (!dev.pci.empty())
+      c.note("guest " + d.name, deviceText(dev) + ": the config holds " + twice +
+                                    " twice, which libvirt refuses; the guest is left out");
+  return true;
 }
 
 bool inConfig(const ObservedDomain& d, const GuestDevice& dev) {
@@ -214,6 +266,10 @@ void addGuests(Conversion& c) {
     schema::Guest g;
     g.name = d.name;
     size_t notes = c.out.notes.size();
+    if (!c.rollback() && leftOutForTwice(c, d)) {
+      c.out.spec.guests.push_back(g);  // its name and the notes only
+      continue;
+    }
     for (const GuestDevice& dev : d.configDevices) addDevice(c, g, dev, false);
     if (c.rollback()) {
       g.running = d.running();
