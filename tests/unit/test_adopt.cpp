@@ -160,3 +160,44 @@ TEST_CASE("as-spec and rollback are one conversion: the same devices, VFs named 
   CHECK(back.findGuest("web1") == nullptr);  // unchanged: a rollback leaves it alone
   CHECK(shown.spec.findGuest("web1") != nullptr);
 }
+
+TEST_CASE("domain XML is read by libvirt's rules: base-0 numbers, optional parts, short MACs") {
+  const std::string devices = R"(    <interface type='hostdev' managed='yes'>
+      <mac address='52:54:0:a:B:c'/>
+      <source><address type='pci' domain='0' bus='010' slot='0x10' function='2'/></source>
+      <virtualport type='802.1Qbg'>
+        <parameters managerid='0x0b' typeid='0x12345' typeidversion='010'/>
+      </virtualport>
+    </interface>
+    <hostdev mode='subsystem' type='pci' managed='yes'>
+      <source><address bus='0x04' slot='0x10'/></source>
+    </hostdev>
+)";
+  auto parsed = rc::parseGuestDevices(
+      sriov::testing::domainXml("g", "0e6f4a1c-3b2d-4c5e-9f8a-7b6c5d4e3f22", devices));
+  REQUIRE(parsed.ok());
+  REQUIRE(parsed->size() == 2);
+  const rc::GuestDevice& i = (*parsed)[0];
+  CHECK(i.pci == "0000:08:10.2");  // bus='010' is octal for libvirt: bus 8, not 10
+  CHECK(i.mac == "52:54:00:0a:0b:0c");
+  REQUIRE(i.virtualport);
+  CHECK(i.virtualport->managerid == 11u);
+  CHECK(i.virtualport->typeid_ == 0x12345u);
+  CHECK(i.virtualport->typeidversion == 8u);
+  CHECK((*parsed)[1].pci == "0000:04:10.0");  // no domain, no function: 0, as libvirt has it
+
+  for (const char* bad : {"bus='0x100'", "bus='-1'", "bus='08'", "slot='0x20'", "bus=''"}) {
+    CAPTURE(bad);
+    std::string xml = "<domain><devices><hostdev mode='subsystem' type='pci'><source><address " +
+                      std::string(bad) + "/></source></hostdev></devices></domain>";
+    CHECK_FALSE(rc::parseGuestDevices(xml).ok());
+  }
+  for (const char* bad :
+       {"52:54:00:0a:0b", "52:54:00:0a:0b:0c:0d", "525:4:00:0a:0b:0c", "52-54-00-0a-0b-0c"}) {
+    CAPTURE(bad);
+    std::string xml =
+        "<domain><devices><interface type='hostdev'><mac address='" + std::string(bad) +
+        "'/><source><address bus='4' slot='16'/></source></interface></devices></domain>";
+    CHECK_FALSE(rc::parseGuestDevices(xml).ok());
+  }
+}
