@@ -139,6 +139,7 @@ class Builder {
       }
       i.mac = mac(n["mac"]);
       i.vlan = number(n["vlan"], 4095);
+      i.managed = boolean(n["managed"]).value_or(true);
       const YAML::Node vp = n["virtualport"];
       if (vp && vp.IsMap()) {
         Virtualport v;
@@ -157,6 +158,7 @@ class Builder {
       h.pos = positionOf(n);
       h.pci = pci(n["pci"]);
       if (n["vf"] && n["vf"].IsMap()) h.vf = vfRef(n["vf"]);
+      h.managed = boolean(n["managed"]).value_or(true);
       g.hostdevs.push_back(h);
     }
     return g;
