@@ -12,6 +12,7 @@
 #include "cmd/diagnostics_output.h"
 #include "cmd/error_output.h"
 #include "cmd/lock_file.h"
+#include "cmd/metrics_file.h"
 #include "cmd/plan_command.h"
 #include "cmd/saved_plan.h"
 #include "cmd/snapshot.h"
@@ -132,6 +133,11 @@ int runApply(
   Result<void> kept = handle.save();
   if (!kept) printError(err, kept.error().message);
 
+  if (!options.metricsFile.empty() && (report.status == reconcile::ApplyStatus::converged ||
+                                       report.status == reconcile::ApplyStatus::noChanges)) {
+    Result<void> written = writeApplyMetrics(options.metricsFile, std::time(nullptr));
+    if (!written) printError(err, written.error().message);
+  }
   // 4. Report.
   output->result(report, snapshot);
   return exitCodeOf(report.status, options.detailedExitcode);

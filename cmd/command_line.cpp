@@ -94,6 +94,8 @@ void addPlanOptions(CLI::App* sub, ApplyOptions& o) {
       "--no-color", [&o] { o.color = Color::never; }, "No colors");
   sub->add_option("--persist-file", o.persistFile, "The udev rules file sriov-apply owns")
       ->capture_default_str();
+  sub->add_option("--metrics-file", o.metricsFile,
+                  "Write the drift check's metrics to this node-exporter textfile (*.prom)");
 }
 
 // A bounded whole number of seconds.

@@ -8,6 +8,7 @@
 
 #include "cmd/diagnostics_output.h"
 #include "cmd/error_output.h"
+#include "cmd/metrics_file.h"
 #include "cmd/plan_output.h"
 #include "cmd/saved_plan.h"
 #include "reconcile/host/atomic_file.h"
@@ -65,6 +66,11 @@ int runPlan(const ApplyOptions& options, reconcile::HostReader& host, std::ostre
     if (!written) return printFailure(failureOf(written.error()), json, out, err, errColor);
     err << "sriov-apply: saved the plan to " << options.out << "; apply it with: sriov-apply apply "
         << options.out << "\n";
+  }
+  // The drift check's metrics, for monitoring (before printing too: one document on stdout).
+  if (!options.metricsFile.empty()) {
+    Result<void> written = writeCheckMetrics(options.metricsFile, plan, std::time(nullptr));
+    if (!written) return printFailure(failureOf(written.error()), json, out, err, errColor);
   }
   // 5. Print it.
   if (json) {

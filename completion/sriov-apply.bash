@@ -5,7 +5,7 @@ _sriov_apply() {
   prev=${COMP_WORDS[COMP_CWORD-1]}
   local global="--log-level -v --verbose --version -h --help"
   local host="--sysfs-root --connect -c --state --output -o"
-  local planning="$host --detailed-exitcode --max-disruption --phase --force --no-color --persist-file"
+  local planning="$host --detailed-exitcode --max-disruption --phase --force --no-color --persist-file --metrics-file"
   cmd=""
   for ((i = 1; i < COMP_CWORD; i++)); do
     case ${COMP_WORDS[i]} in

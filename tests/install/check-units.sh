@@ -13,13 +13,14 @@ fail() { echo "FAIL: $*"; exit 1; }
 unitdir=$(sed -n 's/^SRIOV_SYSTEMD_UNIT_DIR:[A-Z]*=//p' "$build/CMakeCache.txt")
 case $unitdir in /*) ;; *) unitdir=/usr/$unitdir ;; esac
 mkdir "$dest/units"
-for unit in sriov-apply.service sriov-apply-libvirt.service; do
+for unit in sriov-apply.service sriov-apply-libvirt.service sriov-apply-drift.service; do
   f=$dest/root$unitdir/$unit
   [ -f "$f" ] || fail "$unit is not installed"
   grep -q '^ExecStart=/usr/sbin/sriov-apply ' "$f" || fail "$unit: ExecStart does not run /usr/sbin/sriov-apply"
   sed "s|/usr/sbin/sriov-apply|$bin|" "$f" > "$dest/units/$unit"
 done
-out=$(systemd-analyze verify --man=no "$dest"/units/*.service 2>&1) || fail "systemd-analyze verify: $out"
+cp "$dest/root$unitdir/sriov-apply-drift.timer" "$dest/units/"
+out=$(systemd-analyze verify --man=no "$dest"/units/*.service "$dest"/units/*.timer 2>&1) || fail "systemd-analyze verify: $out"
 [ -z "$out" ] || fail "systemd-analyze verify says: $out"
 host=$dest/root$unitdir/sriov-apply.service
 libvirt=$dest/root$unitdir/sriov-apply-libvirt.service
@@ -43,4 +44,14 @@ for f in "$host" "$libvirt"; do
   "$bin" apply --dry-run --state "$src/examples/lab.state.yaml" $args >/dev/null 2>"$dest/err" || code=$?
   [ "$code" = 0 ] || [ "$code" = 4 ] || fail "$(basename "$f"): 'apply $args' exits $code: $(cat "$dest/err")"
 done
-echo "units: 2 verified, ordered, and their command lines accepted"
+# The drift check's command line writes its metrics and exits 0 (no drift), 2 (drift) or 4.
+drift=$dest/root$unitdir/sriov-apply-drift.service
+args=$(sed -n 's|^ExecStart=/usr/sbin/sriov-apply plan ||p' "$drift" |
+  sed -e "s|\${SRIOV_APPLY_METRICS}|$dest/drift.prom|" -e "s|\${SRIOV_APPLY_SPEC}|$src/examples/two-pfs.yaml|")
+code=0
+# shellcheck disable=SC2086
+"$bin" plan --state "$src/examples/lab.state.yaml" $args >/dev/null 2>"$dest/err" || code=$?
+[ "$code" = 2 ] || fail "sriov-apply-drift.service: 'plan $args' exits $code: $(cat "$dest/err")"
+grep -q '^sriov_apply_drift 1$' "$dest/drift.prom" || fail "the drift check wrote no drift metric"
+grep -q '^SuccessExitStatus=2 4$' "$drift" || fail "sriov-apply-drift.service does not take exit 2 and 4 as success"
+echo "units: 4 verified, ordered, and their command lines accepted"
