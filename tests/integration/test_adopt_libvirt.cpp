@@ -125,7 +125,7 @@ TEST_CASE("adopt: one vlan changed on an alias-less hostdev interface edits its 
   spec.guests[0].interfaces[0].vlan = 7;
   std::vector<Action> actions = actionsOn(plan(spec, *state, {}), "adopt-update");
   REQUIRE(actions.size() == 1);
-  CHECK(actions[0].kind == ActionKind::updateDevice);
+  CHECK(std::string(toString(actions[0].kind)) == toString(ActionKind::updateDevice));
   CHECK(actions[0].device.alias.empty());
   Result<void> r =
       linux.updateDevice("adopt-update", deviceXml(actions[0].device), actions[0].scope);
