@@ -20,7 +20,7 @@ JOBS=${JOBS:-$(nproc)}
 # Build tools and libraries (Debian 12 package names; versions are bookworm's).
 PACKAGES=(
   cmake ninja-build g++ pkg-config
-  libyaml-cpp-dev libvirt-dev libudev-dev libcli11-dev libspdlog-dev doctest-dev
+  libyaml-cpp-dev libvirt-dev libudev-dev libcli11-dev libspdlog-dev libfmt-dev doctest-dev
   libnl-3-dev libnl-route-3-dev libpugixml-dev nlohmann-json3-dev
   # the libFuzzer targets (tests/fuzz)
   clang-14 libclang-rt-14-dev
@@ -32,6 +32,9 @@ PACKAGES=(
   libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86
   # the Debian package (./dev.sh package) and the man page test
   debhelper dpkg-dev devscripts lintian groff-base fakeroot git
+  # the Ansible collection's tests (tests/ansible): the module run by ansible-core, and the checks
+  # ansible-test sanity runs (validate-modules needs voluptuous; pep8, pyflakes)
+  ansible-core python3-voluptuous pycodestyle pyflakes3
 )
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -191,10 +194,12 @@ package() {
 # Benchmarks print figures (not run by test: timing on shared machines is noise).
 bench() {
   install_packages "${PACKAGES[@]}"
-  build build
-  ./build/sriov-bench
+  build build-release -DCMAKE_BUILD_TYPE=Release
+  tests/bench/run.sh build-release
   echo
-  ./build/sriov-bench-plan
+  ./build-release/sriov-bench
+  echo
+  ./build-release/sriov-bench-plan
 }
 
 case "${1:-}" in

@@ -1,11 +1,9 @@
 // Text and JSON renderings of spec diagnostics.
 #include "cmd/diagnostics_output.h"
 
-#include <unistd.h>
-
-#include <cstdlib>
 #include <string>
 
+#include "cmd/terminal_style.h"
 #include "schema/text_check.h"
 
 namespace sriov::cmd {
@@ -20,8 +18,9 @@ void printDiagnostics(std::ostream& out, const std::vector<schema::Diagnostic>& 
     }
     std::string place = schema::printable(d.file);
     if (d.line > 0) place += ":" + std::to_string(d.line) + ":" + std::to_string(d.col);
-    const char* tint = d.severity == schema::Severity::error ? "\033[1;31m" : "\033[1;33m";
-    out << "\033[1m" << place << ":\033[0m " << tint << schema::toString(d.severity) << ":\033[0m "
+    Style tint = d.severity == schema::Severity::error ? Style::error : Style::warning;
+    out << styled(place + ":", Style::heading, true) << " "
+        << styled(std::string(schema::toString(d.severity)) + ":", tint, true) << " "
         << schema::printable(d.message) << "\n";
   }
 }
@@ -36,15 +35,6 @@ nlohmann::ordered_json diagnosticsJson(const std::vector<schema::Diagnostic>& di
                     {"message", d.message}});
   }
   return list;
-}
-
-bool colorWanted(Color color, int fd) {
-  if (color == Color::never) return false;
-  const char* noColor = std::getenv("NO_COLOR");
-  if (noColor && *noColor) return false;
-  const char* term = std::getenv("TERM");
-  if (!term || !*term || std::string(term) == "dumb") return false;
-  return isatty(fd) == 1;
 }
 
 }  // namespace sriov::cmd

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cmd/options.h"
+#include "cmd/terminal_style.h"
 #include "schema/diagnostic.h"
 
 namespace sriov::cmd {
@@ -13,9 +14,5 @@ namespace sriov::cmd {
 void printDiagnostics(std::ostream& out, const std::vector<schema::Diagnostic>& diagnostics,
                       bool color);
 nlohmann::ordered_json diagnosticsJson(const std::vector<schema::Diagnostic>& diagnostics);
-
-// True when stream fd is a terminal, color is not turned off, NO_COLOR is not set and TERM is
-// set and not `dumb`.
-bool colorWanted(Color color, int fd);
 
 }  // namespace sriov::cmd

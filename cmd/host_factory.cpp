@@ -6,13 +6,23 @@
 
 namespace sriov::cmd {
 
+HostTuning tuningOf(const ApplyOptions& options) {
+  HostTuning tuning;
+  // Before libvirt starts (--phase host) the host is observed and changed without it.
+  tuning.libvirt = options.phase != "host";
+  tuning.ownedFiles = {options.persistFile};
+  tuning.settleTimeout = std::chrono::seconds(options.settleTimeoutSeconds);
+  tuning.detachTimeout = std::chrono::seconds(options.detachTimeoutSeconds);
+  return tuning;
+}
+
 Result<HostHandle> makeHost(const HostOptions& options, const HostTuning& tuning) {
   HostHandle handle;
   if (!options.stateFile.empty()) {
     Result<reconcile::SimulatedHost> loaded = reconcile::SimulatedHost::load(options.stateFile);
     if (!loaded) return loaded.error();
     auto simulated = std::make_unique<reconcile::SimulatedHost>(std::move(loaded).value());
-    if (!options.libvirt) simulated->hideLibvirt();
+    if (!tuning.libvirt) simulated->hideLibvirt();
     reconcile::SimulatedHost* raw = simulated.get();
     std::string path = options.stateFile;
     // A run that changed nothing (no changes, refused, a plan) leaves the file as it was, its
@@ -29,7 +39,7 @@ Result<HostHandle> makeHost(const HostOptions& options, const HostTuning& tuning
   linux.sysfsRoot = options.sysfsRoot;
   linux.connectUri = options.connectUri;
   linux.ownedFiles = tuning.ownedFiles;
-  linux.libvirt = options.libvirt ? reconcile::UseLibvirt::yes : reconcile::UseLibvirt::no;
+  linux.libvirt = tuning.libvirt ? reconcile::UseLibvirt::yes : reconcile::UseLibvirt::no;
   // A sysfs root other than /sys is a copy or a test tree: its PFs are not the running kernel's,
   // so netlink (which asks the kernel) is not consulted for link state and VF settings.
   linux.netlink =

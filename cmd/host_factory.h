@@ -21,12 +21,17 @@ struct HostHandle {
   bool simulated = false;
 };
 
+// How the host is observed and waited on, beyond where it is (HostOptions).
 struct HostTuning {
+  bool libvirt = true;                  // false: --phase host, libvirt is neither read nor changed
   std::vector<std::string> ownedFiles;  // observed with the host (the persistence rules)
   std::chrono::seconds settleTimeout{120};
   std::chrono::seconds detachTimeout{30};            // a live detach waits this long for the guest
   std::function<void(const std::string&)> progress;  // "waiting for VFs of ..." lines
 };
+
+// The one mapping from plan / apply options to the host's tuning (progress is the caller's).
+HostTuning tuningOf(const ApplyOptions& options);
 
 Result<HostHandle> makeHost(const HostOptions& options, const HostTuning& tuning);
 

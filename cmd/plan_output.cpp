@@ -4,6 +4,7 @@
 #include <map>
 #include <vector>
 
+#include "cmd/terminal_style.h"
 #include "schema/text_check.h"
 
 namespace sriov::cmd {
@@ -16,14 +17,12 @@ using reconcile::FindingSeverity;
 
 struct Palette {
   bool on;
-  std::string paint(const std::string& text, const char* code) const {
-    return on ? std::string("\033[") + code + "m" + text + "\033[0m" : text;
-  }
+  std::string paint(const std::string& text, Style style) const { return styled(text, style, on); }
   std::string level(Disruption d) const {
-    const char* code = d == Disruption::none                                 ? "2"
-                       : d == Disruption::attribute || d == Disruption::link ? "33"
-                                                                             : "1;31";
-    return paint(toString(d), code);
+    Style style = d == Disruption::none                                 ? Style::quiet
+                  : d == Disruption::attribute || d == Disruption::link ? Style::warning
+                                                                        : Style::error;
+    return paint(toString(d), style);
   }
 };
 
@@ -71,7 +70,7 @@ std::string planText(const reconcile::Plan& plan, const std::string& specPath, C
     return "No changes. The host matches " + specFile + ".\n";
 
   if (!plan.actions.empty()) {
-    out += p.paint("Plan:", "1") + " " + counted(plan.actions.size(), "action") + ", " +
+    out += p.paint("Plan:", Style::heading) + " " + counted(plan.actions.size(), "action") + ", " +
            std::to_string(plan.disruptiveCount()) +
            " disruptive, highest disruption: " + p.level(plan.highest()) + "\n";
   } else {
@@ -80,10 +79,11 @@ std::string planText(const reconcile::Plan& plan, const std::string& specPath, C
                   : ". The host matches " + specFile + ".\n";
   }
   if (!plan.preflight.empty()) {
-    out += "\n" + p.paint("Preflight:", "1") + "\n";
+    out += "\n" + p.paint("Preflight:", Style::heading) + "\n";
     for (const Finding& f : plan.preflight) {
-      std::string severity = f.severity == FindingSeverity::error ? p.paint("error  ", "1;31")
-                                                                  : p.paint("warning", "33");
+      std::string severity = f.severity == FindingSeverity::error
+                                 ? p.paint("error  ", Style::error)
+                                 : p.paint("warning", Style::warning);
       out += "  " + severity + " " + printable(f.target) + ": " + printable(f.message) + "\n";
     }
   }
@@ -95,7 +95,7 @@ std::string planText(const reconcile::Plan& plan, const std::string& specPath, C
     byTarget[a.target].push_back(&a);
   }
   for (const std::string& target : targets) {
-    out += "\n" + p.paint(printable(target), "1") + "\n";
+    out += "\n" + p.paint(printable(target), Style::heading) + "\n";
     for (const Action* a : byTarget[target]) {
       std::string id = std::to_string(a->id) + ".";
       out += "  " + std::string(id.size() < 4 ? 4 - id.size() : 0, ' ') + id + " " +
@@ -106,11 +106,11 @@ std::string planText(const reconcile::Plan& plan, const std::string& specPath, C
         for (size_t i = 0; i < a->after.size(); ++i)
           out += (i ? "," : " ") + std::to_string(a->after[i]);
       }
-      out += "\n       " + p.paint(printable(a->reason), "2") + "\n";
+      out += "\n       " + p.paint(printable(a->reason), Style::quiet) + "\n";
     }
   }
   if (errors) {
-    out += "\n" + p.paint("Refused:", "1;31") + " " + counted(errors, "problem") +
+    out += "\n" + p.paint("Refused:", Style::error) + " " + counted(errors, "problem") +
            " above must be solved first; nothing was changed.\n";
   }
   return out;

@@ -32,17 +32,13 @@ bool isStateFile(const std::string& text) {
   }
 }
 
-// The state file's first problem as a diagnostic ("FILE:LINE:COL: message" in the error).
-schema::Diagnostics stateDiagnostics(const std::string& path, const std::string& message) {
+// The state file's first problem as a diagnostic, at its place when it has one.
+schema::Diagnostics stateDiagnostics(const std::string& path, const Error& error) {
   schema::Diagnostics d(path);
-  std::string rest = message.rfind(path + ":", 0) == 0 ? message.substr(path.size() + 1) : message;
-  int line = 0, col = 0;
-  int used = 0;
-  if (std::sscanf(rest.c_str(), "%d:%d: %n", &line, &col, &used) == 2 && used > 0) {
-    d.error({line, col}, rest.substr(static_cast<size_t>(used)));
-  } else {
-    d.error({}, rest);
-  }
+  if (error.line > 0)
+    d.error({error.line, error.col}, error.detail);
+  else
+    d.error({}, error.message);
   return d;
 }
 
@@ -58,7 +54,7 @@ int runValidate(const ValidateOptions& options, std::ostream& out) {
     if (text && isStateFile(*text)) {
       Result<reconcile::ObservedState> state = reconcile::parseStateYaml(*text, path);
       schema::Diagnostics d =
-          state ? schema::Diagnostics(path) : stateDiagnostics(path, state.error().message);
+          state ? schema::Diagnostics(path) : stateDiagnostics(path, state.error());
       failed = failed || !state;
       if (options.output == OutputFormat::json) {
         files.push_back({{"file", path},

@@ -66,6 +66,17 @@ bool holdsVfOf(const ObservedDomain& d, const ObservedPf& pf, const ObservedStat
   return false;
 }
 
+// The findings of one preflight, in the order the checks run.
+struct FindingList {
+  std::vector<Finding> out;
+  void error(std::string target, std::string message) {
+    out.push_back({FindingSeverity::error, std::move(target), std::move(message)});
+  }
+  void warning(std::string target, std::string message) {
+    out.push_back({FindingSeverity::warning, std::move(target), std::move(message)});
+  }
+};
+
 }  // namespace
 
 const ObservedPf* resolvePf(const ObservedState& observed, const schema::Pf& pf) {
@@ -75,115 +86,132 @@ const ObservedPf* resolvePf(const ObservedState& observed, const schema::Pf& pf)
   return pf.name ? byName : byPci;
 }
 
-std::vector<Finding> preflight(const schema::Spec& spec, const ObservedState& obs,
-                               TakeOver networks) {
-  std::vector<Finding> out;
-  auto error = [&out](std::string target, std::string message) {
-    out.push_back({FindingSeverity::error, std::move(target), std::move(message)});
-  };
-  auto warning = [&out](std::string target, std::string message) {
-    out.push_back({FindingSeverity::warning, std::move(target), std::move(message)});
-  };
+namespace {
 
-  if (spec.host && *spec.host != obs.hostname) {
-    error("host", "the spec is for host '" + *spec.host + "', but this is '" + obs.hostname +
-                      "' (the host: guard)");
-  }
-  for (const schema::Pf& pf : spec.pfs) {
-    std::string target = "pf/" + pf.label();
-    const ObservedPf* o = resolvePf(obs, pf);
-    if (!o) {
-      const ObservedPf* byName = pf.name ? obs.findPf(*pf.name) : nullptr;
-      if (pf.name && pf.pci && byName) {
-        error(target, "PF " + *pf.name + " is at " + byName->pci + ", not at " + *pf.pci +
+// A spec PF: on this host, within its VF limit, with a driver, a tested device, its VF drivers
+// loaded.
+void checkPf(const schema::Pf& pf, const ObservedState& obs, FindingList& f) {
+  std::string target = "pf/" + pf.label();
+  const ObservedPf* o = resolvePf(obs, pf);
+  if (!o) {
+    const ObservedPf* byName = pf.name ? obs.findPf(*pf.name) : nullptr;
+    if (pf.name && pf.pci && byName) {
+      f.error(target, "PF " + *pf.name + " is at " + byName->pci + ", not at " + *pf.pci +
                           " as the spec says");
-      } else {
-        error(target, "no SR-IOV PF " + pf.label() +
+    } else {
+      f.error(target, "no SR-IOV PF " + pf.label() +
                           " on this host (none under /sys/class/net/*/device or "
                           "/sys/bus/pci/devices has sriov_totalvfs by that name or address)");
-      }
-      continue;
     }
-    if (pf.numVfs > o->totalVfs) {
-      error(target, o->label() + " supports at most " + std::to_string(o->totalVfs) +
+    return;
+  }
+  if (pf.numVfs > o->totalVfs) {
+    f.error(target, o->label() + " supports at most " + std::to_string(o->totalVfs) +
                         " VFs (sriov_totalvfs), the spec asks for " + std::to_string(pf.numVfs));
-    }
-    if (o->driver.empty() && pf.numVfs != o->numVfs) {
-      error(target, o->label() +
+  }
+  if (o->driver.empty() && pf.numVfs != o->numVfs) {
+    f.error(target, o->label() +
                         " has no driver bound, so its VF count cannot change (the "
                         "kernel answers ENOENT); bind its driver first");
-    }
-    if (!tested(*o)) {
-      warning(target, o->label() + " (" + o->vendorId + ":" + o->deviceId +
+  }
+  if (!tested(*o)) {
+    f.warning(target, o->label() + " (" + o->vendorId + ":" + o->deviceId +
                           ") is not among the devices the RHEL guides list as tested with SR-IOV");
-    } else if (o->vendorId == "0x14e4" && o->deviceId == "0x168e") {
-      warning(target,
+  } else if (o->vendorId == "0x14e4" && o->deviceId == "0x168e") {
+    f.warning(target,
               "the RHEL guides warn that udev rules may not re-create the VFs of a "
               "Broadcom BCM57810 at boot; check its VFs after a reboot");
-    }
-    for (const schema::VfEntry& e : pf.vfs) {
-      const std::optional<std::string>& driver = e.settings.driver;
-      if (driver && !obs.pciDrivers.empty() &&
-          !std::binary_search(obs.pciDrivers.begin(), obs.pciDrivers.end(), *driver)) {
-        error(target, "driver " + *driver + " is not loaded (no /sys/bus/pci/drivers/" + *driver +
+  }
+  for (const schema::VfEntry& e : pf.vfs) {
+    const std::optional<std::string>& driver = e.settings.driver;
+    if (driver && !obs.pciDrivers.empty() &&
+        !std::binary_search(obs.pciDrivers.begin(), obs.pciDrivers.end(), *driver)) {
+      f.error(target, "driver " + *driver + " is not loaded (no /sys/bus/pci/drivers/" + *driver +
                           "); load it first, e.g. modprobe " + *driver);
-      }
     }
   }
-  for (const schema::Network& n : spec.networks) {
-    const ObservedNetwork* o = obs.findNetwork(n.name);
-    if (o && !o->owned && networks == TakeOver::no) {
-      error("network/" + n.name,
+}
+
+// A spec network: not someone else's (unless taken over), a <pf dev> pool on a PF with a netdev.
+void checkNetwork(const schema::Network& n, const schema::Spec& spec, const ObservedState& obs,
+                  TakeOver networks, FindingList& f) {
+  const ObservedNetwork* o = obs.findNetwork(n.name);
+  if (o && !o->owned && networks == TakeOver::no) {
+    f.error("network/" + n.name,
             "a network '" + n.name +
                 "' exists that sriov-apply did not define; rename the "
                 "spec's network, remove the existing one, or run with --force to take it over");
-    }
-    if (n.pf) {
-      const schema::Pf* pf = spec.findPf(*n.pf);
-      const ObservedPf* p = pf ? resolvePf(obs, *pf) : nullptr;
-      if (p && p->name.empty())
-        error("network/" + n.name, "a <pf dev> pool needs a PF with a netdev; " + p->pci +
-                                       " has none: list its VFs under vfs instead");
-    }
   }
-  for (const schema::Guest& g : spec.guests) {
-    if (!obs.findDomain(g.name)) {
-      error("guest/" + g.name, "guest '" + g.name +
+  if (n.pf) {
+    const schema::Pf* pf = spec.findPf(*n.pf);
+    const ObservedPf* p = pf ? resolvePf(obs, *pf) : nullptr;
+    if (p && p->name.empty())
+      f.error("network/" + n.name, "a <pf dev> pool needs a PF with a netdev; " + p->pci +
+                                       " has none: list its VFs under vfs instead");
+  }
+}
+
+// A spec guest: defined; and when paused, not one a VF count change needs restarted.
+void checkGuest(const schema::Guest& g, const schema::Spec& spec, const ObservedState& obs,
+                FindingList& f) {
+  const ObservedDomain* d = obs.findDomain(g.name);
+  if (!d) {
+    f.error("guest/" + g.name, "guest '" + g.name +
                                    "' is not defined in libvirt; sriov-apply never creates "
                                    "guests: define it first (virsh define)");
-    }
+    return;
   }
   // A paused guest cannot answer the ACPI shutdown that onDisruption: restart needs before its
   // PF's VFs are re-created: the apply would wait --shutdown-timeout, fail and roll back.
-  for (const schema::Guest& g : spec.guests) {
-    const ObservedDomain* d = obs.findDomain(g.name);
-    if (!d || d->state != DomainState::paused || g.onDisruption != schema::OnDisruption::restart)
-      continue;
-    for (const schema::Pf& pf : spec.pfs) {
-      const ObservedPf* o = resolvePf(obs, pf);
-      if (!o || pf.numVfs == o->numVfs || !holdsVfOf(*d, *o, obs)) continue;
-      error("guest/" + g.name,
+  if (d->state != DomainState::paused || g.onDisruption != schema::OnDisruption::restart) return;
+  for (const schema::Pf& pf : spec.pfs) {
+    const ObservedPf* o = resolvePf(obs, pf);
+    if (!o || pf.numVfs == o->numVfs || !holdsVfOf(*d, *o, obs)) continue;
+    f.error("guest/" + g.name,
             "guest '" + g.name + "' is paused, and the VF count change of " + o->label() +
                 " needs it restarted (onDisruption: restart), but a paused guest cannot answer "
                 "the ACPI shutdown: resume it (virsh resume " +
                 g.name + ") or shut it down first, then apply again");
-      break;
-    }
+    return;
   }
-  if (guestsGetDevices(spec)) {
-    if (!obs.iommuEnabled) {
-      error("host",
+}
+
+// The spec's host guard.
+void checkHostName(const schema::Spec& spec, const ObservedState& obs, FindingList& f) {
+  if (spec.host && *spec.host != obs.hostname) {
+    f.error("host", "the spec is for host '" + *spec.host + "', but this is '" + obs.hostname +
+                        "' (the host: guard)");
+  }
+}
+
+// An IOMMU and SELinux's virt_use_sysfs, when guests get VFs.
+void checkPassthrough(const schema::Spec& spec, const ObservedState& obs, FindingList& f) {
+  if (!guestsGetDevices(spec)) return;
+  if (!obs.iommuEnabled) {
+    f.error("host",
             "the IOMMU is off (no groups under /sys/kernel/iommu_groups), so no guest "
             "can be given a VF: enable VT-d or AMD-Vi in the firmware and boot with "
             "intel_iommu=on iommu=pt (Intel) or amd_iommu=on (AMD)");
-    }
-    if (obs.selinuxVirtUseSysfs == false) {
-      error("host",
+  }
+  if (obs.selinuxVirtUseSysfs == false) {
+    f.error("host",
             "SELinux boolean virt_use_sysfs is off, so libvirt cannot manage VFs for "
             "guests: setsebool -P virt_use_sysfs 1");
-    }
   }
-  return out;
+}
+
+}  // namespace
+
+std::vector<Finding> preflight(const schema::Spec& spec, const ObservedState& obs,
+                               TakeOver networks) {
+  // The order of the findings is the order of these checks (the plan sorts them for printing).
+  FindingList f;
+  checkHostName(spec, obs, f);
+  for (const schema::Pf& pf : spec.pfs) checkPf(pf, obs, f);
+  for (const schema::Network& n : spec.networks) checkNetwork(n, spec, obs, networks, f);
+  for (const schema::Guest& g : spec.guests) checkGuest(g, spec, obs, f);
+  checkPassthrough(spec, obs, f);
+  return f.out;
 }
 
 }  // namespace sriov::reconcile

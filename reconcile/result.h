@@ -8,8 +8,26 @@
 namespace sriov {
 
 struct Error {
+  Error() = default;
+  Error(std::string message, int code = 0) : message(std::move(message)), code(code) {}
+  // An error at line:col (1-based, col in characters) of fileName: message reads
+  // "FILE:LINE:COL: detail".
+  static Error at(const std::string& fileName, int line, int col, std::string detail) {
+    Error e(fileName + ":" + std::to_string(line) + ":" + std::to_string(col) + ": " + detail);
+    e.line = line;
+    e.col = col;
+    e.detail = std::move(detail);
+    return e;
+  }
+
   std::string message;  // full sentence naming the object and the cause, no trailing period
   int code = 0;         // errno (or libvirt error code) when one is known, else 0
+  // An error at a place in an input file (a state file's bad key): its 1-based line and column,
+  // and the message without the "FILE:LINE:COL: " that `message` starts with. 0 and empty when
+  // the error has no place.
+  int line = 0;
+  int col = 0;
+  std::string detail;
 };
 
 template <typename T>

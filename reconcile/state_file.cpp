@@ -14,10 +14,12 @@
 #include <vector>
 
 #include "reconcile/domain_xml.h"
+#include "reconcile/state_keys.h"
 #include "schema/input_file.h"
 #include "schema/mac_address.h"
 #include "schema/names.h"
 #include "schema/pci_address.h"
+#include "schema/shape.h"
 #include "schema/text_position.h"
 #include "schema/yaml_budget.h"
 
@@ -37,128 +39,45 @@ struct LoadError {
   throw LoadError{node.Mark(), std::move(message)};
 }
 
-std::string describe(const YAML::Node& node) {
-  switch (node.Type()) {
-    case YAML::NodeType::Scalar:
-      return "'" + node.Scalar() + "'";
-    case YAML::NodeType::Sequence:
-      return "a list";
-    case YAML::NodeType::Map:
-      return "a map";
-    default:
-      return "nothing";
-  }
-}
-
-std::string prefixed(const std::string& path, const std::string& message) {
-  return path.empty() ? message : path + ": " + message;
-}
-
-// A map of the state file: which keys it may have, and typed access to them.
+// A map of the state file whose keys and types checkShape has already checked against the key
+// table (state_keys.cpp): typed access, the defaults of absent keys, and paths for messages.
 class MapNode {
  public:
-  MapNode(const YAML::Node& node, std::string path, std::vector<std::string> keys)
-      : node_(node), path_(std::move(path)), keys_(std::move(keys)) {
-    if (!node_.IsMap()) fail(node_, prefixed(path_, "expected a map, got " + describe(node_)));
-  }
+  MapNode(const YAML::Node& node, std::string path) : node_(node), path_(std::move(path)) {}
 
-  // Unknown keys ("did you mean" when one is close) and duplicate keys are errors.
-  void checkKeys() const {
-    std::set<std::string> seen;
-    for (YAML::const_iterator it = node_.begin(); it != node_.end(); ++it) {
-      std::string key = it->first.Scalar();
-      if (!seen.insert(key).second) fail(it->first, "duplicate key '" + key + "'" + where());
-      if (std::find(keys_.begin(), keys_.end(), key) != keys_.end()) continue;
-      std::string message = "unknown key '" + key + "'" + where();
-      for (const std::string& known : keys_) {
-        if (schema::editDistance(key, known) <= 2) {
-          message += ", did you mean '" + known + "'?";
-          break;
-        }
-      }
-      fail(it->first, message);
-    }
-  }
-
-  YAML::Node required(const std::string& key) const {
-    YAML::Node value = node_[key];
-    if (!value.IsDefined()) fail(node_, "missing key '" + key + "'" + where());
-    return value;
-  }
+  YAML::Node required(const std::string& key) const { return node_[key]; }
   YAML::Node optional(const std::string& key) const { return node_[key]; }
   bool has(const std::string& key) const { return node_[key].IsDefined(); }
 
   std::string keyPath(const std::string& key) const {
     return path_.empty() ? key : path_ + "." + key;
   }
-  const std::string& path() const { return path_; }
-  const YAML::Node& node() const { return node_; }
 
-  std::string string(const std::string& key) const { return readString(required(key), key); }
+  std::string string(const std::string& key) const { return node_[key].Scalar(); }
   std::string string(const std::string& key, const std::string& fallback) const {
-    return has(key) ? readString(optional(key), key) : fallback;
+    return has(key) ? string(key) : fallback;
   }
-  unsigned number(const std::string& key) const { return readUnsigned(required(key), key); }
-  unsigned number(const std::string& key, unsigned fallback) const {
-    return has(key) ? readUnsigned(optional(key), key) : fallback;
+  int64_t number(const std::string& key, int64_t fallback = 0) const {
+    return has(key) ? schema::readInteger(node_[key]).value_or(fallback) : fallback;
   }
   bool boolean(const std::string& key, bool fallback) const {
-    return has(key) ? readBool(optional(key), key) : fallback;
+    return optionalBool(key).value_or(fallback);
   }
   std::optional<bool> optionalBool(const std::string& key) const {
-    if (!has(key)) return std::nullopt;
-    return readBool(optional(key), key);
-  }
-  int integer(const std::string& key, int fallback) const {
-    if (!has(key)) return fallback;
-    YAML::Node value = optional(key);
-    int result = 0;
-    const std::string text = value.IsScalar() ? value.Scalar() : "";
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), result);
-    if (!value.IsScalar() || text.empty() || ec != std::errc() ||
-        end != text.data() + text.size()) {
-      fail(value, keyPath(key) + ": expected an integer, got " + describe(value));
-    }
-    return result;
+    return has(key) ? schema::readBoolean(node_[key]) : std::nullopt;
   }
   // A list under key, empty when the key is absent.
   std::vector<YAML::Node> list(const std::string& key) const {
     std::vector<YAML::Node> items;
     if (!has(key)) return items;
-    YAML::Node value = optional(key);
-    if (!value.IsSequence())
-      fail(value, keyPath(key) + ": expected a list, got " + describe(value));
+    YAML::Node value = node_[key];
     for (YAML::const_iterator it = value.begin(); it != value.end(); ++it) items.push_back(*it);
     return items;
   }
 
  private:
-  std::string where() const { return path_.empty() ? "" : " in " + path_; }
-
-  std::string readString(const YAML::Node& value, const std::string& key) const {
-    if (!value.IsScalar())
-      fail(value, keyPath(key) + ": expected a string, got " + describe(value));
-    return value.Scalar();
-  }
-  unsigned readUnsigned(const YAML::Node& value, const std::string& key) const {
-    unsigned result = 0;
-    const std::string text = value.IsScalar() ? value.Scalar() : "";
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), result);
-    if (!value.IsScalar() || text.empty() || ec != std::errc() ||
-        end != text.data() + text.size()) {
-      fail(value, keyPath(key) + ": expected an unsigned integer, got " + describe(value));
-    }
-    return result;
-  }
-  bool readBool(const YAML::Node& value, const std::string& key) const {
-    if (value.IsScalar() && value.Scalar() == "true") return true;
-    if (value.IsScalar() && value.Scalar() == "false") return false;
-    fail(value, keyPath(key) + ": expected true or false, got " + describe(value));
-  }
-
   YAML::Node node_;
   std::string path_;
-  std::vector<std::string> keys_;
 };
 
 std::string itemPath(const std::string& list, size_t index) {
@@ -173,10 +92,7 @@ std::string readPci(const MapNode& map, const std::string& key) {
 }
 
 ObservedVf loadVf(const YAML::Node& node, const std::string& path) {
-  MapNode map(node, path,
-              {"index", "pci", "netdev", "driver", "mac", "vlan", "qos", "spoofCheck", "trust",
-               "linkState", "minTxRate", "maxTxRate"});
-  map.checkKeys();
+  MapNode map(node, path);
   ObservedVf vf;
   vf.index = map.number("index");
   vf.pci = readPci(map, "pci");
@@ -194,17 +110,10 @@ ObservedVf loadVf(const YAML::Node& node, const std::string& path) {
   s.spoofCheck = map.optionalBool("spoofCheck");
   s.trust = map.optionalBool("trust");
   if (map.has("linkState")) {
-    std::string text = map.string("linkState");
-    if (text == "auto") {
-      s.linkState = LinkState::auto_;
-    } else if (text == "enable") {
-      s.linkState = LinkState::enable;
-    } else if (text == "disable") {
-      s.linkState = LinkState::disable;
-    } else {
-      fail(map.optional("linkState"), map.keyPath("linkState") + ": unknown link state '" + text +
-                                          "', expected auto, enable or disable");
-    }
+    const std::string text = map.string("linkState");  // one of them: checkShape
+    s.linkState = text == "enable"    ? LinkState::enable
+                  : text == "disable" ? LinkState::disable
+                                      : LinkState::auto_;
   }
   s.minTxRate = map.number("minTxRate", 0);
   s.maxTxRate = map.number("maxTxRate", 0);
@@ -223,10 +132,7 @@ std::string kernelVfAddress(const ObservedPf& pf, unsigned index) {
 // when there can be more than one VF and an offset of at least 1 (else VFs share an address),
 // each VF listed once, at its index, within totalVfs, at the address offset and stride give.
 ObservedPf loadPf(const YAML::Node& node, const std::string& path) {
-  MapNode map(node, path,
-              {"name", "pci", "driver", "vendorId", "deviceId", "totalVfs", "numVfs", "vfOffset",
-               "vfStride", "linkUp", "iommuGroup", "vfs"});
-  map.checkKeys();
+  MapNode map(node, path);
   ObservedPf pf;
   pf.name = map.string("name", "");
   pf.pci = readPci(map, "pci");
@@ -238,7 +144,7 @@ ObservedPf loadPf(const YAML::Node& node, const std::string& path) {
   pf.vfOffset = map.number("vfOffset", 0);
   pf.vfStride = map.number("vfStride", 0);
   pf.linkUp = map.boolean("linkUp", false);
-  pf.iommuGroup = map.integer("iommuGroup", -1);
+  pf.iommuGroup = static_cast<int>(map.number("iommuGroup", -1));
   const YAML::Node& at = node;
   if (pf.numVfs > pf.totalVfs) {
     fail(map.required("numVfs"), map.keyPath("numVfs") + ": " + std::to_string(pf.numVfs) +
@@ -293,8 +199,7 @@ ObservedPf loadPf(const YAML::Node& node, const std::string& path) {
 }
 
 ObservedNetwork loadNetwork(const YAML::Node& node, const std::string& path) {
-  MapNode map(node, path, {"name", "active", "autostart", "persistent", "xml"});
-  map.checkKeys();
+  MapNode map(node, path);
   std::string name = map.string("name");
   std::string xml = map.string("xml");
   Result<ObservedNetwork> parsed = parseNetworkXml(xml);
@@ -319,24 +224,13 @@ std::vector<GuestDevice> devicesOf(const MapNode& map, const std::string& key,
 }
 
 ObservedDomain loadDomain(const YAML::Node& node, const std::string& path) {
-  MapNode map(node, path, {"name", "state", "autostart", "persistent", "xml", "inactiveXml"});
-  map.checkKeys();
+  MapNode map(node, path);
   ObservedDomain domain;
   domain.name = map.string("name");
-  std::string state = map.string("state");
-  const DomainState states[] = {DomainState::running, DomainState::paused, DomainState::shutoff,
-                                DomainState::other};
-  bool known = false;
-  for (DomainState s : states) {
-    if (state == toString(s)) {
-      domain.state = s;
-      known = true;
-    }
-  }
-  if (!known) {
-    fail(map.required("state"), map.keyPath("state") + ": unknown domain state '" + state +
-                                    "', expected running, paused, shutoff or other");
-  }
+  const std::string state = map.string("state");  // one of them: checkShape
+  for (DomainState known :
+       {DomainState::running, DomainState::paused, DomainState::shutoff, DomainState::other})
+    if (state == toString(known)) domain.state = known;
   domain.autostart = map.boolean("autostart", false);
   domain.persistent = map.boolean("persistent", true);
   domain.xml = map.string("xml");
@@ -352,38 +246,34 @@ ObservedDomain loadDomain(const YAML::Node& node, const std::string& path) {
   return domain;
 }
 
+// What kind of file this is comes first: a spec given by mistake should say so.
+void checkKind(const YAML::Node& root) {  // const: a missing key is not added
+  if (!root.IsMap()) return;              // checkShape says so
+  const YAML::Node apiVersion = root["apiVersion"];
+  if (apiVersion.IsDefined() && apiVersion.IsScalar() &&
+      apiVersion.Scalar() != schema::kApiVersion) {
+    fail(apiVersion, "unsupported apiVersion '" + apiVersion.Scalar() + "', expected '" +
+                         schema::kApiVersion + "'");
+  }
+  const YAML::Node kind = root["kind"];
+  if (kind.IsDefined() && kind.IsScalar() && kind.Scalar() != kStateKind)
+    fail(kind, "unknown kind '" + kind.Scalar() + "', expected '" + std::string(kStateKind) + "'");
+}
+
+// The document's keys, types and ranges (the key table, state_keys.cpp), then what the kernel
+// and libvirt guarantee across them.
 ObservedState loadDocument(const YAML::Node& root) {
-  MapNode map(root, "",
-              {"apiVersion", "kind", "hostname", "iommuEnabled", "selinuxVirtUseSysfs",
-               "pciDrivers", "files", "pfs", "networks", "domains"});
-  // What kind of file this is comes first: a spec given by mistake should say so.
-  std::string apiVersion = map.string("apiVersion");
-  if (apiVersion != schema::kApiVersion) {
-    fail(map.required("apiVersion"),
-         "unsupported apiVersion '" + apiVersion + "', expected '" + schema::kApiVersion + "'");
-  }
-  std::string kind = map.string("kind");
-  if (kind != kStateKind) {
-    fail(map.required("kind"),
-         "unknown kind '" + kind + "', expected '" + std::string(kStateKind) + "'");
-  }
-  map.checkKeys();
+  MapNode map(root, "");
   ObservedState state;
   state.hostname = map.string("hostname");
   state.iommuEnabled = map.boolean("iommuEnabled", false);
   state.selinuxVirtUseSysfs = map.optionalBool("selinuxVirtUseSysfs");
-  std::vector<YAML::Node> drivers = map.list("pciDrivers");
-  for (size_t i = 0; i < drivers.size(); ++i) {
-    if (!drivers[i].IsScalar())
-      fail(drivers[i],
-           itemPath("pciDrivers", i) + ": expected a string, got " + describe(drivers[i]));
-    state.pciDrivers.push_back(drivers[i].Scalar());
-  }
+  for (const YAML::Node& driver : map.list("pciDrivers"))
+    state.pciDrivers.push_back(driver.Scalar());
   std::sort(state.pciDrivers.begin(), state.pciDrivers.end());
   std::vector<YAML::Node> files = map.list("files");
   for (size_t i = 0; i < files.size(); ++i) {
-    MapNode file(files[i], itemPath("files", i), {"path", "content"});
-    file.checkKeys();
+    MapNode file(files[i], itemPath("files", i));
     state.files[file.string("path")] = file.string("content");
   }
 
@@ -446,8 +336,7 @@ Error positioned(const std::string& fileName, const schema::TextColumns& columns
   // yaml-cpp counts from 0, columns in bytes; a null mark (no position known) is at 1:1.
   int line = mark.is_null() ? 1 : mark.line + 1;
   int col = mark.is_null() ? 1 : columns.characterColumn(line, mark.column + 1);
-  return Error{fileName + ":" + std::to_string(line) + ":" + std::to_string(col) + ": " + message,
-               0};
+  return Error::at(fileName, line, col, message);
 }
 
 }  // namespace
@@ -460,18 +349,24 @@ Result<ObservedState> parseStateYaml(const std::string& rawText, const std::stri
   limits.maxScalarBytes = schema::kMaxStateBytes;
   schema::YamlScan scan = schema::scanYaml(text, limits);
   if (scan.error)
-    return Error{fileName + ":" + std::to_string(scan.line) + ":" +
-                     std::to_string(columns.characterColumn(scan.line, scan.column)) + ": " +
-                     *scan.error,
-                 0};
+    return Error::at(fileName, scan.line, columns.characterColumn(scan.line, scan.column),
+                     *scan.error);
   if (scan.documents > 1)
-    return Error{fileName + ":" + std::to_string(scan.secondDocumentLine) + ":" +
-                     std::to_string(columns.characterColumn(scan.secondDocumentLine,
-                                                            scan.secondDocumentColumn)) +
-                     ": expected one YAML document (a state file as `sriov-apply show` prints)",
-                 0};
+    return Error::at(fileName, scan.secondDocumentLine,
+                     columns.characterColumn(scan.secondDocumentLine, scan.secondDocumentColumn),
+                     "expected one YAML document (a state file as `sriov-apply show` prints)");
   try {
     YAML::Node root = YAML::Load(text);
+    checkKind(root);
+    schema::Diagnostics shape(fileName);
+    {
+      schema::CharacterColumnsScope scope(columns);
+      schema::checkShape(root, stateRoot(), shape);
+    }
+    if (shape.hasErrors()) {
+      const schema::Diagnostic first = shape.sorted().front();
+      return Error::at(fileName, std::max(first.line, 1), std::max(first.col, 1), first.message);
+    }
     return loadDocument(root);
   } catch (const LoadError& e) {
     return positioned(fileName, columns, e.mark, e.message);

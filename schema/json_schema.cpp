@@ -17,6 +17,7 @@ constexpr const char* kIfnamePattern = "(?!\\.$)(?!.*\\.\\.)[!-.0-9;-~]{1,15}";
 Json formatted(Json schema, Format format) {
   switch (format) {
     case Format::none:
+    case Format::anyText:
       break;
     case Format::pciAddress:
       schema["pattern"] = std::string("^") + kPciPattern + "$";
@@ -118,17 +119,23 @@ Json objectSchema(const ObjectDef& def) {
 
 }  // namespace
 
-std::string jsonSchemaText() {
-  const ObjectDef& root = specRoot();
+std::string jsonSchemaText(const ObjectDef& root, std::span<const ObjectDef* const> objects,
+                           std::string_view id, std::string_view title) {
   Json doc = {{"$schema", "https://json-schema.org/draft/2020-12/schema"},
-              {"$id", "https://sriov-apply.org/schema/v1/sriov-apply.schema.json"},
-              {"title", "sriov-apply spec (host.yaml), apiVersion sriov-apply/v1"}};
+              {"$id", std::string(id)},
+              {"title", std::string(title)}};
   doc.update(objectSchema(root));
   Json defs = Json::object();
-  for (const ObjectDef* def : allObjects())
+  for (const ObjectDef* def : objects)
     if (def != &root) defs[std::string(def->id)] = objectSchema(*def);
   doc["$defs"] = defs;
   return doc.dump(2) + "\n";
+}
+
+std::string jsonSchemaText() {
+  return jsonSchemaText(specRoot(), allObjects(),
+                        "https://sriov-apply.org/schema/v1/sriov-apply.schema.json",
+                        "sriov-apply spec (host.yaml), apiVersion sriov-apply/v1");
 }
 
 }  // namespace sriov::schema

@@ -28,6 +28,8 @@ enum class Format {
   pfRef,       // an ifname or a PCI address
   objectName,  // a libvirt object name: not empty, no '/'
   driverName,  // a kernel driver name: letters, digits, '_' and '-'
+  anyText,     // a string as the host has it (state files: XML, file contents, observed names):
+               // any characters, lines and control characters included; only its type is checked
 };
 
 struct ObjectDef;

@@ -235,14 +235,15 @@ LoadResult loadSpec(const std::string& rawText, const std::string& fileName) {
   return result;
 }
 
-LoadResult loadSpecFile(const std::string& path) {
-  Result<std::string> text = readInputFile(path, kMaxSpecBytes, "the spec");
-  if (!text) {
+LoadResult loadSpecFile(const std::string& path, std::string* text) {
+  Result<std::string> read = readInputFile(path, kMaxSpecBytes, "the spec");
+  if (!read) {
     LoadResult result{Spec{}, Diagnostics(path)};
-    result.diagnostics.error({}, text.error().message);
+    result.diagnostics.error({}, read.error().message);
     return result;
   }
-  return loadSpec(*text, path);
+  if (text) *text = *read;
+  return loadSpec(*read, path);
 }
 
 }  // namespace sriov::schema

@@ -65,6 +65,7 @@ std::string quotedList(std::span<const std::string_view> words, std::string_view
 std::optional<std::string> formatProblem(Format format, const std::string& value) {
   switch (format) {
     case Format::none:
+    case Format::anyText:
       return std::nullopt;
     case Format::pciAddress:
       if (PciAddress::parse(value)) return std::nullopt;
@@ -178,7 +179,8 @@ class ShapeChecker {
           d_.error(pos, name + " must be a string, got " + describe(node));
         } else if (std::optional<std::string> p = formatProblem(k.format, *s)) {
           d_.error(pos, *p);
-        } else if (std::optional<std::string> bad = textProblem(*s)) {
+        } else if (std::optional<std::string> bad =
+                       k.format == Format::anyText ? std::nullopt : textProblem(*s)) {
           d_.error(pos, name + " " + *bad);
         }
         return;

@@ -10,8 +10,13 @@ git ls-files 'schema/*.cpp' 'schema/*.h' 'reconcile/*.cpp' 'reconcile/*.h' 'cmd/
 echo "== longest functions (lines, file:line, signature)"
 git ls-files 'schema/*.cpp' 'reconcile/*.cpp' 'cmd/*.cpp' | while read -r f; do
   awk -v file="$f" '
-    !infn && /^(  )?[A-Za-z].*\)( const)?( override)? *\{$/ && !/^ *(if|for|while|switch|else|do|catch|try|return)\>/ {
-      start = FNR; sig = $0; depth = 0; infn = 1 }
+    # A signature starts on a line at column 0 or 2 and may go on over several lines (long
+    # parameter lists): the function is counted from its first line.
+    function opens() { return /\)( const)?( override)?( noexcept)?( -> [^{]*)? *\{$/ }
+    !infn && /^(  )?[A-Za-z~].*\(/ && !/^ *(if|for|while|switch|else|do|catch|try|return)\>/ && !/;$/ {
+      pending = FNR; sig = $0 }
+    !infn && pending && opens() { start = pending; depth = 0; infn = 1; pending = 0 }
+    !infn && pending && /;$/ { pending = 0 }
     infn { n = gsub(/\{/, "{"); m = gsub(/\}/, "}"); depth += n - m
            if (depth == 0) { printf "%5d %s:%d %s\n", FNR - start + 1, file, start, substr(sig, 1, 60); infn = 0 } }
   ' "$f"

@@ -4,9 +4,8 @@
 // daemon through libvirt's C API, never from the tool's own output alone.
 #include <doctest/doctest.h>
 #include <libvirt/libvirt.h>
-#include <sys/wait.h>
+#include <unistd.h>
 
-#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -14,27 +13,17 @@
 #include <string>
 
 #include "tests/integration/libvirt_world.h"
+#include "tests/unit/test_helpers.h"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-struct Run {
-  int code = -1;
-  std::string out;
-};
+using Run = sriov::test::CommandRun;
 
 // Runs a shell command line, stdout and stderr together.
 Run runCommand(const std::string& command) {
-  Run run;
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  REQUIRE(pipe);
-  char buf[4096];
-  size_t n = 0;
-  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) run.out.append(buf, n);
-  int status = pclose(pipe);
-  run.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
+  return sriov::test::runCommand(command + " 2>&1");
 }
 
 class Workspace {

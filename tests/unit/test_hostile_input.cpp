@@ -429,11 +429,14 @@ TEST_CASE("defect 9: CR-only line breaks end lines; columns count characters") {
   CHECK(diagnosticsOf(kHeader + "host: \"ü\": 1\n") ==
         Lines{"t.yaml:2:10: error: YAML syntax error: illegal map value"});
   auto state = sriov::reconcile::parseStateYaml(
-      "apiVersion: sriov-apply/v1\nkind: HostState\nhostname: \"ééé\"\npfs: [{pci: \"€€\", bad: "
-      "1}]\n",
+      "apiVersion: sriov-apply/v1\nkind: HostState\nhostname: \"ééé\"\npfs: [{driver: \"€€\", "
+      "pci: \"0000:01:00.0\", totalVfs: 0, numVfs: 0, bad: 1}]\n",
       "s.yaml");
   REQUIRE_FALSE(state.ok());
-  CHECK(state.error().message == "s.yaml:4:19: unknown key 'bad' in pfs[0]");
+  CHECK(
+      state.error().message ==
+      "s.yaml:4:67: unknown key 'bad' in a PF; expected 'name', 'pci', 'driver', 'vendorId', "
+      "'deviceId', 'totalVfs', 'numVfs', 'vfOffset', 'vfStride', 'linkUp', 'iommuGroup' or 'vfs'");
 }
 
 TEST_CASE("defect 9: YAML tags are honoured: !!str is a string, unknown tags are refused") {

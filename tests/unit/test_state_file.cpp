@@ -186,8 +186,8 @@ TEST_CASE("state file load errors") {
     CHECK(loadError("apiVersion: [\n") == "s.yaml:2:1: end of sequence flow not found");
   }
   SUBCASE("not a map") {
-    CHECK(loadError("- a\n") == "s.yaml:1:1: expected a map, got a list");
-    CHECK(loadError("") == "s.yaml:1:1: expected a map, got nothing");
+    CHECK(loadError("- a\n") == "s.yaml:1:1: a state file must be a mapping, got a sequence");
+    CHECK(loadError("") == "s.yaml:1:1: a state file must be a mapping, got nothing");
   }
   SUBCASE("apiVersion and kind come first") {
     CHECK(loadError(replaced(kSmall, "sriov-apply/v1", "sriov-apply/v2")) ==
@@ -195,56 +195,57 @@ TEST_CASE("state file load errors") {
     CHECK(loadError(replaced(kSmall, "kind: HostState", "kind: Plan")) ==
           "s.yaml:2:7: unknown kind 'Plan', expected 'HostState'");
     CHECK(loadError("apiVersion: sriov-apply/v1\npfs: []\nguests: []\n") ==
-          "s.yaml:1:1: missing key 'kind'");
+          "s.yaml:1:1: a state file needs 'kind'");
   }
   SUBCASE("missing keys") {
     CHECK(loadError(replaced(kSmall, "hostname: h1\n", "")) ==
-          "s.yaml:1:1: missing key 'hostname'");
+          "s.yaml:1:1: a state file needs 'hostname'");
     CHECK(loadError(replaced(kSmall, "    pci: \"0000:01:00.0\"\n", "")) ==
-          "s.yaml:7:5: missing key 'pci' in pfs[0]");
+          "s.yaml:7:5: a PF needs 'pci'");
     CHECK(loadError(replaced(kSmall, "        pci: \"0000:01:10.0\"\n", "")) ==
-          "s.yaml:18:9: missing key 'pci' in pfs[0].vfs[0]");
+          "s.yaml:18:9: a VF needs 'pci'");
     CHECK(loadError(replaced(kSmall, "    state: paused\n", "")) ==
-          "s.yaml:42:5: missing key 'state' in domains[0]");
+          "s.yaml:42:5: a domain needs 'state'");
   }
   SUBCASE("unknown and duplicate keys") {
     CHECK(loadError(replaced(kSmall, "    driver: igb\n", "    drivr: igb\n")) ==
-          "s.yaml:9:5: unknown key 'drivr' in pfs[0], did you mean 'driver'?");
+          "s.yaml:9:5: unknown key 'drivr' in a PF; did you mean 'driver'?");
     CHECK(loadError(replaced(kSmall, "hostname: h1\n", "hostname: h1\nguests: []\n")) ==
-          "s.yaml:4:1: unknown key 'guests'");
+          "s.yaml:4:1: unknown key 'guests' in a state file; expected 'apiVersion', 'kind', "
+          "'hostname', 'iommuEnabled', 'selinuxVirtUseSysfs', 'pciDrivers', 'files', 'pfs', "
+          "'networks' or 'domains'");
     CHECK(loadError(
               replaced(kSmall, "    active: false\n", "    active: false\n    active: true\n")) ==
-          "s.yaml:32:5: duplicate key 'active' in networks[0]");
+          "s.yaml:32:5: duplicate key 'active' (first at 31:5)");
   }
   SUBCASE("wrong types") {
     CHECK(loadError(replaced(kSmall, "numVfs: 1", "numVfs: one")) ==
-          "s.yaml:13:13: pfs[0].numVfs: expected an unsigned integer, got 'one'");
+          "s.yaml:13:13: 'numVfs' must be an integer, got \"one\"");
     CHECK(loadError(replaced(kSmall, "vlan: 42", "vlan: -1")) ==
-          "s.yaml:23:15: pfs[0].vfs[0].vlan: expected an unsigned integer, got '-1'");
+          "s.yaml:23:15: 'vlan' must be between 0 and 4095, got -1");
     CHECK(loadError(replaced(kSmall, "linkUp: true", "linkUp: yes")) ==
-          "s.yaml:16:13: pfs[0].linkUp: expected true or false, got 'yes'");
+          "s.yaml:16:13: 'linkUp' must be true or false, got \"yes\"");
     CHECK(loadError(replaced(kSmall, "hostname: h1", "hostname: [h1]")) ==
-          "s.yaml:3:11: hostname: expected a string, got a list");
+          "s.yaml:3:11: 'hostname' must be a string, got a sequence");
     CHECK(
         loadError("apiVersion: sriov-apply/v1\nkind: HostState\nhostname: h\nnetworks: {a: 1}\n") ==
-        "s.yaml:4:11: networks: expected a list, got a map");
+        "s.yaml:4:11: 'networks' must be a sequence, got a mapping");
     CHECK(loadError(
               replaced(kSmall, "    linkUp: true\n", "    linkUp: true\n    iommuGroup: x\n")) ==
-          "s.yaml:17:17: pfs[0].iommuGroup: expected an integer, got 'x'");
+          "s.yaml:17:17: 'iommuGroup' must be an integer, got \"x\"");
     CHECK(loadError(replaced(kSmall, "pfs:\n", "pfs:\n  - 7\n")) ==
-          "s.yaml:7:5: pfs[0]: expected a map, got '7'");
+          "s.yaml:7:5: a PF must be a mapping, got \"7\"");
   }
   SUBCASE("bad values") {
     CHECK(loadError(replaced(kSmall, "\"0000:01:00.0\"", "0000:01:00.8")) ==
-          "s.yaml:8:10: pfs[0].pci: bad PCI address '0000:01:00.8'");
+          "s.yaml:8:10: \"0000:01:00.8\" is not a PCI address; write domain:bus:slot.function, "
+          "e.g. 0000:0b:00.0 or 0b:00.0");
     CHECK(loadError(replaced(kSmall, "\"02:00:00:00:00:01\"", "02:00")) ==
           "s.yaml:22:14: pfs[0].vfs[0].mac: bad MAC address '02:00'");
     CHECK(loadError(replaced(kSmall, "linkState: disable", "linkState: down")) ==
-          "s.yaml:26:20: pfs[0].vfs[0].linkState: unknown link state 'down', expected auto, "
-          "enable or disable");
+          "s.yaml:26:20: 'linkState' must be one of auto, enable, disable; got \"down\"");
     CHECK(loadError(replaced(kSmall, "state: paused", "state: crashed")) ==
-          "s.yaml:43:12: domains[0].state: unknown domain state 'crashed', expected running, "
-          "paused, shutoff or other");
+          "s.yaml:43:12: 'state' must be one of running, paused, shutoff, other; got \"crashed\"");
   }
   SUBCASE("VF list does not match numVfs") {
     CHECK(loadError(replaced(kSmall, "numVfs: 1", "numVfs: 2")) ==
@@ -272,6 +273,24 @@ TEST_CASE("state file load errors") {
 }
 
 // Issue 11, defect 8: what no kernel or libvirt could report is refused, with its position.
+TEST_CASE("a state file's error carries its place as values, not only in the message") {
+  auto state = parseStateYaml(replaced(kSmall, "    driver: igb\n", "    drivr: igb\n"), "s.yaml");
+  REQUIRE_FALSE(state.ok());
+  CHECK(state.error().line == 9);
+  CHECK(state.error().col == 5);
+  CHECK(state.error().detail == "unknown key 'drivr' in a PF; did you mean 'driver'?");
+  CHECK(state.error().message == "s.yaml:9:5: " + state.error().detail);
+  // A YAML syntax error and a second document are placed too.
+  auto broken = parseStateYaml("apiVersion: [\n", "s.yaml");
+  REQUIRE_FALSE(broken.ok());
+  CHECK(broken.error().line == 2);
+  CHECK(broken.error().col == 1);
+  auto two = parseStateYaml(kSmall + "---\na: 1\n", "s.yaml");
+  REQUIRE_FALSE(two.ok());
+  CHECK(two.error().line > 1);
+  CHECK(two.error().detail.find("expected one YAML document") == 0);
+}
+
 TEST_CASE("state files that no kernel could produce are refused") {
   // Two PFs of one card, each with 2 VFs where offset and stride put them.
   const std::string two = R"(apiVersion: sriov-apply/v1
