@@ -204,6 +204,8 @@ Result<std::optional<GuestDevice>> readDevice(const pugi::xml_node& node, const 
   std::string_view type = node.attribute("type").as_string();
   GuestDevice device;
   device.alias = node.child("alias").attribute("name").as_string();
+  device.element = writeXml(node);
+  device.teaming = node.child("teaming").attribute("type").as_string();
   device.managed = std::string_view(node.attribute("managed").as_string()) == "yes";
   if (element == "interface" && type == "hostdev") {
     const std::string where = "<interface type='hostdev'>";
@@ -273,7 +275,8 @@ std::vector<std::pair<size_t, std::string>> restoreNetworkInterfaces(
   auto twinOf = [&config](const GuestDevice& device) -> const GuestDevice* {
     bool userAlias = device.alias.rfind("ua-", 0) == 0;
     for (const GuestDevice& c : config) {
-      if (c.kind != GuestDevice::Kind::networkInterface) continue;
+      // A teaming pair shares one MAC: the persistent (virtio) twin never shows as a VF.
+      if (c.kind != GuestDevice::Kind::networkInterface || c.teaming == "persistent") continue;
       if (userAlias ? c.alias == device.alias : !device.mac.empty() && c.mac == device.mac)
         return &c;
     }

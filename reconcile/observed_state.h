@@ -85,7 +85,18 @@ struct GuestDevice {
   std::optional<Virtualport> virtualport;
   std::string alias;  // <alias name=.../>; user aliases start with "ua-"
   bool managed = true;
-  friend bool operator==(const GuestDevice&, const GuestDevice&) = default;
+  std::string teaming;  // <teaming type=...>: "persistent" (the virtio twin), "transient", ""
+  // Not compared. element: the device's element as read (parseGuestDevices). keep: set by the
+  // planner on a device that replaces or updates an observed one, that one's element: its XML
+  // is written from it (device_xml.h), keeping what the model does not hold (<driver>, <rom>,
+  // <boot>, the guest-side <address>, <teaming>).
+  std::string element;
+  std::string keep;
+  friend bool operator==(const GuestDevice& a, const GuestDevice& b) {
+    return a.kind == b.kind && a.pci == b.pci && a.network == b.network && a.mac == b.mac &&
+           a.vlan == b.vlan && a.vlanForm == b.vlanForm && a.virtualport == b.virtualport &&
+           a.alias == b.alias && a.managed == b.managed && a.teaming == b.teaming;
+  }
 
   bool owned() const { return alias.rfind("ua-sriov-", 0) == 0; }
 };
