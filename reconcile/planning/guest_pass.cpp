@@ -158,8 +158,12 @@ void planDevice(PlanState& s, GuestRun& r, const GuestDevice& want) {
                        "replaced: the device differs from the spec");
   // Written from the device it replaces (its config element): what the spec does not model of
   // it stays (device_xml.h).
+  // It keeps the device's alias too (none, for one attached by hand), like an update.
   GuestDevice replacement = want;
-  if (cfg && cfg->kind == want.kind) replacement.keep = cfg->element;
+  if (cfg && cfg->kind == want.kind) {
+    replacement.keep = cfg->element;
+    replacement.alias = cfg->alias;
+  }
   attach(s, name, replacement, {live, true}, "replaces the device that differed from the spec",
          det);
 }

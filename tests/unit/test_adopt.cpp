@@ -227,6 +227,9 @@ TEST_CASE("a running guest's alias-less device replaced for a new vlan keeps its
     CHECK(xml->find("<driver name='vfio'/>") != std::string::npos);
     CHECK(xml->find("<tag id='7'/>") != std::string::npos);
   }
+  // Attached by hand, it stays so: no ua-sriov- alias on its replacement.
+  CHECK(after->inactiveXml.find("ua-sriov-") == std::string::npos);
+  CHECK(report.plan.actions[0].target == report.plan.actions[1].target);
   CHECK(rc::plan(spec, *host.observe(), {}).actions.empty());
 }
 
