@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "reconcile/domain_xml.h"
+#include "reconcile/xml_document.h"
 #include "schema/pci_address.h"
 
 namespace sriov::reconcile {
@@ -53,9 +54,7 @@ std::string print(const pugi::xml_document& doc) {
   return out.str();
 }
 
-}  // namespace
-
-std::string deviceXml(const GuestDevice& dev) {
+std::string freshDeviceXml(const GuestDevice& dev) {
   pugi::xml_document doc;
   pugi::xml_node node;
   switch (dev.kind) {
@@ -89,6 +88,63 @@ std::string deviceXml(const GuestDevice& dev) {
   }
   if (!dev.alias.empty()) node.append_child("alias").append_attribute("name") = dev.alias.c_str();
   return print(doc);
+}
+
+// node's child element name replaced by the one of the same name in fresh (or removed when fresh
+// has none), at the same place; a new one goes after <source>.
+void replaceChild(pugi::xml_node node, const pugi::xml_node& fresh, const char* name) {
+  pugi::xml_node old = node.child(name);
+  pugi::xml_node with = fresh.child(name);
+  if (old && with) {
+    node.insert_copy_before(with, old);
+    node.remove_child(old);
+  } else if (old) {
+    node.remove_child(old);
+  } else if (with) {
+    pugi::xml_node source = node.child("source");
+    if (source)
+      node.insert_copy_after(with, source);
+    else
+      node.append_copy(with);
+  }
+}
+
+}  // namespace
+
+std::string editedElementXml(const std::string& elementXml, const GuestDevice& want) {
+  pugi::xml_document doc, fresh;
+  const std::string wanted = freshDeviceXml(want);
+  if (!loadXml(doc, elementXml, "device", kXmlKeepLayout) || !loadXml(fresh, wanted, "device"))
+    return wanted;
+  pugi::xml_node node = doc.document_element();
+  const pugi::xml_node element = fresh.document_element();
+  if (std::string_view(node.name()) != element.name()) return wanted;
+  // A network interface becomes a hostdev one and back only by replacing it whole.
+  if (std::string_view(node.attribute("type").as_string()) != element.attribute("type").as_string())
+    return wanted;
+  // managed only where its meaning changes (libvirt reads a missing one as 'no').
+  bool managed = std::string_view(node.attribute("managed").as_string()) == "yes";
+  if (want.kind != GuestDevice::Kind::networkInterface && managed != want.managed) {
+    if (!node.attribute("managed")) node.append_attribute("managed");
+    node.attribute("managed").set_value(want.managed ? "yes" : "no");
+  }
+  if (want.kind != GuestDevice::Kind::hostdev) {
+    if (pugi::xml_node mac = node.child("mac"); mac && !element.child("mac"))
+      node.remove_child(mac);
+    else if (mac)
+      mac.attribute("address").set_value(want.mac.c_str());
+    else if (element.child("mac"))
+      node.prepend_copy(element.child("mac"));
+    replaceChild(node, element, "vlan");
+    replaceChild(node, element, "virtualport");
+  }
+  replaceChild(node, element, "source");
+  replaceChild(node, element, "alias");
+  return writeXml(node);
+}
+
+std::string deviceXml(const GuestDevice& dev) {
+  return dev.keep.empty() ? freshDeviceXml(dev) : editedElementXml(dev.keep, dev);
 }
 
 std::string networkXml(const NetworkDefinition& def) {

@@ -122,15 +122,33 @@ Result<std::string> readMac(const pugi::xml_node& device, const std::string& whe
   return *normalised;
 }
 
-// The first <tag id> of <vlan>; unset without <vlan>.
-Result<std::optional<unsigned>> readVlan(const pugi::xml_node& parent, const std::string& where,
-                                         const Context& context) {
+// <vlan> as libvirt has it (virNetDevVlanParse): tags (id decimal), trunk, a tag's nativeMode.
+struct VlanRead {
+  std::optional<unsigned> first;  // unset without <vlan>
+  std::string form;               // GuestDevice::vlanForm
+};
+
+Result<VlanRead> readVlan(const pugi::xml_node& parent, const std::string& where,
+                          const Context& context) {
   pugi::xml_node vlan = parent.child("vlan");
-  if (!vlan) return std::optional<unsigned>();
-  std::string text = vlan.child("tag").attribute("id").as_string();
-  std::optional<unsigned> id = parseUnsigned(text);
-  if (!id) return context.fail(where + " has a bad vlan tag id '" + text + "'");
-  return std::optional<unsigned>(*id);
+  VlanRead out;
+  if (!vlan) return out;
+  std::string tags, native;
+  size_t count = 0;
+  for (pugi::xml_node tag : vlan.children("tag")) {
+    std::string text = tag.attribute("id").as_string();
+    std::optional<unsigned> id = parseUnsigned(text);
+    if (!id) return context.fail(where + " has a bad vlan tag id '" + text + "'");
+    if (!out.first) out.first = *id;
+    tags += (count++ ? "," : "") + std::to_string(*id);
+    if (pugi::xml_attribute mode = tag.attribute("nativeMode"))
+      native = " native " + std::to_string(*id) + " " + mode.as_string();
+  }
+  if (count == 0) return context.fail(where + " has a <vlan> without a <tag id>");
+  bool trunk = std::string_view(vlan.attribute("trunk").as_string()) == "yes";
+  if (count > 1 || trunk || !native.empty())
+    out.form = "tags " + tags + (trunk ? " trunk" : "") + native;
+  return out;
 }
 
 Result<std::optional<Virtualport>> readVirtualport(const pugi::xml_node& device,
@@ -170,9 +188,10 @@ Result<void> readInterfaceCommon(const pugi::xml_node& node, const std::string& 
   Result<std::string> mac = readMac(node, where, context);
   if (!mac) return mac.error();
   device.mac = *mac;
-  Result<std::optional<unsigned>> vlan = readVlan(node, where, context);
+  Result<VlanRead> vlan = readVlan(node, where, context);
   if (!vlan) return vlan.error();
-  device.vlan = *vlan;
+  device.vlan = vlan->first;
+  device.vlanForm = vlan->form;
   Result<std::optional<Virtualport>> port = readVirtualport(node, where, context);
   if (!port) return port.error();
   device.virtualport = *port;
@@ -185,6 +204,8 @@ Result<std::optional<GuestDevice>> readDevice(const pugi::xml_node& node, const 
   std::string_view type = node.attribute("type").as_string();
   GuestDevice device;
   device.alias = node.child("alias").attribute("name").as_string();
+  device.element = writeXml(node);
+  device.teaming = node.child("teaming").attribute("type").as_string();
   device.managed = std::string_view(node.attribute("managed").as_string()) == "yes";
   if (element == "interface" && type == "hostdev") {
     const std::string where = "<interface type='hostdev'>";
@@ -254,7 +275,8 @@ std::vector<std::pair<size_t, std::string>> restoreNetworkInterfaces(
   auto twinOf = [&config](const GuestDevice& device) -> const GuestDevice* {
     bool userAlias = device.alias.rfind("ua-", 0) == 0;
     for (const GuestDevice& c : config) {
-      if (c.kind != GuestDevice::Kind::networkInterface) continue;
+      // A teaming pair shares one MAC: the persistent (virtio) twin never shows as a VF.
+      if (c.kind != GuestDevice::Kind::networkInterface || c.teaming == "persistent") continue;
       if (userAlias ? c.alias == device.alias : !device.mac.empty() && c.mac == device.mac)
         return &c;
     }
@@ -297,9 +319,10 @@ Result<ObservedNetwork> parseNetworkXml(const std::string& networkXml) {
       network.vfs.push_back(*pci);
     }
   }
-  Result<std::optional<unsigned>> vlan = readVlan(root, "<network>", context);
+  Result<VlanRead> vlan = readVlan(root, "<network>", context);
   if (!vlan) return vlan.error();
-  network.vlan = *vlan;
+  network.vlan = vlan->first;
+  network.vlanForm = vlan->form;
 
   for (pugi::xml_node child : root.child("metadata").children()) {
     if (child.type() == pugi::node_element && namespaceOf(child) == kOwnerNamespace) {

@@ -29,7 +29,8 @@ Result<std::vector<GuestDevice>> parseGuestDevices(const std::string& domainXml)
 // gone (VIR_DOMAIN_DEF_FORMAT "publicActual"; the inactive XML keeps type='network'). This turns
 // each such live device back into the network interface it is: a hostdev interface of live
 // that has a twin in config (a network interface with the same ua- user alias, else the same
-// MAC) becomes a copy of the twin, with live's alias. Returns, for each device turned back,
+// MAC, not the persistent virtio half of a <teaming> pair, which shares it) becomes a copy of
+// the twin, with live's alias. Returns, for each device turned back,
 // its index in live and the VF it holds. Live devices without a twin (an interface attached
 // live only) stay hostdev interfaces.
 std::vector<std::pair<size_t, std::string>> restoreNetworkInterfaces(

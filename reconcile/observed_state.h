@@ -64,7 +64,8 @@ struct ObservedNetwork {
   bool managed = false;          // <forward managed='yes'>
   std::string pfDev;             // <forward><pf dev=.../>
   std::vector<std::string> vfs;  // <forward><address .../> as normalised PCI addresses
-  std::optional<unsigned> vlan;  // <vlan><tag id=.../>
+  std::optional<unsigned> vlan;  // <vlan><tag id=.../>: the first tag
+  std::string vlanForm;          // more than one plain tag: see GuestDevice::vlanForm
   bool owned = false;            // carries sriov-apply's <metadata>
   std::string xml;               // persistent (inactive) definition
   friend bool operator==(const ObservedNetwork&, const ObservedNetwork&) = default;
@@ -74,14 +75,28 @@ struct ObservedNetwork {
 struct GuestDevice {
   enum class Kind { hostdevInterface, networkInterface, hostdev };
   Kind kind = Kind::hostdev;
-  std::string pci;      // hostdevInterface, hostdev: source address, normalised
-  std::string network;  // networkInterface: source network
-  std::string mac;      // interfaces: lowercase MAC; empty when none
-  std::optional<unsigned> vlan;
+  std::string pci;               // hostdevInterface, hostdev: source address, normalised
+  std::string network;           // networkInterface: source network
+  std::string mac;               // interfaces: lowercase MAC; empty when none
+  std::optional<unsigned> vlan;  // the first <vlan><tag id>
+  // libvirt's <vlan> when it is more than one plain tag (several tags, trunk='yes', a tag's
+  // nativeMode), as read: "tags 42,43 trunk native 42 untagged"; empty otherwise.
+  std::string vlanForm;
   std::optional<Virtualport> virtualport;
   std::string alias;  // <alias name=.../>; user aliases start with "ua-"
   bool managed = true;
-  friend bool operator==(const GuestDevice&, const GuestDevice&) = default;
+  std::string teaming;  // <teaming type=...>: "persistent" (the virtio twin), "transient", ""
+  // Not compared. element: the device's element as read (parseGuestDevices). keep: set by the
+  // planner on a device that replaces or updates an observed one, that one's element: its XML
+  // is written from it (device_xml.h), keeping what the model does not hold (<driver>, <rom>,
+  // <boot>, the guest-side <address>, <teaming>).
+  std::string element;
+  std::string keep;
+  friend bool operator==(const GuestDevice& a, const GuestDevice& b) {
+    return a.kind == b.kind && a.pci == b.pci && a.network == b.network && a.mac == b.mac &&
+           a.vlan == b.vlan && a.vlanForm == b.vlanForm && a.virtualport == b.virtualport &&
+           a.alias == b.alias && a.managed == b.managed && a.teaming == b.teaming;
+  }
 
   bool owned() const { return alias.rfind("ua-sriov-", 0) == 0; }
 };

@@ -14,7 +14,8 @@ std::string futureVfPci(const ObservedPf& pf, unsigned index) {
 
 bool sameDevice(const GuestDevice& a, const GuestDevice& b) {
   return a.kind == b.kind && a.pci == b.pci && a.network == b.network && a.mac == b.mac &&
-         a.vlan == b.vlan && a.virtualport == b.virtualport && a.managed == b.managed;
+         a.vlan == b.vlan && a.vlanForm == b.vlanForm && a.virtualport == b.virtualport &&
+         a.managed == b.managed;
 }
 
 bool sameSource(const GuestDevice& observed, const GuestDevice& want) {
@@ -42,7 +43,7 @@ const GuestDevice* matchDevice(const std::vector<GuestDevice>& list, const Guest
 bool sameDefinition(const ObservedNetwork& observed, const NetworkDefinition& def) {
   return observed.name == def.name && observed.forwardMode == "hostdev" &&
          observed.managed == def.managed && observed.pfDev == def.pfDev &&
-         observed.vfs == def.vfs && observed.vlan == def.vlan;
+         observed.vfs == def.vfs && observed.vlan == def.vlan && observed.vlanForm.empty();
 }
 
 const GuestDevice* findSame(const std::vector<GuestDevice>& list, const GuestDevice& d) {

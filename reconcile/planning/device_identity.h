@@ -15,7 +15,8 @@ namespace sriov::reconcile::planning {
 // The PCI address VF index of pf will have after the plan ("" when pf's address is malformed).
 std::string futureVfPci(const ObservedPf& pf, unsigned index);
 
-// Every field libvirt would show differs: kind, source, mac, vlan, virtualport, managed.
+// Every field libvirt would show differs: kind, source, mac, vlan (its form too), virtualport,
+// managed.
 bool sameDevice(const GuestDevice& a, const GuestDevice& b);
 // The same source: a network interface by network and mac, any other device by its VF address.
 bool sameSource(const GuestDevice& observed, const GuestDevice& want);
@@ -27,7 +28,8 @@ bool isInterface(const GuestDevice& d);
 const GuestDevice* matchDevice(const std::vector<GuestDevice>& list, const GuestDevice& want,
                                const std::set<const GuestDevice*>& taken);
 
-// Whether an observed network already is def (name, forward mode, managed, pool, vlan).
+// Whether an observed network already is def (name, forward mode, managed, pool, one plain vlan
+// tag or none).
 bool sameDefinition(const ObservedNetwork& observed, const NetworkDefinition& def);
 
 // The same device in another list (live vs config): by alias, else by source.

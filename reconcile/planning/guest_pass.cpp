@@ -121,7 +121,10 @@ void planDevice(PlanState& s, GuestRun& r, const GuestDevice& want) {
   if ((cfg && m.gone.count(cfg)) || (lv && m.gone.count(lv))) {
     std::optional<DraftId> after;
     if (lv && m.goneDraft.count(lv)) after = m.goneDraft[lv];
-    attach(s, name, want, {live, true}, "attached again after the change", after);
+    GuestDevice again = want;
+    const GuestDevice* was = cfg ? cfg : lv;
+    if (was->kind == want.kind) again.keep = was->element;
+    attach(s, name, again, {live, true}, "attached again after the change", after);
     return;
   }
   bool cfgOk = cfg && sameDevice(*cfg, want);
@@ -143,6 +146,7 @@ void planDevice(PlanState& s, GuestRun& r, const GuestDevice& want) {
     // not attach has no ua-sriov- alias (or another one), and keeps it.
     GuestDevice edited = want;
     edited.alias = cfg->alias;
+    edited.keep = cfg->element;
     DraftId d = s.drafts.add(
         kAttach, updateDevice(name, *cfg, edited, "the device's settings differ from the spec"));
     attachDeps(s, d, want);
@@ -152,7 +156,16 @@ void planDevice(PlanState& s, GuestRun& r, const GuestDevice& want) {
   const GuestDevice& old = lv ? *lv : *cfg;
   DraftId det = detach(s, name, old, {lv != nullptr, cfg != nullptr}, kDetach,
                        "replaced: the device differs from the spec");
-  attach(s, name, want, {live, true}, "replaces the device that differed from the spec", det);
+  // Written from the device it replaces (its config element): what the spec does not model of
+  // it stays (device_xml.h).
+  // It keeps the device's alias too (none, for one attached by hand), like an update.
+  GuestDevice replacement = want;
+  if (cfg && cfg->kind == want.kind) {
+    replacement.keep = cfg->element;
+    replacement.alias = cfg->alias;
+  }
+  attach(s, name, replacement, {live, true}, "replaces the device that differed from the spec",
+         det);
 }
 
 // The driver a VF of p has after the plan: the spec's, else (not re-created) the observed one.
@@ -242,7 +255,9 @@ void restoreHit(PlanState& s, GuestRun& r) {
                         (d->owned() ? "" : ", or detach it first (sriov-apply did not attach it)"));
       continue;
     }
-    attach(s, dom.name, *d, {true, cfg != nullptr}, "given back as it was after the change",
+    GuestDevice back = *d;
+    back.keep = cfg ? cfg->element : d->element;  // as it was, all of it
+    attach(s, dom.name, back, {true, cfg != nullptr}, "given back as it was after the change",
            r.match.goneDraft[d]);
     s.claims.restored.insert({dom.name, d->pci});
     s.claims.wanted.push_back({d->pci, dom.name});

@@ -201,3 +201,70 @@ TEST_CASE("domain XML is read by libvirt's rules: base-0 numbers, optional parts
     CHECK_FALSE(rc::parseGuestDevices(xml).ok());
   }
 }
+
+TEST_CASE("a running guest's alias-less device replaced for a new vlan keeps its unmodelled XML") {
+  ObservedState state = adoptState("vfio-pci");
+  rc::ObservedDomain& d = state.domains.front();
+  d.state = rc::DomainState::running;
+  d.xml = sriov::testing::domainXml("adopt1", "0e6f4a1c-3b2d-4c5e-9f8a-7b6c5d4e3f21", kHandMade,
+                                    sriov::testing::DomainXmlKind::live);
+  d.liveDevices = rc::parseGuestDevices(d.xml).value();
+  sriov::schema::Spec spec = asSpec(state);
+  CHECK(rc::plan(spec, state, {}).actions.empty());
+  for (sriov::schema::Guest& g : spec.guests)
+    if (g.name == "adopt1") g.interfaces.front().vlan = 7;
+  rc::SimulatedHost host(state);
+  rc::ApplySettings settings;
+  settings.execute.jobs = 1;
+  rc::ApplyReport report = rc::apply(spec, host, settings);
+  CHECK(std::string(toString(report.status)) == "converged");
+  CHECK(report.plan.actions.size() == 2);  // libvirt cannot change it live: detach, attach
+  const rc::ObservedDomain* after = host.observe()->findDomain("adopt1");
+  for (const std::string* xml : {&after->xml, &after->inactiveXml}) {
+    CAPTURE(*xml);
+    CHECK(xml->find("<rom bar='off'/>") != std::string::npos);
+    CHECK(xml->find("<boot order='2'/>") != std::string::npos);
+    CHECK(xml->find("<driver name='vfio'/>") != std::string::npos);
+    CHECK(xml->find("<tag id='7'/>") != std::string::npos);
+  }
+  // Attached by hand, it stays so: no ua-sriov- alias on its replacement.
+  CHECK(after->inactiveXml.find("ua-sriov-") == std::string::npos);
+  CHECK(report.plan.actions[0].target == report.plan.actions[1].target);
+  CHECK(rc::plan(spec, *host.observe(), {}).actions.empty());
+}
+
+TEST_CASE("a teaming pair's VF is mapped back to the transient twin, not the virtio one") {
+  const std::string config = R"(    <interface type='network'>
+      <mac address='52:54:00:11:22:33'/>
+      <source network='default'/>
+      <model type='virtio'/>
+      <teaming type='persistent'/>
+      <alias name='ua-backup0'/>
+    </interface>
+    <interface type='network'>
+      <mac address='52:54:00:11:22:33'/>
+      <source network='passthrough'/>
+      <teaming type='transient' persistent='ua-backup0'/>
+      <alias name='ua-backup1'/>
+    </interface>
+)";
+  const std::string live = R"(    <interface type='hostdev' managed='yes'>
+      <mac address='52:54:00:11:22:33'/>
+      <source><address type='pci' domain='0x0000' bus='0x03' slot='0x10' function='0x0'/></source>
+      <teaming type='transient' persistent='ua-backup0'/>
+      <alias name='hostdev0'/>
+    </interface>
+)";
+  auto cfg = rc::parseGuestDevices(
+      sriov::testing::domainXml("t", "0e6f4a1c-3b2d-4c5e-9f8a-7b6c5d4e3f23", config));
+  auto lv = rc::parseGuestDevices(
+      sriov::testing::domainXml("t", "0e6f4a1c-3b2d-4c5e-9f8a-7b6c5d4e3f23", live));
+  REQUIRE(cfg.ok());
+  REQUIRE(lv.ok());
+  CHECK((*cfg)[0].teaming == "persistent");
+  auto restored = rc::restoreNetworkInterfaces(*lv, *cfg);
+  REQUIRE(restored.size() == 1);
+  CHECK(restored[0].second == "0000:03:10.0");
+  CHECK((*lv)[0].network == "passthrough");
+  CHECK((*lv)[0].teaming == "transient");
+}
