@@ -32,6 +32,9 @@ PACKAGES=(
   libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86
   # the Debian package (./dev.sh package) and the man page test
   debhelper dpkg-dev devscripts lintian groff-base fakeroot git
+  # the Ansible collection's tests (tests/ansible): the module run by ansible-core, and the checks
+  # ansible-test sanity runs (validate-modules needs voluptuous; pep8, pyflakes)
+  ansible-core python3-voluptuous pycodestyle pyflakes3
 )
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }

@@ -38,6 +38,7 @@ struct ApplyOptions {
   HostOptions host;
   OutputFormat output = OutputFormat::text;
   bool detailedExitcode = false;
+  std::string out;  // plan --out FILE: save the plan for `apply FILE`
   std::string maxDisruption = "recreate";
   std::string phase = "all";       // all | host | libvirt (reconcile/boot_phase.h)
   unsigned waitForPfsSeconds = 0;  // apply: wait this long for the spec's PFs to appear

@@ -1,0 +1,24 @@
+#!/bin/bash
+# The Ansible module (contrib/ansible: sriov_apply.host.sriov_apply) run by Debian's ansible-core
+# against localhost on simulated hosts (--state on copies of examples/lab.state.yaml): check mode
+# reports the change and leaves the state file byte for byte; a run changes it; the second run
+# reports changed: false; an invalid spec (a path or inline) fails with its FILE:LINE:COL; a plan
+# above --max-disruption fails and changes nothing; saved plans (plan_out / plan_file) when the
+# binary has `plan --out`, otherwise the module's clear refusal. The assertions are in module.yml.
+# Usage: run.sh BINARY
+set -euo pipefail
+bin=$(readlink -f "$1")
+src=$(cd "$(dirname "$0")/../.." && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+command -v ansible-playbook >/dev/null || { echo "FAIL: ansible-playbook is missing (apt install ansible-core)"; exit 1; }
+. "$src/tests/ansible/env.sh"
+saved_plans=false
+"$bin" help plan 2>/dev/null | grep -q -E -- '(^|[[:space:],])--out([[:space:]=,]|$)' && saved_plans=true
+echo "saved plans in this binary (plan --out): $saved_plans"
+ansible-playbook -i localhost, -c local "$src/tests/ansible/module.yml" \
+  -e "binary=$bin examples=$src/examples work=$work saved_plans=$saved_plans"
+# Byte for byte, not only by checksum: the state file the check-mode runs saw.
+cmp "$src/examples/lab.state.yaml" "$work/check.state.yaml" ||
+  { echo "FAIL: check mode changed the state file"; exit 1; }
+echo "PASS: ansible module"
