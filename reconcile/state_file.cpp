@@ -237,7 +237,12 @@ ObservedDomain loadDomain(const YAML::Node& node, const std::string& path) {
   domain.inactiveXml = map.string("inactiveXml", domain.xml);
   if (domain.state != DomainState::shutoff) domain.liveDevices = devicesOf(map, "xml", domain.xml);
   // A transient domain has no persistent definition: an empty inactiveXml, no config devices.
-  if (!domain.inactiveXml.empty()) {
+  // Each XML is parsed once: without its own inactiveXml, a running domain's config devices
+  // are those of its one XML.
+  if (!domain.inactiveXml.empty() && !map.has("inactiveXml") &&
+      domain.state != DomainState::shutoff) {
+    domain.configDevices = domain.liveDevices;
+  } else if (!domain.inactiveXml.empty()) {
     domain.configDevices =
         devicesOf(map, map.has("inactiveXml") ? "inactiveXml" : "xml", domain.inactiveXml);
   }

@@ -8,12 +8,15 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <thread>
 #include <utility>
 
 #include "reconcile/domain_xml.h"
 
 namespace sriov::reconcile {
 namespace {
+
+constexpr size_t kReadThreads = 4;
 
 // The array virConnectListAll* hands back, freed with every object it still holds.
 template <typename Handle, typename Raw>
@@ -212,13 +215,29 @@ Result<std::vector<ObservedDomain>> LibvirtReader::domains() const {
       domainNames(connection_, VIR_CONNECT_LIST_DOMAINS_AUTOSTART);
   if (!autostart) return autostart.error();
 
+  // The XML reads of kReadThreads threads overlap on the one connection (libvirt's client
+  // sends calls of several threads at once; the daemon serves 5 per client by default), each
+  // thread reading every kReadThreads-th domain. libvirt's last error is per thread.
+  const std::vector<std::pair<DomainHandle, int>>& all = *listed;
+  std::vector<std::optional<Result<std::optional<ObservedDomain>>>> read(all.size());
+  auto readFrom = [&](size_t first) {
+    for (size_t i = first; i < all.size(); i += kReadThreads) {
+      std::string name = virDomainGetName(all[i].first.get());
+      DomainFlags flags{all[i].second, autostart->count(name) > 0, persistent->count(name) > 0};
+      read[i] = readDomain(all[i].first.get(), flags);
+      if (!*read[i]) return;  // the first error in list order is the one reported
+    }
+  };
+  {
+    std::vector<std::jthread> threads;
+    for (size_t t = 1; t < kReadThreads && t < all.size(); ++t) threads.emplace_back(readFrom, t);
+    readFrom(0);
+  }
   std::vector<ObservedDomain> domains;
-  for (const auto& [handle, state] : *listed) {
-    std::string name = virDomainGetName(handle.get());
-    DomainFlags flags{state, autostart->count(name) > 0, persistent->count(name) > 0};
-    Result<std::optional<ObservedDomain>> domain = readDomain(handle.get(), flags);
-    if (!domain) return domain.error();
-    if (*domain) domains.push_back(std::move(**domain));
+  for (std::optional<Result<std::optional<ObservedDomain>>>& domain : read) {
+    if (!domain) continue;  // after an error of its thread: that error comes first
+    if (!*domain) return domain->error();
+    if (**domain) domains.push_back(std::move(***domain));
   }
   std::sort(domains.begin(), domains.end(),
             [](const ObservedDomain& a, const ObservedDomain& b) { return a.name < b.name; });

@@ -25,7 +25,8 @@ class LibvirtReader {
 
   // Every domain (virConnectListAllDomains filtered by running, paused, shut off, other,
   // persistent, autostart: 6 calls; a domain in another state costs one virDomainGetState),
-  // sorted by name: state, autostart, persistent,
+  // its XML read by 4 threads at once on the one connection, sorted by name: state, autostart,
+  // persistent,
   // the live XML and the devices in it (an active domain only), and the persistent XML
   // (VIR_DOMAIN_XML_INACTIVE) and its devices. A shut-off domain's XML is fetched once and is
   // both; a transient domain has no persistent XML: inactiveXml and configDevices stay empty.
