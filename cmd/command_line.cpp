@@ -113,7 +113,7 @@ void addApplyOptions(CLI::App* sub, ApplyOptions& o) {
       "--no-rollback", [&o] { o.rollback = false; }, "On a failure, leave the host as it is");
   sub->add_option("--jobs,-j", o.jobs, "Independent actions run in parallel")
       ->check(wholeNumber(1, 64))
-      ->capture_default_str();
+      ->default_str("one per PF the plan changes, at least 4");
   addSeconds(sub, "--settle-timeout", o.settleTimeoutSeconds,
              "Seconds to wait for VFs to appear after a count change", 0, 86400);
   addSeconds(sub, "--shutdown-timeout", o.shutdownTimeoutSeconds,
