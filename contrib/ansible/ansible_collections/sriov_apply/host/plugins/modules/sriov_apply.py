@@ -275,10 +275,12 @@ def diagnostic_text(diagnostic):
                                  diagnostic.get('severity'), diagnostic.get('message'))
 
 
-def refusal_text(plan):
-    errors = [p for p in plan.get('preflight', []) if p.get('severity') == 'error']
-    return 'the plan is refused: ' + '; '.join(
-        '%s: %s' % (p.get('target'), p.get('message')) for p in errors)
+def refusal_text(plan, error=None):
+    reasons = ['%s: %s' % (p.get('target'), p.get('message'))
+               for p in plan.get('preflight', []) if p.get('severity') == 'error']
+    if error:
+        reasons.append(error)
+    return 'the plan is refused: ' + ('; '.join(reasons) or 'no reason given (see plan)')
 
 
 def failure_message(document, rc):
@@ -293,7 +295,7 @@ def failure_message(document, rc):
         return refusal_text(document)
     if kind == 'ApplyResult':
         if document.get('status') == 'refused':
-            return refusal_text(document.get('plan', {}))
+            return refusal_text(document.get('plan', {}), document.get('error'))
         failed = ['%s %s: %s' % (a.get('kind'), a.get('target'), a.get('error'))
                   for a in document.get('plan', {}).get('actions', []) if a.get('outcome') == 'failed']
         text = 'apply %s' % document.get('status')
@@ -419,6 +421,9 @@ def main():
         supports_check_mode=True,
     )
     binary = module.get_bin_path(module.params['binary'], required=True)
+    for name in ('plan_file', 'plan_out'):  # the tool resolves them from its own folder
+        if module.params[name]:
+            module.params[name] = os.path.abspath(module.params[name])
     if module.params['plan_file'] or module.params['plan_out']:
         require_saved_plans(module, binary)
     if module.params['plan_file'] and module.check_mode:
