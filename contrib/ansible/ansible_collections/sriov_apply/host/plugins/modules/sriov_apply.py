@@ -355,7 +355,7 @@ def fail(module, document, rc, result):
 def report_plan(module, plan, rc, result):
     if plan.get('kind') != 'Plan':
         fail(module, plan, rc, result)
-    result.update(changed=bool(plan.get('changes')), plan=plan, diff=plan_diff(plan), msg=plan_summary(plan))
+    result.update(changed=rc == 2, plan=plan, diff=plan_diff(plan), msg=plan_summary(plan))
     if rc not in (0, 2):
         fail(module, plan, rc, result)
     module.exit_json(failed=False, **result)
