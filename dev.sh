@@ -194,10 +194,12 @@ package() {
 # Benchmarks print figures (not run by test: timing on shared machines is noise).
 bench() {
   install_packages "${PACKAGES[@]}"
-  build build
-  ./build/sriov-bench
+  build build-release -DCMAKE_BUILD_TYPE=Release
+  tests/bench/run.sh build-release
   echo
-  ./build/sriov-bench-plan
+  ./build-release/sriov-bench
+  echo
+  ./build-release/sriov-bench-plan
 }
 
 case "${1:-}" in

@@ -12,6 +12,7 @@
 #include "cmd/error_output.h"
 #include "cmd/lock_file.h"
 #include "cmd/plan_command.h"
+#include "cmd/saved_plan.h"
 #include "cmd/snapshot.h"
 #include "cmd/stop_signal.h"
 #include "reconcile/apply.h"
@@ -33,16 +34,30 @@ std::vector<reconcile::WantedPf> wantedPfs(const schema::Spec& spec, const std::
 
 }  // namespace
 
-int runApply(const ApplyOptions& options,
-             const std::function<Result<HostHandle>(const Progress&)>& makeHost,
-             const std::atomic<bool>* stop, std::ostream& out, std::ostream& err) {
+int runApply(
+    const ApplyOptions& options,
+    const std::function<Result<HostHandle>(const ApplyOptions&, const Progress&)>& makeHost,
+    const std::atomic<bool>* stop, std::ostream& out, std::ostream& err) {
   bool text = options.output == OutputFormat::text;
   std::unique_ptr<ApplyOutput> output = makeApplyOutput(
       options.output, text && colorWanted(options.color, STDOUT_FILENO), options.spec, out, err);
 
-  // 1. The spec: every problem at once, then stop.
-  schema::LoadResult loaded = schema::loadSpecFile(options.spec);
+  // 1. The spec, or a saved plan (`plan --out`) with its spec: every problem at once, then stop.
   bool errColor = colorWanted(options.color, STDERR_FILENO);
+  std::string content;
+  schema::LoadResult loaded = schema::loadSpecFile(options.spec, &content);
+  SavedPlanRead saved = readSavedPlan(options.spec, content);
+  if (saved.failure) return printFailure(*saved.failure, !text, out, err, errColor);
+  // A saved plan is applied with the plan options it was made with.
+  ApplyOptions planned = options;
+  if (saved.plan) {
+    loaded = schema::loadSpec(saved.plan->specText, saved.plan->specPath);
+    planned.spec = saved.plan->specPath;
+    planned.maxDisruption = saved.plan->planning.maxDisruption;
+    planned.phase = saved.plan->planning.phase;
+    planned.force = saved.plan->planning.force;
+    planned.persistFile = saved.plan->planning.persistFile;
+  }
   if (loaded.diagnostics.hasErrors())
     return printFailure({kExitInvalidSpec, "", loaded.diagnostics.sorted(), {}}, !text, out, err,
                         errColor);
@@ -79,13 +94,18 @@ int runApply(const ApplyOptions& options,
                               std::chrono::seconds(options.waitForPfsSeconds), stop, progress);
     if (!there) return printFailure(failureOf(there.error()), !text, out, err, errColor);
   }
-  Result<HostHandle> made = makeHost(progress);
+  Result<HostHandle> made = makeHost(planned, progress);
   if (!made) return printFailure(failureOf(made.error()), !text, out, err, errColor);
   HostHandle& handle = *made;
 
   // 3. Plan, snapshot, execute, verify, roll back: reconcile::apply, with progress here.
   reconcile::ApplySettings settings;
-  settings.plan = planOptionsOf(options);
+  settings.plan = planOptionsOf(planned);
+  if (saved.plan) {
+    settings.vetPlan = [&](const reconcile::ObservedState& observed, const reconcile::Plan& plan) {
+      return vetSavedPlan(*saved.plan, observed, plan);
+    };
+  }
   settings.execute.jobs = options.jobs;
   settings.execute.guestTimeout = std::chrono::seconds(options.shutdownTimeoutSeconds);
   settings.execute.stop = stop;
@@ -102,8 +122,8 @@ int runApply(const ApplyOptions& options,
   settings.reporter = output.get();
   ApplyReport report = reconcile::apply(reconcile::specForPhase(loaded.spec, settings.plan.phase),
                                         *handle.host, settings);
-  Result<void> saved = handle.save();
-  if (!saved) printError(err, saved.error().message);
+  Result<void> kept = handle.save();
+  if (!kept) printError(err, kept.error().message);
 
   // 4. Report.
   output->result(report, snapshot);

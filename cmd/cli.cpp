@@ -42,14 +42,14 @@ int apply(const ApplyOptions& options) {
   manageStopSignals();
   return runApply(
       options,
-      [&](const Progress& progress) -> Result<HostHandle> {
+      [&](const ApplyOptions& planned, const Progress& progress) -> Result<HostHandle> {
         defaultStopSignals();
         // A signal that came while the handler was armed (the lock wait) is not lost.
         if (stopFlag()->load())
           return Error{"interrupted before the host was read; nothing was changed", EINTR};
-        HostTuning tuning = tuningOf(options);
+        HostTuning tuning = tuningOf(planned);
         tuning.progress = progress;
-        Result<HostHandle> host = makeHost(options.host, tuning);
+        Result<HostHandle> host = makeHost(planned.host, tuning);
         armStopSignals();
         return host;
       },

@@ -155,12 +155,15 @@ CommandLine parseCommandLine(int argc, char** argv) {
       "-v,--verbose", [&line] { line.logLevel = "debug"; }, "--log-level debug");
 
   ApplyOptions apply;
-  CLI::App* applyCmd = app.add_subcommand("apply", "Converge the host on SPEC (the default)");
+  CLI::App* applyCmd = app.add_subcommand(
+      "apply", "Converge the host on SPEC (the default), or apply a plan saved by `plan --out`");
   addPlanOptions(applyCmd, apply);
   addApplyOptions(applyCmd, apply);
   ApplyOptions plan;
   CLI::App* planCmd = app.add_subcommand("plan", "Print what apply would do; change nothing");
   addPlanOptions(planCmd, plan);
+  planCmd->add_option("--out", plan.out,
+                      "Also save the plan to this file, for `apply FILE` to run exactly it");
 
   CLI::App* showCmd = app.add_subcommand("show", "Print the observed host state");
   addHostOptions(showCmd, line.show.host);

@@ -38,13 +38,14 @@ struct ApplyOptions {
   HostOptions host;
   OutputFormat output = OutputFormat::text;
   bool detailedExitcode = false;
+  std::string out;  // plan --out FILE: save the plan for `apply FILE`
   std::string maxDisruption = "recreate";
   std::string phase = "all";       // all | host | libvirt (reconcile/boot_phase.h)
   unsigned waitForPfsSeconds = 0;  // apply: wait this long for the spec's PFs to appear
   bool force = false;
   bool dryRun = false;
   bool rollback = true;
-  unsigned jobs = 4;
+  unsigned jobs = 0;  // 0: one per PF the plan changes, at least 4 (reconcile::autoJobs)
   unsigned settleTimeoutSeconds = 120;
   unsigned shutdownTimeoutSeconds = 120;  // shutdown-guest: the guest must stop within this
   unsigned detachTimeoutSeconds = 30;     // a live detach: the guest must release the device

@@ -9,6 +9,9 @@
 #include "cmd/diagnostics_output.h"
 #include "cmd/error_output.h"
 #include "cmd/plan_output.h"
+#include "cmd/saved_plan.h"
+#include "reconcile/host/atomic_file.h"
+#include "reconcile/plan_facts.h"
 #include "reconcile/planner.h"
 #include "schema/loader.h"
 
@@ -28,7 +31,8 @@ reconcile::PlanOptions planOptionsOf(const ApplyOptions& options) {
 int runPlan(const ApplyOptions& options, reconcile::HostReader& host, std::ostream& out,
             std::ostream& err) {
   // 1. The spec: every problem at once, then stop.
-  schema::LoadResult loaded = schema::loadSpecFile(options.spec);
+  std::string specText;
+  schema::LoadResult loaded = schema::loadSpecFile(options.spec, &specText);
   const bool json = options.output == OutputFormat::json;
   bool errColor = colorWanted(options.color, STDERR_FILENO);
   if (loaded.diagnostics.hasErrors())
@@ -49,7 +53,20 @@ int runPlan(const ApplyOptions& options, reconcile::HostReader& host, std::ostre
   reconcile::Plan plan = reconcile::plan(reconcile::specForPhase(loaded.spec, planOptions.phase),
                                          *observed, planOptions);
 
-  // 4. Print it.
+  // 4. Saved for `apply FILE` before anything is printed (stdout holds one document); a refused
+  // plan is not saved: there is nothing to apply.
+  if (!options.out.empty() && !plan.refused()) {
+    nlohmann::ordered_json saved =
+        savedPlanJson(plan, options.spec, specText, reconcile::planFacts(loaded.spec, *observed),
+                      options, utcNow());
+    Result<void> written = reconcile::writeFileAtomically(
+        options.out, saved.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n",
+        reconcile::Folders::mustExist);
+    if (!written) return printFailure(failureOf(written.error()), json, out, err, errColor);
+    err << "sriov-apply: saved the plan to " << options.out << "; apply it with: sriov-apply apply "
+        << options.out << "\n";
+  }
+  // 5. Print it.
   if (json) {
     out << planJson(plan).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   } else {

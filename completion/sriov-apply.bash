@@ -34,7 +34,7 @@ _sriov_apply() {
       apply | "")
         opts="$planning --dry-run --no-rollback --jobs -j --settle-timeout --shutdown-timeout \
 --detach-timeout --lock-timeout --lock-file --snapshot-dir --wait-for-pfs" ;;
-      plan) opts=$planning ;;
+      plan) opts="$planning --out" ;;
       show) opts="$host --as-spec" ;;
       validate) opts="--output -o --strict --no-color" ;;
       schema | help | version) opts="" ;;

@@ -91,6 +91,10 @@ ApplyReport apply(const schema::Spec& spec, Host& host, const ApplySettings& set
 
   // 2. The plan. Refused or empty: done, nothing changed.
   report.plan = plan(spec, report.before, settings.plan);
+  if (settings.vetPlan) {
+    std::vector<Finding> vetted = settings.vetPlan(report.before, report.plan);
+    report.plan.preflight.insert(report.plan.preflight.begin(), vetted.begin(), vetted.end());
+  }
   if (settings.reporter) settings.reporter->planned(report.plan);
   if (report.plan.refused()) {
     report.status = ApplyStatus::refused;

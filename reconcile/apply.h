@@ -22,6 +22,10 @@ struct ApplySettings {
   // Called with the state observed before anything changes (the CLI saves it as a snapshot);
   // an error stops the apply before it changes anything.
   std::function<Result<void>(const ObservedState&)> beforeChanges;
+  // Called with the host as observed and the plan made from it, before the plan is reported or
+  // anything changes: the errors it returns are added to the plan's findings, which refuses it
+  // (a saved plan whose host or actions are no longer the ones reviewed).
+  std::function<std::vector<Finding>(const ObservedState&, const Plan&)> vetPlan;
   // Hears the plan, each step and each action as it goes (and is handed to the executor).
   ApplyReporter* reporter = nullptr;
 };

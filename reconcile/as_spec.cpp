@@ -1,4 +1,5 @@
-// Writes an observed host as a spec that describes it (show --as-spec).
+// Converts an observed host into the spec that describes it (show --as-spec, rollback), and
+// writes that spec as YAML or JSON.
 #include "reconcile/as_spec.h"
 
 #include <optional>
@@ -8,23 +9,29 @@
 #include "reconcile/persistence.h"
 #include "reconcile/state_file.h"
 #include "reconcile/yaml_writer.h"
-#include "schema/mac_address.h"
-#include "schema/spec.h"
 
 namespace sriov::reconcile {
 namespace {
 
-using Json = nlohmann::ordered_json;
+// One conversion: the state, what it is for, and the spec and notes it builds.
+struct Conversion {
+  const ObservedState& state;
+  const HostSpecOptions& options;
+  HostSpec out;
 
-// The {pf, index} of the VF at pci, if it is a VF of an observed PF.
-std::optional<Json> vfRef(const ObservedState& state, const std::string& pci) {
-  for (const ObservedPf& pf : state.pfs) {
-    for (const ObservedVf& vf : pf.vfs) {
-      if (vf.pci == pci) return Json{{"pf", pf.label()}, {"index", vf.index}};
-    }
+  bool rollback() const { return options.now != nullptr; }
+  void note(std::string object, std::string text) {
+    out.notes.push_back({std::move(object), std::move(text)});
   }
-  return std::nullopt;
-}
+  // The {pf, index} of the VF at pci, if it is a VF of an observed PF: the PF by its label for
+  // a user, by its PCI address for a rollback.
+  std::optional<schema::VfRef> vfRef(const std::string& pci) const {
+    for (const ObservedPf& pf : state.pfs)
+      for (const ObservedVf& vf : pf.vfs)
+        if (vf.pci == pci) return schema::VfRef{rollback() ? pf.pci : pf.label(), vf.index, {}};
+    return std::nullopt;
+  }
+};
 
 // PCI addresses running guests hold through hostdevs and hostdev interfaces, and through
 // network interfaces on hostdev networks (their live XML shows the VF each one got; libvirt set
@@ -44,162 +51,400 @@ std::set<std::string> heldByGuests(const ObservedState& state) {
   return held;
 }
 
-// The VF's settings that differ from a new VF's, as a spec vfs entry; nullopt when none do.
-std::optional<Json> vfEntry(const ObservedVf& vf) {
-  const VfNetlink& s = vf.settings;
+// The kernel's settings of a new VF, which --as-spec leaves out.
+VfNetlink kernelDefaults() {
+  VfNetlink v;
+  v.spoofCheck = true;
+  v.trust = false;
+  return v;
+}
+
+// The VF's settings that differ from base as a vfs entry; nullopt when none do. cur: the VF now
+// (rollback; nullptr when it is re-created), whose driver a rollback restores.
+std::optional<schema::VfEntry> vfEntry(const Conversion& c, const ObservedVf& vf,
+                                       const VfNetlink& base, const ObservedVf* cur) {
+  const VfNetlink& w = vf.settings;
+  schema::VfEntry e;
+  e.first = e.last = vf.index;
+  schema::VfSettings& s = e.settings;
+  if (w.mac != base.mac) s.mac = w.mac;
+  if (w.vlan != base.vlan || w.qos != base.qos) {
+    s.vlan = w.vlan;
+    s.qos = w.qos;
+  }
+  if (w.spoofCheck && w.spoofCheck != base.spoofCheck) s.spoofCheck = w.spoofCheck;
+  if (w.trust && w.trust != base.trust) s.trust = w.trust;
+  if (w.linkState != base.linkState) s.linkState = w.linkState;
+  if (w.minTxRate != base.minTxRate || w.maxTxRate != base.maxTxRate) {
+    s.minTxRate = w.minTxRate;
+    s.maxTxRate = w.maxTxRate;
+  }
+  bool driver = c.rollback() ? !vf.driver.empty() && (!cur || cur->driver != vf.driver)
+                             : vf.driver == "vfio-pci";
+  if (driver) s.driver = vf.driver;
+  bool any = s.mac || s.vlan || s.spoofCheck || s.trust || s.linkState || s.minTxRate || s.driver;
+  if (!any) return std::nullopt;
+  return e;
+}
+
+const ObservedVf* vfOf(const ObservedPf* pf, unsigned index) {
+  return pf && index < pf->vfs.size() ? &pf->vfs[index] : nullptr;
+}
+
+schema::Pf pfSpec(const Conversion& c, const ObservedPf& pf, const std::set<std::string>& held) {
+  schema::Pf p;
+  if (!pf.name.empty()) p.name = pf.name;
+  p.pci = pf.pci;
+  p.numVfs = pf.numVfs;
+  const ObservedPf* now = c.rollback() ? c.options.now->findPf(pf.pci) : nullptr;
+  bool recreated = !now || now->numVfs != pf.numVfs;
+  if (c.rollback()) {
+    p.persist = false;  // the file itself is restored as it was
+    if (!pf.name.empty()) p.linkUp = pf.linkUp;
+  } else {
+    // persist: true only where the persistence rules already re-create this PF's VFs, so that
+    // applying the printed spec changes nothing.
+    auto rules = c.state.files.find(kDefaultPersistFile);
+    p.persist = rules != c.state.files.end() &&
+                rules->second.find("\"" + pf.pci + "\"") != std::string::npos;
+  }
+  const VfNetlink fresh, defaults = kernelDefaults();
+  for (const ObservedVf& vf : pf.vfs) {
+    if (!c.rollback() && held.count(vf.pci)) continue;
+    const ObservedVf* cur = recreated ? nullptr : vfOf(now, vf.index);
+    const VfNetlink& base = c.rollback() ? (cur ? cur->settings : fresh) : defaults;
+    if (std::optional<schema::VfEntry> e = vfEntry(c, vf, base, cur)) p.vfs.push_back(*e);
+  }
+  return p;
+}
+
+// The first VF (PCI address) the list holds twice, "" when none: libvirt refuses such a
+// definition ("PCI device ... is in use"), and a spec gives a VF to one user only.
+std::string twiceHeld(const std::vector<std::string>& pcis) {
+  std::set<std::string> seen;
+  for (const std::string& pci : pcis)
+    if (!pci.empty() && !seen.insert(pci).second) return pci;
+  return "";
+}
+
+void addNetworks(Conversion& c) {
+  for (const ObservedNetwork& n : c.state.networks) {
+    if (n.forwardMode != "hostdev") continue;
+    // A network sriov-apply did not define would make apply refuse (it is not taken over
+    // without --force): left out, and said so at the top.
+    if (!n.owned) {
+      c.note("", "network '" + n.name +
+                     "' was not defined by sriov-apply; to manage it, add it under networks and "
+                     "apply once with --force");
+      continue;
+    }
+    if (std::string twice = twiceHeld(n.vfs); !twice.empty() && !c.rollback()) {
+      for (const std::string& pci : n.vfs)
+        c.note("", "network '" + n.name + "' pools " + twice + " twice, which libvirt refuses; " +
+                       pci + " is left out with the network");
+      continue;
+    }
+    schema::Network net;
+    net.name = n.name;
+    if (!n.pfDev.empty()) {
+      const ObservedPf* pf = c.rollback() ? c.state.findPf(n.pfDev) : nullptr;
+      net.pf = pf ? pf->pci : n.pfDev;
+    }
+    // --as-spec: a <pf dev> pool is the PF; a rollback also restores the addresses listed.
+    bool listed = n.pfDev.empty() || c.rollback();
+    for (const std::string& pci : listed ? n.vfs : std::vector<std::string>()) {
+      if (std::optional<schema::VfRef> ref = c.vfRef(pci))
+        net.vfs.push_back(*ref);
+      else
+        c.note("network " + n.name, pci + " is not a VF of a PF on this host; left out");
+    }
+    net.managed = n.managed;
+    net.vlan = n.vlan;
+    net.autostart = n.autostart;
+    net.active = n.active;
+    c.out.spec.networks.push_back(net);
+  }
+}
+
+// A device as a note names it: "<hostdev> at 0000:03:10.0".
+std::string deviceText(const GuestDevice& dev) {
+  switch (dev.kind) {
+    case GuestDevice::Kind::hostdev:
+      return "<hostdev> at " + dev.pci;
+    case GuestDevice::Kind::hostdevInterface:
+      return "<interface type='hostdev'> at " + dev.pci;
+    case GuestDevice::Kind::networkInterface:
+      break;
+  }
+  return "<interface type='network'> of " + dev.network;
+}
+
+// The device as an entry of g, on the VF it is on (a rollback keeps its alias).
+void addDevice(Conversion& c, schema::Guest& g, const GuestDevice& dev, bool liveOnly) {
+  std::optional<schema::VfRef> ref = c.vfRef(dev.pci);
+  std::string alias = c.rollback() ? dev.alias : "";
+  if (dev.kind == GuestDevice::Kind::hostdev) {
+    schema::Hostdev h;
+    h.alias = alias;
+    h.liveOnly = liveOnly;
+    if (ref)
+      h.vf = *ref;
+    else
+      h.pci = dev.pci;
+    h.managed = dev.managed;
+    g.hostdevs.push_back(h);
+    return;
+  }
+  schema::Interface i;
+  i.alias = alias;
+  i.liveOnly = liveOnly;
+  if (dev.kind == GuestDevice::Kind::networkInterface) {
+    const ObservedNetwork* network = c.state.findNetwork(dev.network);
+    bool sriov = network && network->forwardMode == "hostdev";
+    if (!sriov && !c.rollback()) return;  // not SR-IOV
+    i.kind = schema::Interface::Kind::network;
+    i.network = dev.network;
+  } else if (ref) {
+    i.kind = schema::Interface::Kind::vf;
+    i.vf = *ref;
+    i.managed = dev.managed;
+  } else {
+    // A hostdev interface on a device that is not a VF: never sriov-apply's to change.
+    c.note("guest " + g.name, "<interface type='hostdev'> at " + dev.pci +
+                                  " is not a VF of a PF on this host; left out");
+    return;
+  }
+  if (dev.vlan && dev.virtualport && !c.rollback()) {
+    // libvirt refuses to start a guest with this interface (virHostdevNetConfigReplace); a spec
+    // cannot say it either: the guest keeps it as it is.
+    c.note("guest " + g.name, deviceText(dev) + " has vlan " + std::to_string(*dev.vlan) +
+                                  " and a virtualport '" + dev.virtualport->type +
+                                  "', which libvirt refuses when the guest starts (\"direct "
+                                  "setting of the vlan tag is not allowed for hostdev devices "
+                                  "using " +
+                                  dev.virtualport->type + " mode\"); left out, kept as it is");
+    return;
+  }
+  if (!dev.mac.empty()) i.mac = dev.mac;
+  i.vlan = dev.vlan;
+  i.virtualport = dev.virtualport;
+  g.interfaces.push_back(i);
+}
+
+// --as-spec: a guest whose config holds one VF twice is left out, each device said.
+bool leftOutForTwice(Conversion& c, const ObservedDomain& d) {
+  std::vector<std::string> pcis;
+  for (const GuestDevice& dev : d.configDevices) pcis.push_back(dev.pci);
+  std::string twice = twiceHeld(pcis);
+  if (twice.empty()) return false;
+  for (const GuestDevice& dev : d.configDevices)
+    if (!dev.pci.empty())
+      c.note("guest " + d.name, deviceText(dev) + ": the config holds " + twice +
+                                    " twice, which libvirt refuses; the guest is left out");
+  return true;
+}
+
+bool inConfig(const ObservedDomain& d, const GuestDevice& dev) {
+  for (const GuestDevice& c : d.configDevices)
+    if ((!dev.alias.empty() && c.alias == dev.alias) ||
+        (c.kind == dev.kind && c.pci == dev.pci && c.network == dev.network && c.mac == dev.mac))
+      return true;
+  return false;
+}
+
+// A rollback restores only the guests the failed apply changed: a running guest whose config and
+// live devices differ on purpose is left alone.
+bool unchangedSince(const ObservedDomain& d, const ObservedState& now) {
+  const ObservedDomain* n = now.findDomain(d.name);
+  return n && n->running() == d.running() && n->configDevices == d.configDevices &&
+         (!d.running() || n->liveDevices == d.liveDevices);
+}
+
+void addGuests(Conversion& c) {
+  for (const ObservedDomain& d : c.state.domains) {
+    if (c.rollback() && unchangedSince(d, *c.options.now)) continue;
+    schema::Guest g;
+    g.name = d.name;
+    size_t notes = c.out.notes.size();
+    if (!c.rollback() && leftOutForTwice(c, d)) {
+      c.out.spec.guests.push_back(g);  // its name and the notes only
+      continue;
+    }
+    for (const GuestDevice& dev : d.configDevices) addDevice(c, g, dev, false);
+    if (c.rollback()) {
+      g.running = d.running();
+      g.exactLive = true;
+      // Devices the running guest had live only (hot-plugged without the config): live again.
+      if (d.running())
+        for (const GuestDevice& dev : d.liveDevices)
+          if (!inConfig(d, dev)) addDevice(c, g, dev, true);
+    } else if (g.interfaces.empty() && g.hostdevs.empty() && c.out.notes.size() == notes) {
+      continue;
+    }
+    c.out.spec.guests.push_back(g);
+  }
+}
+
+}  // namespace
+
+HostSpec hostSpec(const ObservedState& observed, const HostSpecOptions& options) {
+  ObservedState sorted;
+  if (!options.now) {
+    sorted = observed;
+    sortState(sorted);
+  }
+  Conversion c{options.now ? observed : sorted, options, {}};
+  schema::Spec& spec = c.out.spec;
+  if (c.rollback()) {
+    spec.file = "(the state before this apply)";
+    spec.prune = true;
+  } else if (!c.state.hostname.empty()) {
+    spec.host = c.state.hostname;
+  }
+  const std::set<std::string> held = heldByGuests(c.state);
+  for (const ObservedPf& pf : c.state.pfs) spec.pfs.push_back(pfSpec(c, pf, held));
+  addNetworks(c);
+  addGuests(c);
+  if (c.rollback()) {
+    std::string file = options.persistFile.empty() ? kDefaultPersistFile : options.persistFile;
+    auto rules = c.state.files.find(file);
+    if (rules != c.state.files.end())
+      spec.persistenceContent = rules->second;
+    else
+      spec.removePersistence = true;
+  }
+  return std::move(c.out);
+}
+
+// --- Writing the spec ---------------------------------------------------------------------
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+Json refJson(const schema::VfRef& ref) {
+  return Json{{"pf", ref.pf}, {"index", ref.index}};
+}
+
+// The notes on object, as a comment key's value (null when none).
+Json notesJson(const HostSpec& h, const std::string& object) {
+  Json notes = Json::array();
+  for (const SpecNote& n : h.notes)
+    if (n.object == object) notes.push_back(n.text);
+  return notes;
+}
+
+Json vfEntryJson(const schema::VfEntry& e) {
+  const schema::VfSettings& s = e.settings;
   Json j;
-  j["index"] = vf.index;
-  if (!schema::isZeroMac(s.mac)) j["mac"] = s.mac;
-  if (s.vlan != 0) j["vlan"] = s.vlan;
-  if (s.qos != 0) j["qos"] = s.qos;
-  if (s.spoofCheck == false) j["spoofCheck"] = false;
-  if (s.trust == true) j["trust"] = true;
-  if (s.linkState != LinkState::auto_) j["linkState"] = schema::toString(s.linkState);
-  if (s.minTxRate != 0) j["minTxRate"] = s.minTxRate;
-  if (s.maxTxRate != 0) j["maxTxRate"] = s.maxTxRate;
-  if (vf.driver == "vfio-pci") j["driver"] = vf.driver;
-  if (j.size() == 1) return std::nullopt;
+  j["index"] = e.first;
+  if (s.mac) j["mac"] = *s.mac;
+  if (s.vlan.value_or(0) != 0) j["vlan"] = *s.vlan;
+  if (s.qos.value_or(0) != 0) j["qos"] = *s.qos;
+  if (s.spoofCheck) j["spoofCheck"] = *s.spoofCheck;
+  if (s.trust) j["trust"] = *s.trust;
+  if (s.linkState) j["linkState"] = schema::toString(*s.linkState);
+  if (s.minTxRate.value_or(0) != 0) j["minTxRate"] = *s.minTxRate;
+  if (s.maxTxRate.value_or(0) != 0) j["maxTxRate"] = *s.maxTxRate;
+  if (s.driver) j["driver"] = *s.driver;
   return j;
 }
 
-Json pfsJson(const ObservedState& state) {
-  const std::set<std::string> held = heldByGuests(state);
-  Json pfs = Json::array();
-  for (const ObservedPf& pf : state.pfs) {
-    Json j;
-    if (!pf.name.empty()) j["name"] = pf.name;
-    j["pci"] = pf.pci;
-    j["numVfs"] = pf.numVfs;
-    // persist: true only where the persistence rules already re-create this PF's VFs, so that
-    // applying the printed spec changes nothing.
-    auto rules = state.files.find(kDefaultPersistFile);
-    j["persist"] =
-        rules != state.files.end() && rules->second.find("\"" + pf.pci + "\"") != std::string::npos;
-    Json vfs = Json::array();
-    for (const ObservedVf& vf : pf.vfs) {
-      if (held.count(vf.pci)) continue;
-      if (std::optional<Json> entry = vfEntry(vf)) vfs.push_back(*entry);
-    }
-    if (!vfs.empty()) j["vfs"] = vfs;
-    pfs.push_back(j);
-  }
-  return pfs;
-}
-
-Json networksJson(const ObservedState& state) {
-  Json networks = Json::array();
-  for (const ObservedNetwork& network : state.networks) {
-    // A network sriov-apply did not define would make apply refuse (it is not taken over
-    // without --force): left out, and said so at the top.
-    if (network.forwardMode != "hostdev" || !network.owned) continue;
-    Json j;
-    j["name"] = network.name;
-    if (!network.pfDev.empty()) {
-      j["pf"] = network.pfDev;
-    } else {
-      Json vfs = Json::array();
-      Json skipped = Json::array();
-      for (const std::string& pci : network.vfs) {
-        if (std::optional<Json> ref = vfRef(state, pci)) {
-          vfs.push_back(*ref);
-        } else {
-          skipped.push_back(pci + " is not a VF of a PF on this host; left out");
-        }
-      }
-      if (!skipped.empty()) j["#"] = skipped;
-      j["vfs"] = vfs;
-    }
-    j["managed"] = network.managed;
-    if (network.vlan) j["vlan"] = *network.vlan;
-    j["autostart"] = network.autostart;
-    j["active"] = network.active;
-    networks.push_back(j);
-  }
-  return networks;
-}
-
-// mac, vlan and virtualport of an interface entry.
-void addInterfaceSettings(Json& j, const GuestDevice& device) {
-  if (!device.mac.empty()) j["mac"] = device.mac;
-  if (device.vlan) j["vlan"] = *device.vlan;
-  if (const std::optional<Virtualport>& port = device.virtualport) {
-    Json v;
-    v["type"] = port->type;
-    if (port->profileid) v["profileid"] = *port->profileid;
-    if (port->instanceid) v["instanceid"] = *port->instanceid;
-    if (port->managerid) v["managerid"] = *port->managerid;
-    if (port->typeid_) v["typeid"] = *port->typeid_;
-    if (port->typeidversion) v["typeidversion"] = *port->typeidversion;
-    j["virtualport"] = v;
-  }
-}
-
-Json guestsJson(const ObservedState& state) {
-  Json guests = Json::array();
-  for (const ObservedDomain& domain : state.domains) {
-    Json interfaces = Json::array();
-    Json hostdevs = Json::array();
-    Json skipped = Json::array();
-    for (const GuestDevice& device : domain.configDevices) {
-      Json j;
-      switch (device.kind) {
-        case GuestDevice::Kind::hostdevInterface:
-          if (std::optional<Json> ref = vfRef(state, device.pci)) {
-            j["vf"] = *ref;
-            addInterfaceSettings(j, device);
-            interfaces.push_back(j);
-          } else {
-            skipped.push_back("<interface type='hostdev'> at " + device.pci +
-                              " is not a VF of a PF on this host; left out");
-          }
-          break;
-        case GuestDevice::Kind::networkInterface: {
-          const ObservedNetwork* network = state.findNetwork(device.network);
-          if (!network || network->forwardMode != "hostdev") break;  // not SR-IOV
-          j["network"] = device.network;
-          addInterfaceSettings(j, device);
-          interfaces.push_back(j);
-          break;
-        }
-        case GuestDevice::Kind::hostdev:
-          if (std::optional<Json> ref = vfRef(state, device.pci)) {
-            j["vf"] = *ref;
-          } else {
-            j["pci"] = device.pci;
-          }
-          hostdevs.push_back(j);
-          break;
-      }
-    }
-    if (interfaces.empty() && hostdevs.empty() && skipped.empty()) continue;
-    Json guest;
-    guest["name"] = domain.name;
-    if (!skipped.empty()) guest["#"] = skipped;
-    if (!interfaces.empty()) guest["interfaces"] = interfaces;
-    if (!hostdevs.empty()) guest["hostdevs"] = hostdevs;
-    guests.push_back(guest);
-  }
-  return guests;
-}
-
-Json specDocument(const ObservedState& unsorted) {
-  ObservedState state = unsorted;
-  sortState(state);
+Json pfJson(const schema::Pf& p) {
   Json j;
-  Json unowned = Json::array();
-  for (const ObservedNetwork& network : state.networks) {
-    if (network.forwardMode == "hostdev" && !network.owned) {
-      unowned.push_back("network '" + network.name +
-                        "' was not defined by sriov-apply; to manage it, add it under networks "
-                        "and apply once with --force");
-    }
+  if (p.name) j["name"] = *p.name;
+  if (p.pci) j["pci"] = *p.pci;
+  j["numVfs"] = p.numVfs;
+  j["persist"] = p.persist;
+  if (!p.vfs.empty()) {
+    Json vfs = Json::array();
+    for (const schema::VfEntry& e : p.vfs) vfs.push_back(vfEntryJson(e));
+    j["vfs"] = vfs;
   }
-  if (!unowned.empty()) j["#"] = unowned;
+  return j;
+}
+
+Json networkJson(const HostSpec& h, const schema::Network& n) {
+  Json j;
+  j["name"] = n.name;
+  if (Json notes = notesJson(h, "network " + n.name); !notes.empty()) j["#"] = notes;
+  if (n.pf) {
+    j["pf"] = *n.pf;
+  } else {
+    Json vfs = Json::array();
+    for (const schema::VfRef& ref : n.vfs) vfs.push_back(refJson(ref));
+    j["vfs"] = vfs;
+  }
+  j["managed"] = n.managed;
+  if (n.vlan) j["vlan"] = *n.vlan;
+  j["autostart"] = n.autostart;
+  j["active"] = n.active;
+  return j;
+}
+
+Json virtualportJson(const Virtualport& port) {
+  Json v;
+  v["type"] = port.type;
+  if (port.profileid) v["profileid"] = *port.profileid;
+  if (port.instanceid) v["instanceid"] = *port.instanceid;
+  if (port.managerid) v["managerid"] = *port.managerid;
+  if (port.typeid_) v["typeid"] = *port.typeid_;
+  if (port.typeidversion) v["typeidversion"] = *port.typeidversion;
+  return v;
+}
+
+Json interfaceJson(const schema::Interface& i) {
+  Json j;
+  if (i.kind == schema::Interface::Kind::vf)
+    j["vf"] = refJson(i.vf);
+  else
+    j["network"] = i.network;
+  if (i.mac) j["mac"] = *i.mac;
+  if (i.vlan) j["vlan"] = *i.vlan;
+  if (i.virtualport) j["virtualport"] = virtualportJson(*i.virtualport);
+  if (!i.managed) j["managed"] = false;
+  return j;
+}
+
+Json hostdevJson(const schema::Hostdev& h) {
+  Json j;
+  if (h.vf)
+    j["vf"] = refJson(*h.vf);
+  else if (h.pci)
+    j["pci"] = *h.pci;
+  if (!h.managed) j["managed"] = false;
+  return j;
+}
+
+Json guestJson(const HostSpec& h, const schema::Guest& g) {
+  Json j;
+  j["name"] = g.name;
+  if (Json notes = notesJson(h, "guest " + g.name); !notes.empty()) j["#"] = notes;
+  if (!g.interfaces.empty()) {
+    Json list = Json::array();
+    for (const schema::Interface& i : g.interfaces) list.push_back(interfaceJson(i));
+    j["interfaces"] = list;
+  }
+  if (!g.hostdevs.empty()) {
+    Json list = Json::array();
+    for (const schema::Hostdev& d : g.hostdevs) list.push_back(hostdevJson(d));
+    j["hostdevs"] = list;
+  }
+  return j;
+}
+
+Json specDocument(const ObservedState& state) {
+  const HostSpec h = hostSpec(state);
+  Json j;
+  if (Json notes = notesJson(h, ""); !notes.empty()) j["#"] = notes;
   j["apiVersion"] = schema::kApiVersion;
-  if (!state.hostname.empty()) j["host"] = state.hostname;
-  j["pfs"] = pfsJson(state);
-  j["networks"] = networksJson(state);
-  j["guests"] = guestsJson(state);
+  if (h.spec.host) j["host"] = *h.spec.host;
+  j["pfs"] = Json::array();
+  for (const schema::Pf& p : h.spec.pfs) j["pfs"].push_back(pfJson(p));
+  j["networks"] = Json::array();
+  for (const schema::Network& n : h.spec.networks) j["networks"].push_back(networkJson(h, n));
+  j["guests"] = Json::array();
+  for (const schema::Guest& g : h.spec.guests) j["guests"].push_back(guestJson(h, g));
   return j;
 }
 

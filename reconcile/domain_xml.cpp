@@ -1,7 +1,10 @@
 // Reads the SR-IOV relevant parts of libvirt domain and network XML with pugixml.
 #include "reconcile/domain_xml.h"
 
+#include <cctype>
+#include <cerrno>
 #include <charconv>
+#include <cstdlib>
 #include <cstring>
 #include <optional>
 #include <pugixml.hpp>
@@ -34,6 +37,28 @@ std::optional<unsigned> parseUnsigned(std::string_view text) {
   return value;
 }
 
+// A number the way libvirt reads it with base 0 (virStrToLong_uip: strtoul, the whole text, no
+// sign): "0x0b" hex, "010" octal (8), "11" decimal.
+std::optional<unsigned> parseLibvirtUnsigned(std::string_view text) {
+  std::string s(text);
+  size_t first = s.find_first_not_of(" \t\n\r");
+  if (first == std::string::npos || s[first] == '-' || s[first] == '+') return std::nullopt;
+  errno = 0;
+  char* end = nullptr;
+  unsigned long value = std::strtoul(s.c_str() + first, &end, 0);
+  if (errno != 0 || end == s.c_str() + first || *end != '\0' || value > 0xffffffffUL)
+    return std::nullopt;
+  return static_cast<unsigned>(value);
+}
+
+// An attribute of a PCI <address> as libvirt's virPCIDeviceAddressParseXML reads it: optional
+// (0 when missing), base 0.
+std::optional<unsigned> addressPart(const pugi::xml_node& address, const char* name) {
+  pugi::xml_attribute a = address.attribute(name);
+  if (!a) return 0u;
+  return parseLibvirtUnsigned(a.value());
+}
+
 // <address type='pci' domain=.. bus=.. slot=.. function=../> as a normalised PCI address.
 Result<std::string> readPciAddress(const pugi::xml_node& address, const std::string& where,
                                    const Context& context) {
@@ -43,9 +68,14 @@ Result<std::string> readPciAddress(const pugi::xml_node& address, const std::str
     return context.fail(where + " has an <address> of type '" + std::string(type) +
                         "', expected 'pci'");
   }
-  std::optional<schema::PciAddress> pci = schema::PciAddress::fromAttributes(
-      address.attribute("domain").as_string(), address.attribute("bus").as_string(),
-      address.attribute("slot").as_string(), address.attribute("function").as_string());
+  std::optional<unsigned> domain = addressPart(address, "domain"),
+                          bus = addressPart(address, "bus"), slot = addressPart(address, "slot"),
+                          function = addressPart(address, "function");
+  std::optional<schema::PciAddress> pci;
+  // virPCIDeviceAddressIsValid's limits (the domain as sriov-apply writes it, 4 hex digits).
+  if (domain && bus && slot && function && *domain <= 0xffff && *bus <= 0xff && *slot <= 0x1f &&
+      *function <= 7)
+    pci = schema::PciAddress{*domain, *bus, *slot, *function};
   if (!pci) {
     return context.fail(where + " has a bad PCI address: domain='" +
                         address.attribute("domain").as_string() + "' bus='" +
@@ -56,12 +86,38 @@ Result<std::string> readPciAddress(const pugi::xml_node& address, const std::str
   return pci->str();
 }
 
+// A MAC address as libvirt's virMacAddrParse reads it: six groups of one or two hex digits
+// separated by ':' ("52:54:0:a:b:c"), normalised to 52:54:00:0a:0b:0c.
+std::optional<std::string> libvirtMac(std::string_view text) {
+  std::string out;
+  size_t at = 0;
+  for (int group = 0; group < 6; ++group) {
+    size_t digits = 0;
+    while (at + digits < text.size() && digits < 3 &&
+           std::isxdigit(static_cast<unsigned char>(text[at + digits])))
+      ++digits;
+    if (digits < 1 || digits > 2) return std::nullopt;
+    std::string part(text.substr(at, digits));
+    if (digits == 1) part = "0" + part;
+    if (group > 0) out += ':';
+    out += part;
+    at += digits;
+    if (group < 5) {
+      if (at >= text.size() || text[at] != ':') return std::nullopt;
+      ++at;
+    }
+  }
+  // libvirt stops at the sixth group when what follows is blank or the end.
+  if (at < text.size() && static_cast<unsigned char>(text[at]) > ' ') return std::nullopt;
+  return schema::normaliseMac(out);
+}
+
 Result<std::string> readMac(const pugi::xml_node& device, const std::string& where,
                             const Context& context) {
   pugi::xml_node mac = device.child("mac");
   if (!mac) return std::string();
   std::string text = mac.attribute("address").as_string();
-  std::optional<std::string> normalised = schema::normaliseMac(text);
+  std::optional<std::string> normalised = libvirtMac(text);
   if (!normalised) return context.fail(where + " has a bad MAC address '" + text + "'");
   return *normalised;
 }
@@ -97,7 +153,8 @@ Result<std::optional<Virtualport>> readVirtualport(const pugi::xml_node& device,
   for (const NumberField& field : numbers) {
     pugi::xml_attribute a = parameters.attribute(field.name);
     if (!a) continue;
-    std::optional<unsigned> value = parseUnsigned(a.as_string());
+    // virNetDevVPortProfileParse reads these with base 0: managerid='0x0b' is 11.
+    std::optional<unsigned> value = parseLibvirtUnsigned(a.as_string());
     if (!value) {
       return context.fail(where + " has a bad virtualport " + field.name + " '" + a.as_string() +
                           "'");

@@ -1,5 +1,8 @@
-// Reading libvirt XML: the SR-IOV devices inside a domain, and a network's VF pool.
-// Addresses are read in hex (bus='0x0b') and decimal (bus='11') alike.
+// Reading libvirt XML: the SR-IOV devices inside a domain, and a network's VF pool. Numbers and
+// MACs are read by libvirt's own rules: a PCI address attribute (virPCIDeviceAddressParseXML)
+// is optional (0) and base 0 (bus='0x0b' hex, bus='010' octal, bus='11' decimal), as are a
+// virtualport's managerid, typeid and typeidversion; a MAC's groups have one or two hex digits
+// (52:54:0:a:b:c).
 #pragma once
 
 #include <string>

@@ -4,6 +4,7 @@
 #include <pugixml.hpp>
 #include <string_view>
 
+#include "reconcile/device_xml.h"
 #include "reconcile/domain_xml.h"
 #include "reconcile/xml_document.h"
 
@@ -56,7 +57,57 @@ Result<void> loadDevice(pugi::xml_document& doc, const std::string& deviceXml, u
   return loadXml(doc, indented, "device", kXmlKeepLayout);
 }
 
+// node's child element name replaced by the one of the same name in fresh (or removed when fresh
+// has none), at the same place.
+void replaceChild(pugi::xml_node node, const pugi::xml_node& fresh, const char* name) {
+  pugi::xml_node old = node.child(name);
+  pugi::xml_node with = fresh.child(name);
+  if (old && with) {
+    node.insert_copy_before(with, old);
+    node.remove_child(old);
+  } else if (old) {
+    node.remove_child(old);
+  } else if (with) {
+    pugi::xml_node source = node.child("source");
+    if (source)
+      node.insert_copy_after(with, source);
+    else
+      node.append_copy(with);
+  }
+}
+
 }  // namespace
+
+Result<std::string> editedDeviceXml(const std::string& domainXml, size_t index,
+                                    const GuestDevice& want) {
+  pugi::xml_document doc, fresh;
+  if (Result<void> r = loadDomain(doc, domainXml); !r) return r.error();
+  Result<pugi::xml_node> found = nthDevice(doc, index);
+  if (!found) return found.error();
+  if (Result<void> r = loadXml(fresh, deviceXml(want), "device"); !r) return r.error();
+  pugi::xml_document out;
+  pugi::xml_node node = out.append_copy(*found);
+  const pugi::xml_node element = fresh.document_element();
+  // managed only where its meaning changes (libvirt reads a missing one as 'no').
+  bool managed = std::string_view(node.attribute("managed").as_string()) == "yes";
+  if (want.kind != GuestDevice::Kind::networkInterface && managed != want.managed) {
+    if (!node.attribute("managed")) node.append_attribute("managed");
+    node.attribute("managed").set_value(want.managed ? "yes" : "no");
+  }
+  if (want.kind != GuestDevice::Kind::hostdev) {
+    if (pugi::xml_node mac = node.child("mac"); mac && !element.child("mac"))
+      node.remove_child(mac);
+    else if (mac)
+      mac.attribute("address").set_value(want.mac.c_str());
+    else if (element.child("mac"))
+      node.prepend_copy(element.child("mac"));
+    replaceChild(node, element, "vlan");
+    replaceChild(node, element, "virtualport");
+  }
+  // The source: a new VF or network (update of a shut-off guest's interface keeps it in place).
+  replaceChild(node, element, "source");
+  return writeXml(node);
+}
 
 Result<GuestDevice> parseDeviceXml(const std::string& deviceXml) {
   pugi::xml_document doc;
@@ -93,9 +144,10 @@ std::optional<size_t> findDevice(const std::vector<GuestDevice>& devices,
       continue;
     }
     if (d.kind != wanted.kind) continue;
-    if (d.pci == wanted.pci) {
-      return i;
-    }
+    // A hostdev interface is an interface too: libvirt also wants its MAC (virDomainNetFindIdx).
+    bool macDiffers =
+        d.kind == GuestDevice::Kind::hostdevInterface && !wanted.mac.empty() && d.mac != wanted.mac;
+    if (d.pci == wanted.pci && !macDiffers) return i;
   }
   return std::nullopt;
 }

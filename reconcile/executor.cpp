@@ -3,9 +3,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "reconcile/device_xml.h"
@@ -75,9 +77,37 @@ Result<void> perform(const Action& a, Host& host, std::chrono::seconds guestTime
   return Error{"unknown action kind"};
 }
 
+unsigned autoJobs(const Plan& plan) {
+  std::set<std::string> pfs;
+  for (const Action& a : plan.actions)
+    if (!a.pfPci.empty()) pfs.insert(a.pfPci);
+  return std::clamp(static_cast<unsigned>(pfs.size()), 4u, 64u);
+}
+
 namespace {
 
 enum class State { pending, running, finished };
+
+// The libvirt object an action works on, which no other action may use at the same time; ""
+// for an action on the kernel side (a PF, a VF, a file).
+std::string objectOf(const Action& a) {
+  switch (a.kind) {
+    case ActionKind::attachDevice:
+    case ActionKind::detachDevice:
+    case ActionKind::updateDevice:
+    case ActionKind::shutdownGuest:
+    case ActionKind::startGuest:
+      return "guest " + a.name;
+    case ActionKind::defineNetwork:
+    case ActionKind::startNetwork:
+    case ActionKind::stopNetwork:
+    case ActionKind::undefineNetwork:
+    case ActionKind::setNetworkAutostart:
+      return "network " + a.name;
+    default:
+      return "";
+  }
+}
 
 class Scheduler {
  public:
@@ -87,13 +117,14 @@ class Scheduler {
     for (size_t i = 0; i < plan.actions.size(); ++i) {
       result_.actions[i].id = plan.actions[i].id;
       index_[plan.actions[i].id] = i;
+      objects_.push_back(objectOf(plan.actions[i]));
     }
   }
 
   ExecuteResult run() {
     std::vector<std::thread> threads;
     std::unique_lock<std::mutex> lock(mutex_);
-    unsigned jobs = std::max(1u, options_.jobs);
+    unsigned jobs = options_.jobs ? options_.jobs : autoJobs(plan_);
     for (;;) {
       if (options_.stop && options_.stop->load()) {
         result_.interrupted = running_ > 0 || anyPending();
@@ -104,6 +135,7 @@ class Scheduler {
         if (state_[i] != State::pending || !ready(i)) continue;
         state_[i] = State::running;
         ++running_;
+        if (!objects_[i].empty()) busy_.insert(objects_[i]);
         threads.emplace_back([this, i] { work(i); });
       }
       if (running_ == 0) break;
@@ -122,6 +154,7 @@ class Scheduler {
   }
 
   bool ready(size_t i) const {
+    if (!objects_[i].empty() && busy_.count(objects_[i])) return false;
     for (int dep : plan_.actions[i].after) {
       size_t d = index_.at(dep);
       if (state_[d] != State::finished || result_.actions[d].outcome != Outcome::done) return false;
@@ -156,6 +189,7 @@ class Scheduler {
     }
     state_[i] = State::finished;
     --running_;
+    busy_.erase(objects_[i]);
     {
       std::lock_guard<std::mutex> report(reportMutex_);
       if (options_.reporter) options_.reporter->finished(a, out);
@@ -179,10 +213,12 @@ class Scheduler {
   const ExecuteOptions& options_;
   std::vector<State> state_;
   std::map<int, size_t> index_;
+  std::vector<std::string> objects_;  // objectOf() of each action
+  std::set<std::string> busy_;        // the objects of running actions
   ExecuteResult result_;
   unsigned running_ = 0;
   bool stopping_ = false;
-  std::mutex mutex_;        // state_, result_, running_, stopping_
+  std::mutex mutex_;        // state_, result_, running_, stopping_, busy_
   std::mutex reportMutex_;  // reporter calls, one at a time
   std::mutex hostMutex_;    // a host that is not thread-safe
   std::condition_variable changed_;

@@ -27,7 +27,7 @@ struct ActionOutcome {
 };
 
 struct ExecuteOptions {
-  unsigned jobs = 4;                        // actions running at once
+  unsigned jobs = 0;                        // actions running at once; 0: autoJobs(plan)
   std::chrono::seconds guestTimeout{120};   // shutdown-guest waits this long
   ApplyReporter* reporter = nullptr;        // started / finished of each action
   const std::atomic<bool>* stop = nullptr;  // set (e.g. by SIGINT): start nothing new
@@ -40,6 +40,12 @@ struct ExecuteResult {
   bool interrupted = false;  // stopped by ExecuteOptions::stop
 };
 
+// The default number of workers: one per PF the plan changes (a VF count change waits for the
+// kernel and its driver, and the kernel runs PFs in parallel), at least 4, at most 64.
+unsigned autoJobs(const Plan& plan);
+
+// Runs the plan. Whatever the number of jobs, two actions on one guest or on one network never
+// run at once (libvirt serialises them per object, and their order is the plan's).
 ExecuteResult execute(const Plan& plan, Host& host, const ExecuteOptions& options);
 
 // One action against the host: the mapping from action kinds to Host methods.

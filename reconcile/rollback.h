@@ -9,10 +9,11 @@
 
 namespace sriov::reconcile {
 
-// Every SR-IOV PF with its count and the VF settings and drivers that differ from a fresh VF's
-// or from what is there now; every network sriov-apply owns; every guest's SR-IOV devices (with
-// their aliases) and run state; the persistence file as it was. prune is on, so what the failed
-// apply added goes away.
+// hostSpec (as_spec.h, the conversion --as-spec uses) of before against now: every SR-IOV PF
+// with its count and the VF settings and drivers that differ from a fresh VF's or from what is
+// there now; every network sriov-apply owns; the SR-IOV devices (with their aliases and managed)
+// and run state of every guest the apply changed; the persistence file as it was. prune is on,
+// so what the failed apply added goes away.
 schema::Spec rollbackSpec(const ObservedState& before, const ObservedState& now,
                           const std::string& persistFile);
 

@@ -216,6 +216,11 @@ constexpr KeyDef kInterfaceKeys[] = {
      .kind = K::object,
      .description = "Port profile; never with vlan",
      .object = &kVirtualport},
+    {.name = "managed",
+     .kind = K::boolean,
+     .description = "vf: libvirt binds the VF to vfio-pci itself (managed='yes'); false: the VF "
+                    "must be bound to vfio-pci already (driver: vfio-pci)",
+     .defaultJson = "true"},
 };
 // validate.cpp: vlan and virtualport cannot be combined.
 constexpr std::string_view kInterfaceRules = R"([
@@ -237,6 +242,11 @@ constexpr KeyDef kHostdevKeys[] = {
      .description = "A whole PCI device",
      .format = Format::pciAddress},
     {.name = "vf", .kind = K::object, .description = "A VF of a declared PF", .object = &kVfRef},
+    {.name = "managed",
+     .kind = K::boolean,
+     .description = "libvirt binds the device to vfio-pci itself (managed='yes'); false: it must "
+                    "be bound to vfio-pci already",
+     .defaultJson = "true"},
 };
 constexpr ObjectDef kHostdev = {"hostdev", "a hostdev", "A plain PCI <hostdev> (e.g. an NVMe VF)",
                                 kHostdevKeys, kHostdevChoices};

@@ -139,6 +139,7 @@ class Builder {
       }
       i.mac = mac(n["mac"]);
       i.vlan = number(n["vlan"], 4095);
+      i.managed = boolean(n["managed"]).value_or(true);
       const YAML::Node vp = n["virtualport"];
       if (vp && vp.IsMap()) {
         Virtualport v;
@@ -157,6 +158,7 @@ class Builder {
       h.pos = positionOf(n);
       h.pci = pci(n["pci"]);
       if (n["vf"] && n["vf"].IsMap()) h.vf = vfRef(n["vf"]);
+      h.managed = boolean(n["managed"]).value_or(true);
       g.hostdevs.push_back(h);
     }
     return g;
@@ -233,14 +235,15 @@ LoadResult loadSpec(const std::string& rawText, const std::string& fileName) {
   return result;
 }
 
-LoadResult loadSpecFile(const std::string& path) {
-  Result<std::string> text = readInputFile(path, kMaxSpecBytes, "the spec");
-  if (!text) {
+LoadResult loadSpecFile(const std::string& path, std::string* text) {
+  Result<std::string> read = readInputFile(path, kMaxSpecBytes, "the spec");
+  if (!read) {
     LoadResult result{Spec{}, Diagnostics(path)};
-    result.diagnostics.error({}, text.error().message);
+    result.diagnostics.error({}, read.error().message);
     return result;
   }
-  return loadSpec(*text, path);
+  if (text) *text = *read;
+  return loadSpec(*read, path);
 }
 
 }  // namespace sriov::schema

@@ -16,7 +16,8 @@ struct LoadResult {
 
 // Loads a spec from text; fileName is used in diagnostics only.
 LoadResult loadSpec(const std::string& text, const std::string& fileName);
-// Reads path and loads it; an unreadable file is an error diagnostic without a position.
-LoadResult loadSpecFile(const std::string& path);
+// Reads path and loads it; an unreadable file is an error diagnostic without a position. text,
+// when given, receives the bytes read (a saved plan records them).
+LoadResult loadSpecFile(const std::string& path, std::string* text = nullptr);
 
 }  // namespace sriov::schema

@@ -99,6 +99,9 @@ struct Interface {
   std::optional<std::string> mac;  // normalised; unset: derived (stable) at plan time
   std::optional<unsigned> vlan;
   std::optional<Virtualport> virtualport;
+  // kind == vf: <interface type='hostdev' managed='yes'>; false: libvirt leaves the VF's driver
+  // alone (someone binds it to vfio-pci). A network interface's pool network decides.
+  bool managed = true;
   Position pos;
   std::string alias;      // not in host.yaml: a rollback keeps the device's alias (else by slot)
   bool liveOnly = false;  // not in host.yaml: a rollback restores a live-only device so
@@ -107,6 +110,7 @@ struct Interface {
 struct Hostdev {
   std::optional<std::string> pci;  // a whole device, normalised PCI address
   std::optional<VfRef> vf;         // or a VF of a declared PF
+  bool managed = true;             // <hostdev managed='yes'>; see Interface::managed
   Position pos;
   std::string alias;      // not in host.yaml: see Interface::alias
   bool liveOnly = false;  // not in host.yaml: see Interface::liveOnly

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 
@@ -51,49 +52,70 @@ DomainState toDomainState(int state) {
   }
 }
 
-// One network, or nullopt when it vanished while being read.
+// The names of the objects one filtered list call answers (virConnectListAll* with flags).
+template <typename Handle, typename Raw, typename List, typename Name>
+Result<std::set<std::string>> listNames(virConnectPtr connection, List list, Name name,
+                                        unsigned flags, const std::string& what) {
+  Raw** raw = nullptr;
+  int count = list(connection, &raw, flags);
+  if (count < 0) return libvirtError(what);
+  std::set<std::string> names;
+  for (const Handle& handle : adopt<Handle>(raw, count)) names.insert(name(handle.get()));
+  return names;
+}
+
+Result<std::set<std::string>> domainNames(const LibvirtConnection& connection, unsigned flags) {
+  return listNames<DomainHandle, virDomain>(connection.get(), virConnectListAllDomains,
+                                            virDomainGetName, flags,
+                                            "cannot list libvirt domains at " + connection.uri());
+}
+
+Result<std::set<std::string>> networkNames(const LibvirtConnection& connection, unsigned flags) {
+  return listNames<NetworkHandle, virNetwork>(
+      connection.get(), virConnectListAllNetworks, virNetworkGetName, flags,
+      "cannot list libvirt networks at " + connection.uri());
+}
+
+// One network, or nullopt when it vanished while being read. Its flags came from the list
+// calls; the one RPC here is its persistent XML.
 Result<std::optional<ObservedNetwork>> readNetwork(virNetworkPtr network) {
   std::string name = virNetworkGetName(network);
   std::string what = "cannot read libvirt network " + name;
-  int active = virNetworkIsActive(network);
-  int persistent = virNetworkIsPersistent(network);
-  int autostart = 0;
-  char* xml = nullptr;
-  if (active >= 0 && persistent >= 0 && virNetworkGetAutostart(network, &autostart) == 0)
-    xml = virNetworkGetXMLDesc(network, VIR_NETWORK_XML_INACTIVE);
+  char* xml = virNetworkGetXMLDesc(network, VIR_NETWORK_XML_INACTIVE);
   if (!xml) {
     if (vanished()) return std::optional<ObservedNetwork>();
     return libvirtError(what);
   }
   Result<ObservedNetwork> parsed = parseNetworkXml(adoptString(xml));
   if (!parsed) return Error{what + ": " + parsed.error().message, parsed.error().code};
-  ObservedNetwork observed = std::move(*parsed);
-  observed.active = active == 1;
-  observed.persistent = persistent == 1;
-  observed.autostart = autostart == 1;
-  return std::optional<ObservedNetwork>(std::move(observed));
+  return std::optional<ObservedNetwork>(std::move(*parsed));
 }
 
-// One domain, or nullopt when it vanished while being read.
-Result<std::optional<ObservedDomain>> readDomain(virDomainPtr domain) {
+// What the list calls said about one domain.
+struct DomainFlags {
+  int state = VIR_DOMAIN_NOSTATE;  // virDomainState; NOSTATE: "other", asked per domain
+  bool autostart = false;
+  bool persistent = false;
+};
+
+// One domain, or nullopt when it vanished while being read: its XML (one RPC), and for a
+// running persistent domain its inactive XML (a second one).
+Result<std::optional<ObservedDomain>> readDomain(virDomainPtr domain, DomainFlags flags) {
   ObservedDomain observed;
   observed.name = virDomainGetName(domain);
   std::string what = "cannot read libvirt domain " + observed.name;
-  int state = 0;
-  int autostart = 0;
-  int persistent = -1;
+  int state = flags.state;
   char* xml = nullptr;
-  if (virDomainGetState(domain, &state, nullptr, 0) == 0 &&
-      virDomainGetAutostart(domain, &autostart) == 0 &&
-      (persistent = virDomainIsPersistent(domain)) >= 0)
+  // A domain in none of the running, paused and shut-off lists: its exact state, once.
+  if (state != VIR_DOMAIN_NOSTATE || virDomainGetState(domain, &state, nullptr, 0) == 0)
     xml = virDomainGetXMLDesc(domain, 0);
   if (!xml) {
     if (vanished()) return std::optional<ObservedDomain>();
     return libvirtError(what);
   }
   observed.state = toDomainState(state);
-  observed.autostart = autostart == 1;
-  observed.persistent = persistent == 1;
+  observed.autostart = flags.autostart;
+  observed.persistent = flags.persistent;
   observed.xml = adoptString(xml);
   bool active = state != VIR_DOMAIN_SHUTOFF && state != VIR_DOMAIN_CRASHED;
 
@@ -123,6 +145,28 @@ Result<std::optional<ObservedDomain>> readDomain(virDomainPtr domain) {
   return std::optional<ObservedDomain>(std::move(observed));
 }
 
+// Every domain with the state its list call gave: one call each for running, paused and
+// shut-off, one for every other state (NOSTATE here: readDomain asks). A domain that changed
+// state between two calls keeps the first; one defined after the calls is not seen.
+Result<std::vector<std::pair<DomainHandle, int>>> listDomainsByState(
+    const LibvirtConnection& connection) {
+  const std::pair<unsigned, int> lists[] = {{VIR_CONNECT_LIST_DOMAINS_RUNNING, VIR_DOMAIN_RUNNING},
+                                            {VIR_CONNECT_LIST_DOMAINS_PAUSED, VIR_DOMAIN_PAUSED},
+                                            {VIR_CONNECT_LIST_DOMAINS_SHUTOFF, VIR_DOMAIN_SHUTOFF},
+                                            {VIR_CONNECT_LIST_DOMAINS_OTHER, VIR_DOMAIN_NOSTATE}};
+  std::vector<std::pair<DomainHandle, int>> domains;
+  std::set<std::string> seen;
+  for (auto [flag, state] : lists) {
+    virDomainPtr* raw = nullptr;
+    int count = virConnectListAllDomains(connection.get(), &raw, flag);
+    if (count < 0) return libvirtError("cannot list libvirt domains at " + connection.uri());
+    for (DomainHandle& handle : adopt<DomainHandle>(raw, count))
+      if (seen.insert(virDomainGetName(handle.get())).second)
+        domains.emplace_back(std::move(handle), state);
+  }
+  return domains;
+}
+
 }  // namespace
 
 LibvirtReader::LibvirtReader(const LibvirtConnection& connection) : connection_(connection) {}
@@ -132,12 +176,26 @@ Result<std::vector<ObservedNetwork>> LibvirtReader::networks() const {
   int count = virConnectListAllNetworks(connection_.get(), &raw, 0);
   if (count < 0) return libvirtError("cannot list libvirt networks at " + connection_.uri());
   std::vector<NetworkHandle> handles = adopt<NetworkHandle>(raw, count);
+  Result<std::set<std::string>> active =
+      networkNames(connection_, VIR_CONNECT_LIST_NETWORKS_ACTIVE);
+  if (!active) return active.error();
+  Result<std::set<std::string>> persistent =
+      networkNames(connection_, VIR_CONNECT_LIST_NETWORKS_PERSISTENT);
+  if (!persistent) return persistent.error();
+  Result<std::set<std::string>> autostart =
+      networkNames(connection_, VIR_CONNECT_LIST_NETWORKS_AUTOSTART);
+  if (!autostart) return autostart.error();
 
   std::vector<ObservedNetwork> networks;
   for (const NetworkHandle& handle : handles) {
     Result<std::optional<ObservedNetwork>> network = readNetwork(handle.get());
     if (!network) return network.error();
-    if (*network) networks.push_back(std::move(**network));
+    if (!*network) continue;
+    ObservedNetwork& observed = **network;
+    observed.active = active->count(observed.name) > 0;
+    observed.persistent = persistent->count(observed.name) > 0;
+    observed.autostart = autostart->count(observed.name) > 0;
+    networks.push_back(std::move(observed));
   }
   std::sort(networks.begin(), networks.end(),
             [](const ObservedNetwork& a, const ObservedNetwork& b) { return a.name < b.name; });
@@ -145,14 +203,20 @@ Result<std::vector<ObservedNetwork>> LibvirtReader::networks() const {
 }
 
 Result<std::vector<ObservedDomain>> LibvirtReader::domains() const {
-  virDomainPtr* raw = nullptr;
-  int count = virConnectListAllDomains(connection_.get(), &raw, 0);
-  if (count < 0) return libvirtError("cannot list libvirt domains at " + connection_.uri());
-  std::vector<DomainHandle> handles = adopt<DomainHandle>(raw, count);
+  Result<std::vector<std::pair<DomainHandle, int>>> listed = listDomainsByState(connection_);
+  if (!listed) return listed.error();
+  Result<std::set<std::string>> persistent =
+      domainNames(connection_, VIR_CONNECT_LIST_DOMAINS_PERSISTENT);
+  if (!persistent) return persistent.error();
+  Result<std::set<std::string>> autostart =
+      domainNames(connection_, VIR_CONNECT_LIST_DOMAINS_AUTOSTART);
+  if (!autostart) return autostart.error();
 
   std::vector<ObservedDomain> domains;
-  for (const DomainHandle& handle : handles) {
-    Result<std::optional<ObservedDomain>> domain = readDomain(handle.get());
+  for (const auto& [handle, state] : *listed) {
+    std::string name = virDomainGetName(handle.get());
+    DomainFlags flags{state, autostart->count(name) > 0, persistent->count(name) > 0};
+    Result<std::optional<ObservedDomain>> domain = readDomain(handle.get(), flags);
     if (!domain) return domain.error();
     if (*domain) domains.push_back(std::move(**domain));
   }

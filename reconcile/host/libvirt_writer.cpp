@@ -11,6 +11,8 @@
 #include <thread>
 #include <utility>
 
+#include "reconcile/domain_xml.h"
+#include "reconcile/domain_xml_edit.h"
 #include "reconcile/host/duration_text.h"
 #include "reconcile/xml_document.h"
 #include "schema/mac_address.h"
@@ -173,6 +175,25 @@ Result<void> nothingMore(virDomainPtr) {
   return {};
 }
 
+// deviceXml applied to the device it names in the guest's XML (the inactive XML when the config
+// changes), editing that element: what the spec does not model of it (<driver>, <rom>, <boot>,
+// the guest-side <address>, <teaming>) stays. deviceXml itself when the guest has no such
+// device (libvirt then says so).
+Result<std::string> editedInPlace(virDomainPtr domain, const std::string& deviceXml,
+                                  DeviceScope scope) {
+  Result<GuestDevice> want = parseDeviceXml(deviceXml);
+  if (!want) return want.error();
+  char* raw = virDomainGetXMLDesc(domain, scope.config ? VIR_DOMAIN_XML_INACTIVE : 0);
+  if (!raw) return libvirtError("cannot read the guest's XML");
+  std::string xml(raw);
+  std::free(raw);
+  Result<std::vector<GuestDevice>> devices = parseGuestDevices(xml);
+  if (!devices) return devices.error();
+  std::optional<size_t> index = findDevice(*devices, *want);
+  if (!index) return deviceXml;
+  return editedDeviceXml(xml, *index, *want);
+}
+
 }  // namespace
 
 Result<void> LibvirtWriter::attachDevice(const std::string& domain, const std::string& deviceXml,
@@ -183,8 +204,14 @@ Result<void> LibvirtWriter::attachDevice(const std::string& domain, const std::s
 
 Result<void> LibvirtWriter::updateDevice(const std::string& domain, const std::string& deviceXml,
                                          DeviceScope scope) const {
-  return changeDevice(connection_, domain, "cannot update a device of guest " + domain,
-                      virDomainUpdateDeviceFlags, deviceXml, scope, nothingMore);
+  const std::string what = "cannot update a device of guest " + domain;
+  return onDomain(connection_, domain, what, [&](virDomainPtr d) -> Result<void> {
+    Result<std::string> edited = editedInPlace(d, deviceXml, scope);
+    if (!edited) return Error{what + ": " + edited.error().message, edited.error().code};
+    if (virDomainUpdateDeviceFlags(d, edited->c_str(), flagsOf(scope)) < 0)
+      return libvirtError(what);
+    return {};
+  });
 }
 
 Result<void> LibvirtWriter::detachDevice(const std::string& domain, const std::string& deviceXml,

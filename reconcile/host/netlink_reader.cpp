@@ -9,6 +9,7 @@
 #include <linux/if_link.h>
 // clang-format on
 #include <netlink/errno.h>
+#include <netlink/msg.h>
 #include <netlink/netlink.h>
 #include <netlink/route/link.h>
 #include <netlink/route/link/sriov.h>
@@ -17,6 +18,9 @@
 #include <cstdio>
 #include <cstring>
 #include <utility>
+#include <vector>
+
+#include "reconcile/host/netlink_vf_list.h"
 
 namespace sriov::reconcile {
 namespace {
@@ -79,6 +83,64 @@ VfNetlink readVf(rtnl_link_vf* vf) {
   return settings;
 }
 
+// The kernel's one answer to a link request: its bytes (to count the VFs) and libnl's parse.
+struct Answer {
+  std::vector<unsigned char> bytes;
+  LinkHandle link;
+  int parseError = 0;
+};
+
+int storeAnswer(nl_msg* message, void* arg) {
+  auto* answer = static_cast<Answer*>(arg);
+  nlmsghdr* header = nlmsg_hdr(message);
+  if (header->nlmsg_type != RTM_NEWLINK) return NL_SKIP;
+  const auto* begin = reinterpret_cast<const unsigned char*>(header);
+  answer->bytes.assign(begin, begin + header->nlmsg_len);
+  answer->parseError = nl_msg_parse(
+      message,
+      [](nl_object* object, void* into) {
+        nl_object_get(object);  // nl_msg_parse puts its reference after the callback
+        static_cast<Answer*>(into)->link.reset(reinterpret_cast<rtnl_link*>(object));
+      },
+      answer);
+  return NL_STOP;
+}
+
+struct MsgDeleter {
+  void operator()(nl_msg* message) const { nlmsg_free(message); }
+};
+struct CbDeleter {
+  void operator()(nl_cb* cb) const { nl_cb_put(cb); }
+};
+
+// RTM_GETLINK for ifindex with VF info and without statistics (RTEXT_FILTER_SKIP_STATS: a VF's
+// statistics are 40% of its entry, and a VF list over 64 KiB cannot be answered), received
+// whole however large (MSG_PEEK sizes the buffer for the message).
+Result<Answer> requestLink(nl_sock* socket, unsigned ifindex, const std::string& ifname) {
+  nl_msg* raw = nullptr;
+  int err = rtnl_link_build_get_request(static_cast<int>(ifindex), nullptr, &raw);
+  if (err < 0) return readError(ifname, nl_geterror(err), -err);
+  std::unique_ptr<nl_msg, MsgDeleter> request(raw);
+  const uint32_t mask = RTEXT_FILTER_VF | RTEXT_FILTER_SKIP_STATS;
+  nlattr* existing = nlmsg_find_attr(nlmsg_hdr(request.get()), sizeof(ifinfomsg), IFLA_EXT_MASK);
+  if (existing)
+    std::memcpy(nla_data(existing), &mask, sizeof mask);
+  else if ((err = nla_put_u32(request.get(), IFLA_EXT_MASK, mask)) < 0)
+    return readError(ifname, nl_geterror(err), -err);
+  if ((err = nl_send_auto(socket, request.get())) < 0)
+    return readError(ifname, nl_geterror(err), -err);
+
+  std::unique_ptr<nl_cb, CbDeleter> cb(nl_cb_alloc(NL_CB_DEFAULT));
+  if (!cb) return readError(ifname, "Out of memory", ENOMEM);
+  Answer answer;
+  nl_cb_set(cb.get(), NL_CB_VALID, NL_CB_CUSTOM, storeAnswer, &answer);
+  if ((err = nl_recvmsgs(socket, cb.get())) < 0) return readError(ifname, nl_geterror(err), -err);
+  if (answer.parseError < 0)
+    return readError(ifname, nl_geterror(answer.parseError), -answer.parseError);
+  if (!answer.link) return readError(ifname, "the kernel sent no link", EPROTO);
+  return answer;
+}
+
 }  // namespace
 
 NetlinkReader::NetlinkReader(NlSocket socket) : socket_(std::move(socket)) {}
@@ -86,6 +148,11 @@ NetlinkReader::NetlinkReader(NlSocket socket) : socket_(std::move(socket)) {}
 Result<NetlinkReader> NetlinkReader::open() {
   Result<NlSocket> socket = openRouteSocket();
   if (!socket) return socket.error();
+  // No ACK after a link answer (one message per request); the first read's buffer holds the
+  // answer of a 256-VF PF, a larger one is peeked for its size first.
+  nl_socket_disable_auto_ack(socket->get());
+  nl_socket_enable_msg_peek(socket->get());
+  nl_socket_set_msg_buf_size(socket->get(), linkAnswerBytes(256));
   return NetlinkReader(std::move(*socket));
 }
 
@@ -94,18 +161,25 @@ Result<PfNetlink> NetlinkReader::readPf(const std::string& ifname) const {
   unsigned ifindex = if_nametoindex(ifname.c_str());
   if (ifindex == 0) return readError(ifname, std::strerror(errno), errno);
 
-  rtnl_link* raw = nullptr;
-  int err = rtnl_link_get_kernel(socket_.get(), static_cast<int>(ifindex), nullptr, &raw);
-  if (err < 0) return readError(ifname, nl_geterror(err), -err);
-  LinkHandle link(raw);
+  Result<Answer> answer = requestLink(socket_.get(), ifindex, ifname);
+  if (!answer) return answer.error();
+  VfListCount count = countVfList(answer->bytes.data(), answer->bytes.size());
+  if (!complete(count))
+    return readError(ifname,
+                     "the kernel's answer lists " + std::to_string(count.listed) + " of " +
+                         std::to_string(count.numVfs) +
+                         " VFs (its VF list is over netlink's 64 KiB attribute limit); "
+                         "lower sriov_numvfs or read the VFs with a newer kernel",
+                     EMSGSIZE);
+  rtnl_link* link = answer->link.get();
 
   PfNetlink pf;
-  pf.linkUp = (rtnl_link_get_flags(link.get()) & IFF_UP) != 0;
-  pf.carrier = rtnl_link_get_carrier(link.get()) != 0;
+  pf.linkUp = (rtnl_link_get_flags(link) & IFF_UP) != 0;
+  pf.carrier = rtnl_link_get_carrier(link) != 0;
   uint32_t numVfs = 0;
-  if (rtnl_link_get_num_vf(link.get(), &numVfs) < 0) return pf;  // no IFLA_NUM_VF: no SR-IOV
+  if (rtnl_link_get_num_vf(link, &numVfs) < 0) return pf;  // no IFLA_NUM_VF: no SR-IOV
   for (uint32_t index = 0; index < numVfs; ++index) {
-    VfHandle vf(rtnl_link_vf_get(link.get(), index));
+    VfHandle vf(rtnl_link_vf_get(link, index));
     if (!vf) continue;  // numVfs changed between the count and the list
     pf.vfs.emplace(index, readVf(vf.get()));
   }

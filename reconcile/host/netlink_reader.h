@@ -24,10 +24,11 @@ class NetlinkReader {
   // A route netlink socket in the calling thread's network namespace.
   static Result<NetlinkReader> open();
 
-  // The link state of ifname and the settings of all its VFs, in one request: libnl 3.7's
-  // rtnl_link_get_kernel() sends IFLA_EXT_MASK with RTEXT_FILTER_VF, without which the kernel
-  // leaves IFLA_VFINFO_LIST out. Fails with "cannot read VF settings of IFNAME through
-  // netlink: CAUSE".
+  // The link state of ifname and the settings of all its VFs, in one request with IFLA_EXT_MASK
+  // RTEXT_FILTER_VF (without which the kernel leaves IFLA_VFINFO_LIST out) and
+  // RTEXT_FILTER_SKIP_STATS (a 256-VF list then fits netlink's 64 KiB attribute). Fails with
+  // "cannot read VF settings of IFNAME through netlink: CAUSE", also when the answer lists
+  // fewer VFs than IFLA_NUM_VF says (a list over 64 KiB: about 330 VFs without statistics).
   Result<PfNetlink> readPf(const std::string& ifname) const;
 
  private:

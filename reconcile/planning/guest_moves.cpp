@@ -21,6 +21,7 @@ std::optional<GuestDevice> desiredInterface(PlanState& s, const schema::Guest& g
     if (!p) return std::nullopt;
     d.kind = GuestDevice::Kind::hostdevInterface;
     d.pci = futureVfPci(*p->obs, in.vf.index);
+    d.managed = in.managed;
   } else {
     d.kind = GuestDevice::Kind::networkInterface;
     d.network = in.network;
@@ -33,6 +34,7 @@ std::optional<GuestDevice> desiredHostdev(PlanState& s, const schema::Guest& g, 
   GuestDevice d;
   d.kind = GuestDevice::Kind::hostdev;
   d.alias = h.alias.empty() ? "ua-sriov-hostdev" + std::to_string(i) : h.alias;
+  d.managed = h.managed;
   if (h.vf) {
     PfPlan* p = s.pfFor(h.vf->pf);
     if (!p) return std::nullopt;

@@ -139,8 +139,12 @@ void planDevice(PlanState& s, GuestRun& r, const GuestDevice& want) {
   }
   // Settings of a shut-off guest's interface change in place; a new source is a new device.
   if (!live && cfg && sameSource(*cfg, want) && isInterface(want) && cfg->mac == want.mac) {
+    // The host finds the device it edits by the device's own identity: a device sriov-apply did
+    // not attach has no ua-sriov- alias (or another one), and keeps it.
+    GuestDevice edited = want;
+    edited.alias = cfg->alias;
     DraftId d = s.drafts.add(
-        kAttach, updateDevice(name, *cfg, want, "the device's settings differ from the spec"));
+        kAttach, updateDevice(name, *cfg, edited, "the device's settings differ from the spec"));
     attachDeps(s, d, want);
     s.guests.attaches[name].push_back(d);
     return;
@@ -149,6 +153,34 @@ void planDevice(PlanState& s, GuestRun& r, const GuestDevice& want) {
   DraftId det = detach(s, name, old, {lv != nullptr, cfg != nullptr}, kDetach,
                        "replaced: the device differs from the spec");
   attach(s, name, want, {live, true}, "replaces the device that differed from the spec", det);
+}
+
+// The driver a VF of p has after the plan: the spec's, else (not re-created) the observed one.
+std::string driverAfter(const PlanState& s, const PfPlan& p, const std::string& pci) {
+  for (unsigned i = 0; p.spec && i < p.spec->numVfs; ++i) {
+    if (futureVfPci(*p.obs, i) != pci) continue;
+    for (const schema::VfEntry& e : p.spec->vfs)
+      if (e.first <= i && i <= e.last && e.settings.driver) return *e.settings.driver;
+  }
+  if (s.pfs.index.recreated.count(pci)) return "";
+  for (const ObservedVf& vf : p.obs->vfs)
+    if (vf.pci == pci) return vf.driver;
+  return "";
+}
+
+// managed: false: libvirt leaves the VF's driver alone, so someone must bind it to vfio-pci.
+void checkUnmanaged(PlanState& s, GuestRun& r, const GuestDevice& want) {
+  if (want.managed || want.kind == GuestDevice::Kind::networkInterface) return;
+  PfPlan* p = s.pfs.owningVf(want.pci);
+  if (!p || !p->obs) return;  // a whole device: its driver is not observed
+  std::string driver = driverAfter(s, *p, want.pci);
+  if (driver == "vfio-pci") return;
+  s.findings.warning(r.target, "guest '" + r.dom.name + "' has " + deviceSummary(want) +
+                                   " with managed: false, so libvirt does not bind the VF to "
+                                   "vfio-pci, and it is bound to " +
+                                   (driver.empty() ? "no driver" : driver) +
+                                   " after the plan; set driver: vfio-pci on the VF (or bind it "
+                                   "by hand: virsh nodedev-detach) or the guest cannot start");
 }
 
 void planDesiredDevices(PlanState& s, GuestRun& r) {
@@ -160,6 +192,7 @@ void planDesiredDevices(PlanState& s, GuestRun& r) {
   for (const GuestDevice& want : desiredDevices(s, r.g)) {
     s.claims.wanted.push_back({want.pci, r.dom.name});
     if (!want.pci.empty()) s.claims.desired.insert({r.dom.name, want.pci});
+    checkUnmanaged(s, r, want);
     if (liveOnly.count(want.alias))
       planLiveOnlyDevice(s, r, want);
     else

@@ -323,8 +323,11 @@ Result<void> updateDevice(SimulatedWorld& world, const std::string& name,
   if (targets->config) {
     Result<size_t> index = find(what, domain->configDevices, *device);
     if (!index) return index.error();
-    if (Result<void> r = setXml(what, domain->inactiveXml,
-                                replaceDevice(domain->inactiveXml, *index, deviceXml));
+    // libvirt keeps what the new XML does not say of the device (its guest address, driver).
+    Result<std::string> edited = editedDeviceXml(domain->inactiveXml, *index, *device);
+    if (!edited) return libvirtError(what, VIR_ERR_XML_ERROR, edited.error().message);
+    if (Result<void> r =
+            setXml(what, domain->inactiveXml, replaceDevice(domain->inactiveXml, *index, *edited));
         !r)
       return r;
   }
@@ -336,8 +339,9 @@ Result<void> updateDevice(SimulatedWorld& world, const std::string& name,
       return libvirtError(what, VIR_ERR_OPERATION_UNSUPPORTED,
                           "cannot change config of 'hostdev' network type");
     }
-    if (Result<void> r = setXml(what, domain->xml, replaceDevice(domain->xml, *index, deviceXml));
-        !r)
+    Result<std::string> edited = editedDeviceXml(domain->xml, *index, *device);
+    if (!edited) return libvirtError(what, VIR_ERR_XML_ERROR, edited.error().message);
+    if (Result<void> r = setXml(what, domain->xml, replaceDevice(domain->xml, *index, *edited)); !r)
       return r;
   }
   return rederive(what, *domain);

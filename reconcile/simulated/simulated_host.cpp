@@ -79,6 +79,15 @@ void SimulatedHost::stopAfter(unsigned n) {
   stopAfter_ = n;
 }
 
+std::optional<Error> SimulatedHost::fault(std::string description) {
+  ++mutationCount_;
+  mutations_.push_back(std::move(description));
+  if (stopAfter_ && mutationCount_ > *stopAfter_)
+    return Error{"host stopped dead after mutation " + std::to_string(*stopAfter_), 0};
+  if (failAt_ && failAt_->first == mutationCount_) return failAt_->second;
+  return std::nullopt;
+}
+
 Result<ObservedState> SimulatedHost::observe() {
   std::unique_lock<std::mutex> lock(*mutex_);
   ObservedState state = world_.state;
@@ -99,33 +108,34 @@ Result<ObservedState> SimulatedHost::observe() {
 
 Result<void> SimulatedHost::attachDevice(const std::string& domain, const std::string& deviceXml,
                                          DeviceScope scope) {
-  return mutate(
-      "attachDevice " + domain + " " + describe(scope) + " " + describeDevice(deviceXml),
+  return mutateGuest(
+      "attachDevice " + domain + " " + describe(scope) + " " + describeDevice(deviceXml), domain,
       [&](SimulatedWorld& w) { return simulated::attachDevice(w, domain, deviceXml, scope); });
 }
 
 Result<void> SimulatedHost::detachDevice(const std::string& domain, const std::string& deviceXml,
                                          DeviceScope scope) {
-  return mutate(
-      "detachDevice " + domain + " " + describe(scope) + " " + describeDevice(deviceXml),
+  return mutateGuest(
+      "detachDevice " + domain + " " + describe(scope) + " " + describeDevice(deviceXml), domain,
       [&](SimulatedWorld& w) { return simulated::detachDevice(w, domain, deviceXml, scope); });
 }
 
 Result<void> SimulatedHost::updateDevice(const std::string& domain, const std::string& deviceXml,
                                          DeviceScope scope) {
-  return mutate(
-      "updateDevice " + domain + " " + describe(scope) + " " + describeDevice(deviceXml),
+  return mutateGuest(
+      "updateDevice " + domain + " " + describe(scope) + " " + describeDevice(deviceXml), domain,
       [&](SimulatedWorld& w) { return simulated::updateDevice(w, domain, deviceXml, scope); });
 }
 
 Result<void> SimulatedHost::shutdownGuest(const std::string& domain, std::chrono::seconds timeout) {
-  return mutate("shutdownGuest " + domain,
-                [&](SimulatedWorld& w) { return simulated::shutdownGuest(w, domain, timeout); });
+  return mutateGuest("shutdownGuest " + domain, domain, [&](SimulatedWorld& w) {
+    return simulated::shutdownGuest(w, domain, timeout);
+  });
 }
 
 Result<void> SimulatedHost::startGuest(const std::string& domain) {
-  return mutate("startGuest " + domain,
-                [&](SimulatedWorld& w) { return simulated::startGuest(w, domain); });
+  return mutateGuest("startGuest " + domain, domain,
+                     [&](SimulatedWorld& w) { return simulated::startGuest(w, domain); });
 }
 
 }  // namespace sriov::reconcile

@@ -26,6 +26,7 @@
 // Files written with writeFile are kept in the state (ObservedState::files), so save() keeps them.
 #pragma once
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -91,12 +92,28 @@ class SimulatedHost : public Host {
   const std::vector<std::string>& mutations() const { return mutations_; }
   const std::map<std::string, std::string>& files() const { return world_.state.files; }
   const ObservedState& state() const { return world_.state; }
+  // Also copy the whole world before each checked or guest mutation, and count the failed
+  // ones that left the world other than it was (the undo record missed something).
+  void checkUndo() { checkUndo_ = true; }
+  unsigned undoMismatches() const { return undoMismatches_; }
 
  private:
-  // Runs one mutation on a copy of the world and keeps the copy only when it succeeds. Counts
-  // and logs the call, and applies the injected faults.
+  // Runs one mutation, counting and logging the call and applying the injected faults; a
+  // failed one leaves the world as it was. mutate: on a copy of the world, kept only when it
+  // succeeds (networks: few). mutateChecked: in place, for rules that check everything before
+  // they write (the kernel's). mutateGuest: in place with an undo record of the guest domain,
+  // the leases, the saved settings and the VFs it touches.
   template <typename Change>
   Result<void> mutate(std::string description, Change change);
+  template <typename Change>
+  Result<void> mutateChecked(std::string description, Change change);
+  template <typename Change>
+  Result<void> mutateGuest(std::string description, const std::string& domain, Change change);
+  // The injected faults of the mutation just counted, if one applies.
+  std::optional<Error> fault(std::string description);
+  // Runs change in place; on failure undo() puts the world back; with checkUndo_ compares.
+  template <typename Change, typename Undo>
+  Result<void> inPlace(Change& change, Undo undo);
 
   SimulatedWorld world_;
   std::unique_ptr<std::mutex> mutex_ = std::make_unique<std::mutex>();
@@ -106,6 +123,8 @@ class SimulatedHost : public Host {
   std::vector<std::string> mutations_;
   std::optional<std::pair<unsigned, Error>> failAt_;
   std::optional<unsigned> stopAfter_;
+  bool checkUndo_ = false;
+  unsigned undoMismatches_ = 0;
 };
 
 // The mutation template is here: the kernel's, the networks' and the guests' rules are each in
@@ -113,15 +132,57 @@ class SimulatedHost : public Host {
 template <typename Change>
 Result<void> SimulatedHost::mutate(std::string description, Change change) {
   std::lock_guard<std::mutex> lock(*mutex_);
-  ++mutationCount_;
-  mutations_.push_back(std::move(description));
-  if (stopAfter_ && mutationCount_ > *stopAfter_) {
-    return Error{"host stopped dead after mutation " + std::to_string(*stopAfter_), 0};
-  }
-  if (failAt_ && failAt_->first == mutationCount_) return failAt_->second;
+  if (std::optional<Error> injected = fault(std::move(description))) return *injected;
   SimulatedWorld next = world_;
   Result<void> result = change(next);
   if (result) world_ = std::move(next);
+  return result;
+}
+
+template <typename Change, typename Undo>
+Result<void> SimulatedHost::inPlace(Change& change, Undo undo) {
+  std::optional<SimulatedWorld> before;
+  if (checkUndo_) before = world_;
+  Result<void> result = change(world_);
+  if (!result) undo();
+  if (!result && before && !(*before == world_)) ++undoMismatches_;
+  return result;
+}
+
+template <typename Change>
+Result<void> SimulatedHost::mutateChecked(std::string description, Change change) {
+  std::lock_guard<std::mutex> lock(*mutex_);
+  if (std::optional<Error> injected = fault(std::move(description))) return *injected;
+  return inPlace(change, [] {});
+}
+
+template <typename Change>
+Result<void> SimulatedHost::mutateGuest(std::string description, const std::string& domain,
+                                        Change change) {
+  std::lock_guard<std::mutex> lock(*mutex_);
+  if (std::optional<Error> injected = fault(std::move(description))) return *injected;
+  std::vector<ObservedDomain>& domains = world_.state.domains;
+  auto named = [&] {
+    return std::find_if(domains.begin(), domains.end(),
+                        [&](const ObservedDomain& d) { return d.name == domain; });
+  };
+  auto it = named();
+  std::optional<ObservedDomain> guest;
+  size_t index = static_cast<size_t>(it - domains.begin());
+  if (it != domains.end()) guest = *it;
+  world_.record();
+  Result<void> result = inPlace(change, [&] {
+    world_.undo();
+    auto now = named();
+    if (guest && now != domains.end())
+      *now = std::move(*guest);
+    else if (guest)
+      domains.insert(domains.begin() + static_cast<std::ptrdiff_t>(std::min(index, domains.size())),
+                     std::move(*guest));
+    else if (now != domains.end())
+      domains.erase(now);
+  });
+  if (result) world_.commit();
   return result;
 }
 

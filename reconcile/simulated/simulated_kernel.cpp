@@ -19,7 +19,7 @@ using simulated::VfAt;
 Result<void> SimulatedHost::setNumVfs(const std::string& pfPci, unsigned count) {
   const std::string pci = pciLabel(pfPci);
   Result<void> result =
-      mutate("setNumVfs " + pci + " " + std::to_string(count), [&](SimulatedWorld& w) {
+      mutateChecked("setNumVfs " + pci + " " + std::to_string(count), [&](SimulatedWorld& w) {
         const std::string what =
             "cannot set sriov_numvfs of " + pci + " to " + std::to_string(count);
         ObservedPf* pf = findPf(w.state, pci);
@@ -73,7 +73,7 @@ Result<void> SimulatedHost::setNumVfs(const std::string& pfPci, unsigned count) 
 Result<void> SimulatedHost::setVf(const std::string& pfPci, unsigned index,
                                   const VfChange& change) {
   const std::string pci = pciLabel(pfPci);
-  return mutate(
+  return mutateChecked(
       "setVf " + pci + " " + std::to_string(index) + describe(change), [&](SimulatedWorld& w) {
         ObservedPf* pf = findPf(w.state, pci);
         const std::string label = pf ? pf->label() : pci;
@@ -144,7 +144,7 @@ Result<void> SimulatedHost::setVf(const std::string& pfPci, unsigned index,
 
 Result<void> SimulatedHost::bindVfDriver(const std::string& vfPci, const std::string& driver) {
   const std::string pci = pciLabel(vfPci);
-  return mutate("bindVfDriver " + pci + " " + driver, [&](SimulatedWorld& w) {
+  return mutateChecked("bindVfDriver " + pci + " " + driver, [&](SimulatedWorld& w) {
     const std::string what = "cannot bind " + pci + " to " + driver;
     VfAt at = simulated::findVf(w.state, pci);
     if (!at.vf) return Result<void>(kernelError(what, ENODEV, "no VF at " + pci));
@@ -164,7 +164,7 @@ Result<void> SimulatedHost::bindVfDriver(const std::string& vfPci, const std::st
 Result<void> SimulatedHost::setLink(const std::string& pfPci, Link state) {
   const std::string pci = pciLabel(pfPci);
   const char* updown = state == Link::up ? " up" : " down";
-  return mutate(
+  return mutateChecked(
       std::string("setLink") + (state == Link::up ? "Up " : "Down ") + pci, [&](SimulatedWorld& w) {
         ObservedPf* pf = findPf(w.state, pci);
         if (!pf || pf->name.empty()) {
@@ -177,14 +177,14 @@ Result<void> SimulatedHost::setLink(const std::string& pfPci, Link state) {
 }
 
 Result<void> SimulatedHost::writeFile(const std::string& path, const std::string& content) {
-  return mutate("writeFile " + path, [&](SimulatedWorld& w) {
+  return mutateChecked("writeFile " + path, [&](SimulatedWorld& w) {
     w.state.files[path] = content;
     return Result<void>();
   });
 }
 
 Result<void> SimulatedHost::removeFile(const std::string& path) {
-  return mutate("removeFile " + path, [&](SimulatedWorld& w) {
+  return mutateChecked("removeFile " + path, [&](SimulatedWorld& w) {
     w.state.files.erase(path);
     return Result<void>();
   });

@@ -105,6 +105,7 @@ void takeVf(SimulatedWorld& world, const std::string& pci, const GuestDevice& de
             bool managed) {
   VfAt at = findVf(world.state, pci);
   if (!at.vf) return;  // a whole device: nothing of it is modelled
+  world.touchVf(*at.vf);
   if (managed) {
     at.vf->driver = "vfio-pci";
     at.vf->netdev.clear();
@@ -118,6 +119,7 @@ void takeVf(SimulatedWorld& world, const std::string& pci, const GuestDevice& de
 void releaseVf(SimulatedWorld& world, const std::string& pci, bool managed) {
   VfAt at = findVf(world.state, pci);
   if (!at.vf) return;
+  world.touchVf(*at.vf);
   if (managed && at.vf->driver == "vfio-pci") {
     at.vf->driver = vfDriverFor(at.pf->driver);
     at.vf->netdev = vfNetdevName(*at.pf, *at.vf);

@@ -31,6 +31,27 @@ std::string vfDriverFor(const std::string& pfDriver) {
   return pfDriver;  // mlx5_core, nvme and any other driver drive their own VFs
 }
 
+void SimulatedWorld::record() {
+  savedSettings.record();
+  leases.record();
+  touchedVfs.emplace();
+}
+
+void SimulatedWorld::undo() {
+  savedSettings.undo();
+  leases.undo();
+  if (touchedVfs)
+    for (auto& [pci, before] : *touchedVfs)
+      if (ObservedVf* vf = simulated::findVf(state, pci).vf) *vf = std::move(before);
+  touchedVfs.reset();
+}
+
+void SimulatedWorld::commit() {
+  savedSettings.commit();
+  leases.commit();
+  touchedVfs.reset();
+}
+
 namespace simulated {
 
 VfAt findVf(ObservedState& state, const std::string& pci) {

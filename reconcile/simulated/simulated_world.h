@@ -1,11 +1,12 @@
-// The world of a SimulatedHost: the state one mutation changes (copied, so that a failure changes
-// nothing), the lookups into it, the kernel's VF defaults, and errors worded as the kernel and
-// libvirt word them.
+// The world of a SimulatedHost: the state one mutation changes (with an undo record of what a
+// guest's mutation touched, so that a failure changes nothing), the lookups into it, the
+// kernel's VF defaults, and errors worded as the kernel and libvirt word them.
 #pragma once
 
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "reconcile/host_change.h"
 #include "reconcile/observed_state.h"
@@ -20,18 +21,94 @@ std::string vfDriverFor(const std::string& pfDriver);
 // and trust off (seen in tests/e2e; unreported for drivers not seen).
 VfNetlink newVfSettings(const std::string& pfDriver);
 
-// Everything a mutation may change, copied for each one so that a failure changes nothing.
+// A std::map that, while recording, keeps the value each key had before its first change, so
+// that undo() puts them back: a failed mutation costs what it touched, not a copy of the map.
+// Every access that may change a key (operator[], non-const at and find, emplace, erase, clear)
+// counts as a change; iteration is read-only.
+template <typename Key, typename Value>
+class JournaledMap {
+ public:
+  using Map = std::map<Key, Value>;
+  using iterator = typename Map::iterator;
+  using const_iterator = typename Map::const_iterator;
+
+  Value& operator[](const Key& key) { return touch(key), map_[key]; }
+  Value& at(const Key& key) { return touch(key), map_.at(key); }
+  const Value& at(const Key& key) const { return map_.at(key); }
+  iterator find(const Key& key) { return touch(key), map_.find(key); }
+  const_iterator find(const Key& key) const { return map_.find(key); }
+  size_t count(const Key& key) const { return map_.count(key); }
+  bool empty() const { return map_.empty(); }
+  size_t size() const { return map_.size(); }
+  const_iterator begin() const { return map_.begin(); }
+  const_iterator end() const { return map_.end(); }
+  template <typename... Args>
+  std::pair<iterator, bool> emplace(const Key& key, Args&&... args) {
+    touch(key);
+    return map_.emplace(key, std::forward<Args>(args)...);
+  }
+  size_t erase(const Key& key) { return touch(key), map_.erase(key); }
+  iterator erase(iterator at) { return touch(at->first), map_.erase(at); }
+  void clear() {
+    for (const auto& entry : map_) touch(entry.first);
+    map_.clear();
+  }
+  friend bool operator==(const JournaledMap& a, const JournaledMap& b) { return a.map_ == b.map_; }
+
+  // Starts a record (dropping any earlier one), puts every recorded key back, or drops it.
+  void record() { journal_.emplace(); }
+  void undo() {
+    if (!journal_) return;
+    for (auto& [key, before] : *journal_) {
+      if (before)
+        map_.insert_or_assign(key, std::move(*before));
+      else
+        map_.erase(key);
+    }
+    journal_.reset();
+  }
+  void commit() { journal_.reset(); }
+
+ private:
+  void touch(const Key& key) {
+    if (!journal_ || journal_->count(key)) return;
+    auto it = map_.find(key);
+    journal_->emplace(key, it == map_.end() ? std::optional<Value>() : std::optional(it->second));
+  }
+
+  Map map_;
+  std::optional<std::map<Key, std::optional<Value>>> journal_;
+};
+
+// Everything a mutation may change. A mutation of the kernel side checks before it writes; one
+// of a network copies the world (there are few networks); one of a guest records what it
+// touches: the guest (SimulatedHost), the leases and saved settings (JournaledMap) and the VFs
+// (touchVf), and undo() puts those back.
 struct SimulatedWorld {
   ObservedState state;
   // VF settings before a guest's interface took the VF, to give back on release (by VF PCI).
-  std::map<std::string, VfNetlink> savedSettings;
+  JournaledMap<std::string, VfNetlink> savedSettings;
   // VFs of hostdev networks held by running guests' network interfaces: VF PCI -> holder.
   struct Lease {
     std::string domain;
     std::string device;    // the interface's MAC, else its alias
     bool managed = false;  // the network's <forward managed>: bound to vfio-pci while held
+    friend bool operator==(const Lease&, const Lease&) = default;
   };
-  std::map<std::string, Lease> leases;
+  JournaledMap<std::string, Lease> leases;
+  // While recording: each VF's value before the mutation's first change to it, by VF PCI.
+  std::optional<std::map<std::string, ObservedVf>> touchedVfs;
+
+  // Call before changing vf during a recorded mutation.
+  void touchVf(const ObservedVf& vf) {
+    if (touchedVfs) touchedVfs->emplace(vf.pci, vf);
+  }
+  void record();
+  void undo();  // the leases, saved settings and VFs as record() found them
+  void commit();
+  friend bool operator==(const SimulatedWorld& a, const SimulatedWorld& b) {
+    return a.state == b.state && a.savedSettings == b.savedSettings && a.leases == b.leases;
+  }
 };
 
 namespace simulated {

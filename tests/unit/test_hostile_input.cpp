@@ -420,11 +420,12 @@ TEST_CASE("defect 9: CR-only line breaks end lines; columns count characters") {
     CHECK(state.error().message.rfind("s.yaml:4:1: ", 0) == 0);
   }
   // Columns after multi-byte characters: "é" (2 bytes) is one character, as a person counts.
-  CHECK(diagnosticsOf(kHeader +
-                      "guests:\n  - name: \"é€x\"\n    hostdevs: [{pci: \"ééé\", x: 1}]\n") ==
-        Lines{"t.yaml:4:22: error: \"ééé\" is not a PCI address; write domain:bus:slot.function, "
-              "e.g. 0000:0b:00.0 or 0b:00.0",
-              "t.yaml:4:29: error: unknown key 'x' in a hostdev; expected 'pci' or 'vf'"});
+  CHECK(
+      diagnosticsOf(kHeader +
+                    "guests:\n  - name: \"é€x\"\n    hostdevs: [{pci: \"ééé\", x: 1}]\n") ==
+      Lines{"t.yaml:4:22: error: \"ééé\" is not a PCI address; write domain:bus:slot.function, "
+            "e.g. 0000:0b:00.0 or 0b:00.0",
+            "t.yaml:4:29: error: unknown key 'x' in a hostdev; expected 'pci', 'vf' or 'managed'"});
   CHECK(diagnosticsOf(kHeader + "host: \"ü\": 1\n") ==
         Lines{"t.yaml:2:10: error: YAML syntax error: illegal map value"});
   auto state = sriov::reconcile::parseStateYaml(
