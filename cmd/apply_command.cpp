@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "cmd/apply_reporters.h"
+#include "cmd/confirmation.h"
 #include "cmd/diagnostics_output.h"
 #include "cmd/error_output.h"
 #include "cmd/lock_file.h"
@@ -111,7 +112,13 @@ int runApply(
   settings.execute.stop = stop;
   settings.rollback = options.rollback ? reconcile::Rollback::yes : reconcile::Rollback::no;
   std::string snapshot;
-  settings.beforeChanges = [&](const reconcile::ObservedState& before) -> Result<void> {
+  settings.beforeChanges = [&](const reconcile::ObservedState& before,
+                               const reconcile::Plan& plan) -> Result<void> {
+    if (confirmationNeeded(plan, options, ::isatty(STDIN_FILENO) == 1,
+                           ::isatty(STDOUT_FILENO) == 1) &&
+        !confirmed(plan, STDIN_FILENO, out, stop)) {
+      return Error{"apply cancelled: the plan was not confirmed with 'yes'", ECANCELED};
+    }
     if (!handle.simulated) {
       Result<std::string> saved = saveSnapshot(options.snapshotDir, before);
       if (!saved) return saved.error();

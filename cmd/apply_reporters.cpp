@@ -119,11 +119,15 @@ class TextApplyOutput : public ApplyOutput {
 
   void planned(const reconcile::Plan& plan) override {
     total_ = plan.actions.size();
-    out_ << planText(plan, specPath_, color_ ? Colors::on : Colors::off);
-    if (!plan.refused() && !plan.empty())
-      out_ << "\n==> applying " << total_ << " action" << (total_ == 1 ? "" : "s") << "\n";
+    out_ << planText(plan, specPath_, color_ ? Colors::on : Colors::off) << std::flush;
   }
-  void executing(const reconcile::Plan& plan) override { total_ = plan.actions.size(); }
+  void executing(const reconcile::Plan& plan) override {
+    total_ = plan.actions.size();
+    // The apply's own plan (after a confirmation, if one was asked); a rollback says its phase.
+    if (!applying_)
+      out_ << "\n==> applying " << total_ << " action" << (total_ == 1 ? "" : "s") << "\n";
+    applying_ = true;
+  }
   void phase(const std::string& what) override { out_ << "==> " << what << "\n" << std::flush; }
   void started(const Action& a) override {
     out_ << "[" << a.id << "/" << total_ << "] " << toString(a.kind) << " "
@@ -157,6 +161,7 @@ class TextApplyOutput : public ApplyOutput {
   std::ostream& out_;
   std::ostream& err_;
   size_t total_ = 0;
+  bool applying_ = false;
 };
 
 // Silent as it goes (stdout holds one document); the ApplyResult document at the end.

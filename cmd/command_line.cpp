@@ -105,6 +105,8 @@ void addSeconds(CLI::App* sub, const std::string& name, unsigned& value, const s
 // What only apply has.
 void addApplyOptions(CLI::App* sub, ApplyOptions& o) {
   sub->add_flag("--dry-run", o.dryRun, "Print the plan, change nothing (= plan)");
+  sub->add_flag("--yes,-y,--auto-approve", o.yes,
+                "On a terminal, apply a plan that detaches, restarts or re-creates without asking");
   sub->add_flag_callback(
       "--no-rollback", [&o] { o.rollback = false; }, "On a failure, leave the host as it is");
   sub->add_option("--jobs,-j", o.jobs, "Independent actions run in parallel")

@@ -29,8 +29,9 @@ size_t distance(const std::string& a, const std::string& b) {
 }
 
 // Flags that take no value: the word after one is not its value.
-constexpr const char* kFlags[] = {"--force",       "--dry-run", "--no-color", "--detailed-exitcode",
-                                  "--no-rollback", "--strict",  "--as-spec"};
+constexpr const char* kFlags[] = {
+    "--force",   "--dry-run", "--no-color", "--detailed-exitcode", "--no-rollback", "--strict",
+    "--as-spec", "--yes",     "-y",         "--auto-approve"};
 
 // `sriov-apply paln x.yaml` or `sriov-apply --force plna x.yaml`: the first word from args[from]
 // that is no option's value, when it is close to a subcommand and names no file.

@@ -44,6 +44,7 @@ struct ApplyOptions {
   unsigned waitForPfsSeconds = 0;  // apply: wait this long for the spec's PFs to appear
   bool force = false;
   bool dryRun = false;
+  bool yes = false;  // --yes / --auto-approve: never ask on a terminal
   bool rollback = true;
   unsigned jobs = 0;  // 0: one per PF the plan changes, at least 4 (reconcile::autoJobs)
   unsigned settleTimeoutSeconds = 120;

@@ -32,7 +32,7 @@ _sriov_apply() {
     local opts
     case $cmd in
       apply | "")
-        opts="$planning --dry-run --no-rollback --jobs -j --settle-timeout --shutdown-timeout \
+        opts="$planning --yes -y --auto-approve --dry-run --no-rollback --jobs -j --settle-timeout --shutdown-timeout \
 --detach-timeout --lock-timeout --lock-file --snapshot-dir --wait-for-pfs" ;;
       plan) opts="$planning --out" ;;
       show) opts="$host --as-spec" ;;

@@ -105,7 +105,7 @@ ApplyReport apply(const schema::Spec& spec, Host& host, const ApplySettings& set
     return report;
   }
   if (settings.beforeChanges) {
-    Result<void> saved = settings.beforeChanges(report.before);
+    Result<void> saved = settings.beforeChanges(report.before, report.plan);
     if (!saved) {
       report.error = saved.error();
       return report;

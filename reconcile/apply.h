@@ -19,9 +19,10 @@ struct ApplySettings {
   PlanOptions plan;
   ExecuteOptions execute;
   Rollback rollback = Rollback::yes;
-  // Called with the state observed before anything changes (the CLI saves it as a snapshot);
-  // an error stops the apply before it changes anything.
-  std::function<Result<void>(const ObservedState&)> beforeChanges;
+  // Called with the state observed before anything changes and the plan about to run (the CLI
+  // asks for a confirmation on a terminal and saves a snapshot); an error stops the apply before
+  // it changes anything.
+  std::function<Result<void>(const ObservedState&, const Plan&)> beforeChanges;
   // Called with the host as observed and the plan made from it, before the plan is reported or
   // anything changes: the errors it returns are added to the plan's findings, which refuses it
   // (a saved plan whose host or actions are no longer the ones reviewed).
