@@ -2,7 +2,7 @@
 # The CI examples (contrib/ci: GitLab CI and GitHub Actions) run as their CI would run them, on
 # a fixture repository of specs and saved host states (hosts/HOST/{host.yaml,state.yaml}) with
 # the binary under test on the PATH: with good specs every job passes and the plans are shown
-# (log, artifacts, GitHub's step summary); an invalid spec fails validate and plan with its
+# (log, artifacts, GitHub's step summary) and the saved plan applies on its host; an invalid spec fails validate and plan with its
 # FILE:LINE:COL; a refused plan (the host: guard) fails plan (exit 4), the other hosts' plans
 # still shown. The commands come from the CI files themselves (extract.py).
 # Usage: run.sh BINARY
@@ -66,6 +66,12 @@ check_kind() {
   python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["kind"] == "Plan" and d["changes"]' \
     "$plans/lab-01.json" || fail "$kind: plans/lab-01.json is not the plan"
   grep -q 'set-numvfs' "$plans/lab-01.txt" || fail "$kind: plans/lab-01.txt has no plan"
+  python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["kind"] == "SavedPlan" and d["host"] == "lab-01"' \
+    "$plans/lab-01.plan.json" || fail "$kind: plans/lab-01.plan.json is not the saved plan"
+  # the saved plan applies on the host it was made for (here: a copy of the saved state)
+  cp "$work/repo/hosts/lab-01/state.yaml" "$work/lab-01.host.yaml"
+  (cd "$work/repo" && sriov-apply apply --state "$work/lab-01.host.yaml" plans/lab-01.plan.json > /dev/null) ||
+    fail "$kind: the saved plan plans/lab-01.plan.json does not apply"
   if [ "$kind" = github ]; then
     grep -q '^### lab-01: changes planned, review them$' "$GITHUB_STEP_SUMMARY" || fail "github: no step summary"
   fi

@@ -22,7 +22,7 @@ description:
     the JSON document C(sriov-apply plan --output json) prints.
   - An invalid spec (exit 3), a refused plan (exit 4) or a runtime failure (exit 1) fails the
     task with the tool's message; an invalid spec's diagnostics keep their FILE:LINE:COL.
-  - Saved plans (O(plan_out), O(plan_file)) need an C(sriov-apply) that has C(plan --out FILE)
+  - Saved plans (C(plan_out), C(plan_file)) need an C(sriov-apply) that has C(plan --out FILE)
     and C(apply PLANFILE); with an older one the task fails saying so.
 version_added: "0.1.0"
 author:
@@ -33,7 +33,7 @@ options:
   spec:
     description:
       - Path of the spec (C(host.yaml)) on the managed host.
-      - Exactly one of O(spec), O(spec_content) and O(plan_file) is required.
+      - Exactly one of C(spec), C(spec_content) and C(plan_file) is required.
     type: path
   spec_content:
     description:
@@ -43,14 +43,18 @@ options:
   plan_file:
     description:
       - Apply this saved plan (made by C(sriov-apply plan --out FILE), for example by this module
-        with O(plan_out) in check mode) instead of planning again. The tool refuses it (exit 4)
+        with C(plan_out) in check mode) instead of planning again. The tool refuses it (exit 4)
         when the host changed since the plan was made.
+      - The plan options it was made with (C(max_disruption), C(phase), C(force),
+        C(persist_file)) are the saved plan's; only C(state), C(connect) and C(extra_args) are
+        passed.
       - In check mode the saved plan is read and reported; nothing runs.
     type: path
   plan_out:
     description:
       - Write the plan to this file (C(sriov-apply plan --out FILE)) for review and a later
-        O(plan_file) run.
+        C(plan_file) run. The plan records the spec's path, so it needs C(spec), a file that
+        stays where it is until the plan is applied. A refused plan is not saved.
       - In check mode only the plan is made. Otherwise the module makes the plan, writes it here
         and applies exactly that file.
     type: path
@@ -99,7 +103,7 @@ options:
     type: str
     default: sriov-apply
 notes:
-  - Check mode is supported and changes nothing on the host (with O(plan_out), the plan file is
+  - Check mode is supported and changes nothing on the host (with C(plan_out), the plan file is
     written).
   - Diff mode is supported; the diff is returned in every mode.
 seealso:
@@ -220,12 +224,15 @@ SPEC_CONTENT_NAME = '<spec_content>'
 
 
 def host_options(params):
-    """The options that say which host and how: the same for plan and apply."""
+    """The options that say which host and how: the same for plan and apply. A saved plan
+    carries its own plan options (max disruption, phase, force, persist file): only the host."""
     args = []
     if params['state']:
         args += ['--state', params['state']]
     if params['connect']:
         args += ['--connect', params['connect']]
+    if params['plan_file']:
+        return args + list(params['extra_args'])
     if params['persist_file']:
         args += ['--persist-file', params['persist_file']]
     if params['max_disruption']:
@@ -268,10 +275,12 @@ def diagnostic_text(diagnostic):
                                  diagnostic.get('severity'), diagnostic.get('message'))
 
 
-def refusal_text(plan):
-    errors = [p for p in plan.get('preflight', []) if p.get('severity') == 'error']
-    return 'the plan is refused: ' + '; '.join(
-        '%s: %s' % (p.get('target'), p.get('message')) for p in errors)
+def refusal_text(plan, error=None):
+    reasons = ['%s: %s' % (p.get('target'), p.get('message'))
+               for p in plan.get('preflight', []) if p.get('severity') == 'error']
+    if error:
+        reasons.append(error)
+    return 'the plan is refused: ' + ('; '.join(reasons) or 'no reason given (see plan)')
 
 
 def failure_message(document, rc):
@@ -286,7 +295,7 @@ def failure_message(document, rc):
         return refusal_text(document)
     if kind == 'ApplyResult':
         if document.get('status') == 'refused':
-            return refusal_text(document.get('plan', {}))
+            return refusal_text(document.get('plan', {}), document.get('error'))
         failed = ['%s %s: %s' % (a.get('kind'), a.get('target'), a.get('error'))
                   for a in document.get('plan', {}).get('actions', []) if a.get('outcome') == 'failed']
         text = 'apply %s' % document.get('status')
@@ -327,7 +336,8 @@ def require_saved_plans(module, binary):
 def spec_file(module):
     """The spec's path on the managed host; spec_content goes to a file in the module's tmpdir."""
     if module.params['spec_content'] is None:
-        return module.params['spec']
+        # absolute: a saved plan records the spec's path, and apply reads it from there
+        return os.path.abspath(module.params['spec'])
     path = os.path.join(module.tmpdir, 'spec.yaml')
     with open(path, 'w') as f:
         f.write(module.params['spec_content'])
@@ -345,7 +355,7 @@ def fail(module, document, rc, result):
 def report_plan(module, plan, rc, result):
     if plan.get('kind') != 'Plan':
         fail(module, plan, rc, result)
-    result.update(changed=bool(plan.get('changes')), plan=plan, diff=plan_diff(plan), msg=plan_summary(plan))
+    result.update(changed=rc == 2, plan=plan, diff=plan_diff(plan), msg=plan_summary(plan))
     if rc not in (0, 2):
         fail(module, plan, rc, result)
     module.exit_json(failed=False, **result)
@@ -358,7 +368,7 @@ def saved_plan_check(module):
             document = json.load(f)
     except (IOError, OSError, ValueError) as e:
         module.fail_json(msg='cannot read the saved plan %s: %s' % (module.params['plan_file'], to_text(e)))
-    plan = document.get('plan', document) if isinstance(document, dict) else {}
+    plan = document.get('plan') if isinstance(document, dict) and document.get('kind') == 'SavedPlan' else None
     if not isinstance(plan, dict) or 'actions' not in plan:
         module.fail_json(msg='%s is not a saved sriov-apply plan' % module.params['plan_file'])
     module.exit_json(changed=bool(plan.get('changes')), plan=plan, diff=plan_diff(plan),
@@ -406,11 +416,14 @@ def main():
             extra_args=dict(type='list', elements='str', default=[]),
             binary=dict(type='str', default='sriov-apply'),
         ),
-        mutually_exclusive=[['spec', 'spec_content', 'plan_file'], ['plan_file', 'plan_out']],
+        mutually_exclusive=[['spec', 'spec_content', 'plan_file'], ['plan_file', 'plan_out'], ['spec_content', 'plan_out']],
         required_one_of=[['spec', 'spec_content', 'plan_file']],
         supports_check_mode=True,
     )
     binary = module.get_bin_path(module.params['binary'], required=True)
+    for name in ('plan_file', 'plan_out'):  # the tool resolves them from its own folder
+        if module.params[name]:
+            module.params[name] = os.path.abspath(module.params[name])
     if module.params['plan_file'] or module.params['plan_out']:
         require_saved_plans(module, binary)
     if module.params['plan_file'] and module.check_mode:
