@@ -34,6 +34,41 @@ std::vector<reconcile::WantedPf> wantedPfs(const schema::Spec& spec, const std::
   return wanted;
 }
 
+// A saved plan is applied with the plan options it was made with, from the spec text it holds.
+ApplyOptions withSavedPlan(const ApplyOptions& options, const SavedPlan& saved,
+                           schema::LoadResult& loaded) {
+  loaded = schema::loadSpec(saved.specText, saved.specPath);
+  ApplyOptions planned = options;
+  planned.spec = saved.specPath;
+  planned.maxDisruption = saved.planning.maxDisruption;
+  planned.phase = saved.planning.phase;
+  planned.force = saved.planning.force;
+  planned.persistFile = saved.planning.persistFile;
+  return planned;
+}
+
+// One apply per host: the real host's lock file, or the state file's own (never through a link:
+// apply replaces the state file it names).
+Result<LockFile> lockFor(const ApplyOptions& options, const std::atomic<bool>* stop,
+                         std::ostream& err) {
+  bool simulated = !options.host.stateFile.empty();
+  struct stat link {};
+  if (simulated && ::lstat(options.host.stateFile.c_str(), &link) == 0 && S_ISLNK(link.st_mode)) {
+    return Error{"the state file " + options.host.stateFile +
+                     " is a symbolic link; apply replaces the file it names, so give the real file",
+                 ELOOP};
+  }
+  std::string lockPath = simulated ? options.host.stateFile + ".lock" : options.lockFile;
+  return LockFile::acquire(lockPath, std::chrono::seconds(options.lockTimeoutSeconds), stop,
+                           [&](const std::string& holder) {
+                             err << "sriov-apply: waiting for the lock held by "
+                                 << (holder.empty() ? "another sriov-apply" : "pid " + holder)
+                                 << " (" << lockPath << "; up to " << options.lockTimeoutSeconds
+                                 << " s, --lock-timeout; Ctrl-C to stop)\n"
+                                 << std::flush;
+                           });
+}
+
 }  // namespace
 
 int runApply(
@@ -50,16 +85,7 @@ int runApply(
   schema::LoadResult loaded = schema::loadSpecFile(options.spec, &content);
   SavedPlanRead saved = readSavedPlan(options.spec, content);
   if (saved.failure) return printFailure(*saved.failure, !text, out, err, errColor);
-  // A saved plan is applied with the plan options it was made with.
-  ApplyOptions planned = options;
-  if (saved.plan) {
-    loaded = schema::loadSpec(saved.plan->specText, saved.plan->specPath);
-    planned.spec = saved.plan->specPath;
-    planned.maxDisruption = saved.plan->planning.maxDisruption;
-    planned.phase = saved.plan->planning.phase;
-    planned.force = saved.plan->planning.force;
-    planned.persistFile = saved.plan->planning.persistFile;
-  }
+  ApplyOptions planned = saved.plan ? withSavedPlan(options, *saved.plan, loaded) : options;
   if (loaded.diagnostics.hasErrors())
     return printFailure({kExitInvalidSpec, "", loaded.diagnostics.sorted(), {}}, !text, out, err,
                         errColor);
@@ -70,23 +96,7 @@ int runApply(
   // The lock comes before the host is observed (or the state file read): two applies at once
   // must not both plan from the same old state and the later save lose the earlier one's work.
   bool simulated = !options.host.stateFile.empty();
-  struct stat link {};
-  if (simulated && ::lstat(options.host.stateFile.c_str(), &link) == 0 && S_ISLNK(link.st_mode)) {
-    return printFailure(failureOf(Error{"the state file " + options.host.stateFile +
-                                            " is a symbolic link; apply replaces the file it "
-                                            "names, so give the real file",
-                                        ELOOP}),
-                        !text, out, err, errColor);
-  }
-  std::string lockPath = simulated ? options.host.stateFile + ".lock" : options.lockFile;
-  Result<LockFile> lock = LockFile::acquire(
-      lockPath, std::chrono::seconds(options.lockTimeoutSeconds), stop,
-      [&](const std::string& holder) {
-        err << "sriov-apply: waiting for the lock held by "
-            << (holder.empty() ? "another sriov-apply" : "pid " + holder) << " (" << lockPath
-            << "; up to " << options.lockTimeoutSeconds << " s, --lock-timeout; Ctrl-C to stop)\n"
-            << std::flush;
-      });
+  Result<LockFile> lock = lockFor(options, stop, err);
   if (!lock) return printFailure(failureOf(lock.error()), !text, out, err, errColor);
   const Progress progress = [&](const std::string& line) { output->progress(line); };
   // At boot the PF drivers may still be probing: wait (bounded) for the spec's own PFs.

@@ -29,6 +29,39 @@ SavedPlanRead broken(const std::string& file, const std::string& why) {
           Failure{kExitFailure, "the saved plan " + file + " is broken: " + why, {}, {}}};
 }
 
+// The document's fields into saved (facts as JSON); a refusal or a failure when they do not fit.
+std::optional<SavedPlanRead> fieldsOf(const nlohmann::json& doc, SavedPlan& saved,
+                                      nlohmann::json& factsJson) {
+  const std::string& path = saved.file;
+  try {
+    int format = doc.at("format").get<int>();
+    std::string version = doc.at("toolVersion").get<std::string>();
+    if (format != kSavedPlanFormat || version != SRIOV_APPLY_VERSION) {
+      return refused(path, "it was made by sriov-apply " + version + " (saved-plan format " +
+                               std::to_string(format) + "), this is " + SRIOV_APPLY_VERSION +
+                               " (format " + std::to_string(kSavedPlanFormat) +
+                               "); plan again with this version");
+    }
+    const nlohmann::json& spec = doc.at("spec");
+    saved.specPath = spec.at("path").get<std::string>();
+    saved.specText = spec.at("text").get<std::string>();
+    saved.specDigest = spec.at("sha256").get<std::string>();
+    saved.host = doc.at("host").get<std::string>();
+    saved.createdAt = doc.at("createdAt").get<std::string>();
+    saved.fingerprint = doc.at("fingerprint").get<std::string>();
+    saved.actions = doc.at("plan").at("actions");
+    const nlohmann::json& o = doc.at("options");
+    saved.planning.maxDisruption = o.at("maxDisruption").get<std::string>();
+    saved.planning.phase = o.at("phase").get<std::string>();
+    saved.planning.force = o.at("force").get<bool>();
+    saved.planning.persistFile = o.at("persistFile").get<std::string>();
+    factsJson = doc.at("facts");
+  } catch (const nlohmann::json::exception& e) {
+    return broken(path, e.what());
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::string utcNow() {
@@ -72,35 +105,8 @@ SavedPlanRead readSavedPlan(const std::string& path, const std::string& text) {
     return {};
   SavedPlan saved;
   saved.file = path;
-  int format = 0;
-  std::string version;
   nlohmann::json factsJson;
-  try {
-    format = doc.at("format").get<int>();
-    version = doc.at("toolVersion").get<std::string>();
-    if (format != kSavedPlanFormat || version != SRIOV_APPLY_VERSION) {
-      return refused(path, "it was made by sriov-apply " + version + " (saved-plan format " +
-                               std::to_string(format) + "), this is " + SRIOV_APPLY_VERSION +
-                               " (format " + std::to_string(kSavedPlanFormat) +
-                               "); plan again with this version");
-    }
-    const nlohmann::json& spec = doc.at("spec");
-    saved.specPath = spec.at("path").get<std::string>();
-    saved.specText = spec.at("text").get<std::string>();
-    saved.specDigest = spec.at("sha256").get<std::string>();
-    saved.host = doc.at("host").get<std::string>();
-    saved.createdAt = doc.at("createdAt").get<std::string>();
-    saved.fingerprint = doc.at("fingerprint").get<std::string>();
-    saved.actions = doc.at("plan").at("actions");
-    const nlohmann::json& o = doc.at("options");
-    saved.planning.maxDisruption = o.at("maxDisruption").get<std::string>();
-    saved.planning.phase = o.at("phase").get<std::string>();
-    saved.planning.force = o.at("force").get<bool>();
-    saved.planning.persistFile = o.at("persistFile").get<std::string>();
-    factsJson = doc.at("facts");
-  } catch (const nlohmann::json::exception& e) {
-    return broken(path, e.what());
-  }
+  if (std::optional<SavedPlanRead> bad = fieldsOf(doc, saved, factsJson)) return std::move(*bad);
   if (schema::sha256Hex(saved.specText) != saved.specDigest)
     return refused(path, "its spec text does not match its digest: the file was edited");
   Result<reconcile::ObservedState> facts =
