@@ -12,6 +12,7 @@
 #include "reconcile/domain_xml.h"
 #include "reconcile/domain_xml_edit.h"
 #include "reconcile/host/atomic_file.h"
+#include "reconcile/planning/describe.h"
 #include "reconcile/simulated/simulated_guests.h"
 #include "reconcile/state_file.h"
 #include "schema/mac_address.h"
@@ -27,23 +28,11 @@ std::string describe(DeviceScope scope) {
   return "current";
 }
 
-// "hostdev-interface 0000:04:10.0", "network-interface passthrough", "hostdev 0000:05:00.0",
-// followed by the alias when there is one; the raw text when it does not parse.
+// The device as plans print it (planning/describe.h), then its alias when there is one.
 std::string describeDevice(const std::string& deviceXml) {
   Result<GuestDevice> device = parseDeviceXml(deviceXml);
   if (!device) return "(unparsed device)";
-  std::string out;
-  switch (device->kind) {
-    case GuestDevice::Kind::hostdevInterface:
-      out = "hostdev-interface " + device->pci;
-      break;
-    case GuestDevice::Kind::networkInterface:
-      out = "network-interface " + device->network;
-      break;
-    case GuestDevice::Kind::hostdev:
-      out = "hostdev " + device->pci;
-      break;
-  }
+  std::string out = planning::deviceSummary(*device);
   if (!device->alias.empty()) out += " " + device->alias;
   return out;
 }

@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <thread>
 
+#include "reconcile/planning/describe.h"
 #include "reconcile/simulated/simulated_host.h"
 #include "reconcile/simulated/simulated_leases.h"
 #include "schema/mac_address.h"
@@ -10,7 +11,6 @@
 
 namespace sriov::reconcile {
 
-using simulated::describe;
 using simulated::findPf;
 using simulated::kernelError;
 using simulated::pciLabel;
@@ -74,7 +74,8 @@ Result<void> SimulatedHost::setVf(const std::string& pfPci, unsigned index,
                                   const VfChange& change) {
   const std::string pci = pciLabel(pfPci);
   return mutateChecked(
-      "setVf " + pci + " " + std::to_string(index) + describe(change), [&](SimulatedWorld& w) {
+      "setVf " + pci + " " + std::to_string(index) + " " + planning::vfChangeText(change),
+      [&](SimulatedWorld& w) {
         ObservedPf* pf = findPf(w.state, pci);
         const std::string label = pf ? pf->label() : pci;
         const std::string vfName = label + " VF " + std::to_string(index);

@@ -168,22 +168,5 @@ std::string withUuid(const std::string& xml, const std::string& uuid) {
   return writeXml(doc);
 }
 
-std::string describe(const VfChange& change) {
-  std::string out;
-  auto add = [&out](const std::string& key, const std::string& value) {
-    out += " " + key + "=" + value;
-  };
-  auto flag = [](bool b) { return std::string(b ? "true" : "false"); };
-  if (change.mac) add("mac", *change.mac);
-  if (change.vlan) add("vlan", std::to_string(*change.vlan));
-  if (change.qos) add("qos", std::to_string(*change.qos));
-  if (change.spoofCheck) add("spoofCheck", flag(*change.spoofCheck));
-  if (change.trust) add("trust", flag(*change.trust));
-  if (change.linkState) add("linkState", schema::toString(*change.linkState));
-  if (change.minTxRate) add("minTxRate", std::to_string(*change.minTxRate));
-  if (change.maxTxRate) add("maxTxRate", std::to_string(*change.maxTxRate));
-  return out;
-}
-
 }  // namespace simulated
 }  // namespace sriov::reconcile

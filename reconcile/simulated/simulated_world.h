@@ -139,9 +139,6 @@ Error libvirtError(const std::string& what, int code, const std::string& message
 // libvirt's error for a network name it does not know (virNetworkLookupByName).
 Error noNetwork(const std::string& what, const std::string& name);
 
-// " mac=... vlan=... trust=true": the fields a VF change sets, for the mutation log.
-std::string describe(const VfChange& change);
-
 // A uuid libvirt would have generated, made up deterministically from key; xml with it as the
 // <uuid> right after <name>.
 std::string uuidFor(const std::string& key);

@@ -761,7 +761,7 @@ TEST_CASE("every mutation is counted and logged, failed ones too") {
   CHECK(host.mutations() == std::vector<std::string>{
                                 "setNumVfs 0000:03:00.0 0",
                                 "setNumVfs 0000:03:00.0 3",
-                                "setVf 0000:04:00.0 2 vlan=5 spoofCheck=false",
+                                "setVf 0000:04:00.0 2 vlan 5, spoofchk off",
                                 "setNumVfs 0000:03:00.0 4",
                                 "bindVfDriver 0000:04:10.2 vfio-pci",
                                 "setLinkUp 0000:03:00.1",
@@ -771,9 +771,9 @@ TEST_CASE("every mutation is counted and logged, failed ones too") {
                                 "setNetworkAutostart n true",
                                 "undefineNetwork n",
                                 "attachDevice web1 live,config hostdev 0000:04:10.4",
-                                "updateDevice web1 config hostdev-interface 0000:04:10.0 "
+                                "updateDevice web1 config hostdev interface 0000:04:10.0 "
                                 "ua-sriov-net0",
-                                "detachDevice web1 live hostdev-interface 0000:04:10.0 "
+                                "detachDevice web1 live hostdev interface 0000:04:10.0 "
                                 "ua-sriov-net0",
                                 "shutdownGuest web1",
                                 "startGuest web1",
