@@ -95,8 +95,13 @@ Action deviceAction(ActionKind kind, const std::string& guest, const GuestDevice
                     DeviceScope scope, std::string reason) {
   Action a;
   a.kind = kind;
+  // A user alias (ua-) names the device for good; libvirt's own (hostdev0, net1) change when the
+  // guest restarts and would name one device twice in a plan: the address (or network) then.
+  bool userAlias = dev.alias.rfind("ua-", 0) == 0;
   a.target = "guest/" + guest + "/" +
-             (dev.alias.empty() ? dev.pci.empty() ? dev.network : dev.pci : dev.alias);
+             (userAlias         ? dev.alias
+              : dev.pci.empty() ? dev.network
+                                : dev.pci);
   a.name = guest;
   a.device = dev;
   a.scope = scope;
