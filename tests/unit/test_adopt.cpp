@@ -219,7 +219,10 @@ TEST_CASE("a running guest's alias-less device replaced for a new vlan keeps its
   rc::ApplyReport report = rc::apply(spec, host, settings);
   CHECK(std::string(toString(report.status)) == "converged");
   CHECK(report.plan.actions.size() == 2);  // libvirt cannot change it live: detach, attach
-  const rc::ObservedDomain* after = host.observe()->findDomain("adopt1");
+  sriov::Result<rc::ObservedState> observed = host.observe();  // kept: after points into it
+  REQUIRE(observed.ok());
+  const rc::ObservedDomain* after = observed->findDomain("adopt1");
+  REQUIRE(after != nullptr);
   for (const std::string* xml : {&after->xml, &after->inactiveXml}) {
     CAPTURE(*xml);
     CHECK(xml->find("<rom bar='off'/>") != std::string::npos);
