@@ -1,6 +1,7 @@
 // Checks the YAML tags of a spec: core schema tags that fit their node, nothing else.
 #include "schema/yaml_tags.h"
 
+#include <set>
 #include <string>
 
 #include "schema/shape.h"
@@ -38,18 +39,22 @@ std::string tagProblem(const YAML::Node& node) {
   return "YAML tag " + shown + " is not used in a spec (numbers are integers): remove it";
 }
 
-void check(const YAML::Node& node, Diagnostics& d) {
+// Each map and sequence is walked once, by the place it starts in the text: an alias shares its
+// anchor's node, so an alias bomb or an alias of a node inside itself (a cycle) costs no more
+// than the text.
+void check(const YAML::Node& node, Diagnostics& d, std::set<int>& walked) {
   if (std::string problem = tagProblem(node); !problem.empty()) {
     Position pos = positionOf(node);
     d.error(pos.line ? pos : Position{1, 1}, problem);
   }
+  if ((node.IsMap() || node.IsSequence()) && !walked.insert(node.Mark().pos).second) return;
   if (node.IsMap()) {
     for (const auto& entry : node) {
-      check(entry.first, d);
-      check(entry.second, d);
+      check(entry.first, d, walked);
+      check(entry.second, d, walked);
     }
   } else if (node.IsSequence()) {
-    for (const YAML::Node& item : node) check(item, d);
+    for (const YAML::Node& item : node) check(item, d, walked);
   }
 }
 
@@ -57,7 +62,8 @@ void check(const YAML::Node& node, Diagnostics& d) {
 
 void checkTags(const YAML::Node& root, Diagnostics& diagnostics) {
   // The depth is bounded by the event scan (yaml_budget.h) that runs first.
-  check(root, diagnostics);
+  std::set<int> walked;
+  check(root, diagnostics, walked);
 }
 
 }  // namespace sriov::schema
