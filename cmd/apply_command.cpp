@@ -19,6 +19,7 @@
 #include "cmd/stop_signal.h"
 #include "reconcile/apply.h"
 #include "reconcile/host/pf_wait.h"
+#include "schema/input_file.h"
 #include "schema/loader.h"
 
 namespace sriov::cmd {
@@ -34,10 +35,8 @@ std::vector<reconcile::WantedPf> wantedPfs(const schema::Spec& spec, const std::
   return wanted;
 }
 
-// A saved plan is applied with the plan options it was made with, from the spec text it holds.
-ApplyOptions withSavedPlan(const ApplyOptions& options, const SavedPlan& saved,
-                           schema::LoadResult& loaded) {
-  loaded = schema::loadSpec(saved.specText, saved.specPath);
+// A saved plan is applied with the plan options it was made with.
+ApplyOptions withSavedPlan(const ApplyOptions& options, const SavedPlan& saved) {
   ApplyOptions planned = options;
   planned.spec = saved.specPath;
   planned.maxDisruption = saved.planning.maxDisruption;
@@ -81,11 +80,16 @@ int runApply(
 
   // 1. The spec, or a saved plan (`plan --out`) with its spec: every problem at once, then stop.
   bool errColor = colorWanted(options.color, STDERR_FILENO);
-  std::string content;
-  schema::LoadResult loaded = schema::loadSpecFile(options.spec, &content);
-  SavedPlanRead saved = readSavedPlan(options.spec, content);
+  // Read once ("-" and pipes cannot be read twice), then parsed as what it is.
+  Result<std::string> content =
+      schema::readInputFile(options.spec, schema::kMaxSpecBytes, "the spec");
+  SavedPlanRead saved = content ? readSavedPlan(options.spec, *content) : SavedPlanRead{};
   if (saved.failure) return printFailure(*saved.failure, !text, out, err, errColor);
-  ApplyOptions planned = saved.plan ? withSavedPlan(options, *saved.plan, loaded) : options;
+  schema::LoadResult loaded = saved.plan
+                                  ? schema::loadSpec(saved.plan->specText, saved.plan->specPath)
+                              : content ? schema::loadSpec(*content, options.spec)
+                                        : schema::unreadableSpec(options.spec, content.error());
+  ApplyOptions planned = saved.plan ? withSavedPlan(options, *saved.plan) : options;
   if (loaded.diagnostics.hasErrors())
     return printFailure({kExitInvalidSpec, "", loaded.diagnostics.sorted(), {}}, !text, out, err,
                         errColor);
@@ -115,7 +119,7 @@ int runApply(
   settings.plan = planOptionsOf(planned);
   if (saved.plan) {
     settings.vetPlan = [&](const reconcile::ObservedState& observed, const reconcile::Plan& plan) {
-      return vetSavedPlan(*saved.plan, observed, plan);
+      return vetSavedPlan(*saved.plan, loaded.spec, observed, plan);
     };
   }
   settings.execute.jobs = options.jobs;

@@ -8,7 +8,6 @@
 #include "reconcile/state_file.h"
 #include "schema/digest.h"
 #include "schema/input_file.h"
-#include "schema/loader.h"
 
 namespace sriov::cmd {
 namespace {
@@ -127,7 +126,8 @@ SavedPlanRead readSavedPlan(const std::string& path, const std::string& text) {
   return {std::move(saved), std::nullopt};
 }
 
-std::vector<Finding> vetSavedPlan(const SavedPlan& saved, const reconcile::ObservedState& observed,
+std::vector<Finding> vetSavedPlan(const SavedPlan& saved, const schema::Spec& spec,
+                                  const reconcile::ObservedState& observed,
                                   const reconcile::Plan& plan) {
   const std::string target = "plan/" + saved.file;
   std::vector<Finding> out;
@@ -140,8 +140,7 @@ std::vector<Finding> vetSavedPlan(const SavedPlan& saved, const reconcile::Obser
     return out;
   }
   // The facts are chosen by the spec as planned (the options do not change which).
-  schema::LoadResult spec = schema::loadSpec(saved.specText, saved.specPath);
-  reconcile::ObservedState facts = reconcile::planFacts(spec.spec, observed);
+  reconcile::ObservedState facts = reconcile::planFacts(spec, observed);
   if (reconcile::factsFingerprint(facts) != saved.fingerprint) {
     std::string changes;
     for (const std::string& line : reconcile::factDifferences(saved.facts, facts))

@@ -14,6 +14,7 @@
 #include "reconcile/observed_state.h"
 #include "reconcile/plan.h"
 #include "reconcile/result.h"
+#include "schema/spec.h"
 
 namespace sriov::cmd {
 
@@ -51,9 +52,10 @@ struct SavedPlanRead {
 // or changed since the plan. The checks against the host are vetSavedPlan's.
 SavedPlanRead readSavedPlan(const std::string& path, const std::string& text);
 
-// The refusals of applying saved to a host observed as observed, where planning its spec again
-// gave plan: another host, facts that changed (each named), actions that differ.
-std::vector<reconcile::Finding> vetSavedPlan(const SavedPlan& saved,
+// The refusals of applying saved (whose spec text loaded as spec) to a host observed as
+// observed, where planning spec again gave plan: another host, facts that changed (each
+// named), actions that differ.
+std::vector<reconcile::Finding> vetSavedPlan(const SavedPlan& saved, const schema::Spec& spec,
                                              const reconcile::ObservedState& observed,
                                              const reconcile::Plan& plan);
 

@@ -45,8 +45,8 @@ class MapNode {
  public:
   MapNode(const YAML::Node& node, std::string path) : node_(node), path_(std::move(path)) {}
 
-  YAML::Node required(const std::string& key) const { return node_[key]; }
-  YAML::Node optional(const std::string& key) const { return node_[key]; }
+  // The value under key (a missing key: an undefined node whose mark is the map's).
+  YAML::Node at(const std::string& key) const { return node_[key]; }
   bool has(const std::string& key) const { return node_[key].IsDefined(); }
 
   std::string keyPath(const std::string& key) const {
@@ -87,7 +87,7 @@ std::string itemPath(const std::string& list, size_t index) {
 std::string readPci(const MapNode& map, const std::string& key) {
   std::string text = map.string(key);
   std::optional<std::string> pci = schema::normalisePci(text);
-  if (!pci) fail(map.required(key), map.keyPath(key) + ": bad PCI address '" + text + "'");
+  if (!pci) fail(map.at(key), map.keyPath(key) + ": bad PCI address '" + text + "'");
   return *pci;
 }
 
@@ -102,7 +102,7 @@ ObservedVf loadVf(const YAML::Node& node, const std::string& path) {
   if (map.has("mac")) {
     std::string text = map.string("mac");
     std::optional<std::string> mac = schema::normaliseMac(text);
-    if (!mac) fail(map.optional("mac"), map.keyPath("mac") + ": bad MAC address '" + text + "'");
+    if (!mac) fail(map.at("mac"), map.keyPath("mac") + ": bad MAC address '" + text + "'");
     s.mac = *mac;
   }
   s.vlan = map.number("vlan", 0);
@@ -147,17 +147,17 @@ ObservedPf loadPf(const YAML::Node& node, const std::string& path) {
   pf.iommuGroup = static_cast<int>(map.number("iommuGroup", -1));
   const YAML::Node& at = node;
   if (pf.numVfs > pf.totalVfs) {
-    fail(map.required("numVfs"), map.keyPath("numVfs") + ": " + std::to_string(pf.numVfs) +
-                                     " is more than totalVfs " + std::to_string(pf.totalVfs) +
-                                     " (the kernel refuses more VFs than the device has)");
+    fail(map.at("numVfs"), map.keyPath("numVfs") + ": " + std::to_string(pf.numVfs) +
+                               " is more than totalVfs " + std::to_string(pf.totalVfs) +
+                               " (the kernel refuses more VFs than the device has)");
   }
   if (pf.totalVfs > 0 && pf.vfOffset == 0) {
-    fail(map.has("vfOffset") ? map.optional("vfOffset") : at,
+    fail(map.has("vfOffset") ? map.at("vfOffset") : at,
          map.keyPath("vfOffset") + ": 0 puts VF 0 at the PF's own address " + pf.pci +
              "; a device with VFs has a VF offset of at least 1 (sriov_offset)");
   }
   if (pf.totalVfs > 1 && pf.vfStride == 0) {
-    fail(map.has("vfStride") ? map.optional("vfStride") : at,
+    fail(map.has("vfStride") ? map.at("vfStride") : at,
          map.keyPath("vfStride") + ": 0 puts every VF at one PCI address; a device with " +
              std::to_string(pf.totalVfs) + " VFs has a VF stride of at least 1 (sriov_stride)");
   }
@@ -191,7 +191,7 @@ ObservedPf loadPf(const YAML::Node& node, const std::string& path) {
     pf.vfs.push_back(std::move(vf));
   }
   if (pf.vfs.size() != pf.numVfs) {
-    fail(map.has("vfs") ? map.optional("vfs") : node,
+    fail(map.has("vfs") ? map.at("vfs") : node,
          map.keyPath("vfs") + ": numVfs is " + std::to_string(pf.numVfs) + " but " +
              std::to_string(pf.vfs.size()) + " VFs are listed");
   }
@@ -203,12 +203,11 @@ ObservedNetwork loadNetwork(const YAML::Node& node, const std::string& path) {
   std::string name = map.string("name");
   std::string xml = map.string("xml");
   Result<ObservedNetwork> parsed = parseNetworkXml(xml);
-  if (!parsed) fail(map.required("xml"), map.keyPath("xml") + ": " + parsed.error().message);
+  if (!parsed) fail(map.at("xml"), map.keyPath("xml") + ": " + parsed.error().message);
   ObservedNetwork network = std::move(parsed.value());
   if (network.name != name) {
-    fail(map.required("name"), map.keyPath("name") + ": '" + name +
-                                   "' does not match the network XML's <name> '" + network.name +
-                                   "'");
+    fail(map.at("name"), map.keyPath("name") + ": '" + name +
+                             "' does not match the network XML's <name> '" + network.name + "'");
   }
   network.active = map.boolean("active", false);
   network.autostart = map.boolean("autostart", false);
@@ -219,7 +218,7 @@ ObservedNetwork loadNetwork(const YAML::Node& node, const std::string& path) {
 std::vector<GuestDevice> devicesOf(const MapNode& map, const std::string& key,
                                    const std::string& xml) {
   Result<std::vector<GuestDevice>> devices = parseGuestDevices(xml);
-  if (!devices) fail(map.required(key), map.keyPath(key) + ": " + devices.error().message);
+  if (!devices) fail(map.at(key), map.keyPath(key) + ": " + devices.error().message);
   return std::move(devices.value());
 }
 

@@ -235,13 +235,15 @@ LoadResult loadSpec(const std::string& rawText, const std::string& fileName) {
   return result;
 }
 
+LoadResult unreadableSpec(const std::string& path, const Error& error) {
+  LoadResult result{Spec{}, Diagnostics(path)};
+  result.diagnostics.error({}, error.message);
+  return result;
+}
+
 LoadResult loadSpecFile(const std::string& path, std::string* text) {
   Result<std::string> read = readInputFile(path, kMaxSpecBytes, "the spec");
-  if (!read) {
-    LoadResult result{Spec{}, Diagnostics(path)};
-    result.diagnostics.error({}, read.error().message);
-    return result;
-  }
+  if (!read) return unreadableSpec(path, read.error());
   if (text) *text = *read;
   return loadSpec(*read, path);
 }

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "reconcile/result.h"
 #include "schema/diagnostic.h"
 #include "schema/spec.h"
 
@@ -19,5 +20,7 @@ LoadResult loadSpec(const std::string& text, const std::string& fileName);
 // Reads path and loads it; an unreadable file is an error diagnostic without a position. text,
 // when given, receives the bytes read (a saved plan records them).
 LoadResult loadSpecFile(const std::string& path, std::string* text = nullptr);
+// The result for a spec file that could not be read: one error diagnostic without a position.
+LoadResult unreadableSpec(const std::string& path, const Error& error);
 
 }  // namespace sriov::schema

@@ -198,4 +198,13 @@ void setUpWorld() {
   done = true;
 }
 
+reconcile::LinuxHostOptions worldHostOptions() {
+  setUpWorld();
+  reconcile::LinuxHostOptions options;
+  options.sysfsRoot = fakeSysfsRoot();
+  options.connectUri = daemonUri();
+  options.netlink = reconcile::UseNetlink::no;
+  return options;
+}
+
 }  // namespace sriov::integration

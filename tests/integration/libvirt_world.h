@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "reconcile/host/linux_host.h"
+
 namespace sriov::integration {
 
 // The daemon's URI and the fake sysfs root it was shown; fail the current test when the
@@ -28,5 +30,9 @@ std::string fakeSysfsRoot();
 //                            interface on 03:10.0 attached with AFFECT_CONFIG only
 //             guest-transient running, transient, no SR-IOV devices
 void setUpWorld();
+
+// Sets up the world, then the options of a LinuxHost on it: the daemon, the fake sysfs tree,
+// no netlink (its PFs exist only in the fake tree, not in the kernel).
+reconcile::LinuxHostOptions worldHostOptions();
 
 }  // namespace sriov::integration

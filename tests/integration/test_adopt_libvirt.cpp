@@ -19,12 +19,7 @@ namespace sriov::reconcile {
 namespace {
 
 LinuxHost adoptHost() {
-  integration::setUpWorld();
-  LinuxHostOptions options;
-  options.sysfsRoot = integration::fakeSysfsRoot();
-  options.connectUri = integration::daemonUri();
-  options.netlink = UseNetlink::no;
-  return LinuxHost(options);
+  return LinuxHost(integration::worldHostOptions());
 }
 
 // A domain defined by hand with these devices, undefined at the end.

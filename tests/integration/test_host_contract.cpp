@@ -20,12 +20,7 @@ namespace sriov::reconcile {
 namespace {
 
 LinuxHost linuxHost() {
-  integration::setUpWorld();
-  LinuxHostOptions options;
-  options.sysfsRoot = integration::fakeSysfsRoot();
-  options.connectUri = integration::daemonUri();
-  options.netlink = UseNetlink::no;
-  return LinuxHost(options);
+  return LinuxHost(integration::worldHostOptions());
 }
 
 // What a step's outcome is held to: success or the error code (messages are worded by each side

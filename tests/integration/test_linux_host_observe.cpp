@@ -9,11 +9,7 @@ namespace sriov::reconcile {
 namespace {
 
 TEST_CASE("LinuxHost observes the fake PF and the daemon's networks and domains in one pass") {
-  integration::setUpWorld();
-  LinuxHostOptions options;
-  options.sysfsRoot = integration::fakeSysfsRoot();
-  options.connectUri = integration::daemonUri();
-  options.netlink = UseNetlink::no;  // eth3 exists only in the fake tree, not in the kernel
+  LinuxHostOptions options = integration::worldHostOptions();
   options.hostname = [] { return Result<std::string>(std::string("compute-01")); };
   Result<ObservedState> state = LinuxHost(options).observe();
   REQUIRE_MESSAGE(state.ok(), state.error().message);

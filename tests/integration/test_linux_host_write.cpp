@@ -20,11 +20,7 @@ namespace {
 using integration::daemonUri;
 
 LinuxHost host(std::chrono::milliseconds detachTimeout = std::chrono::seconds(30)) {
-  integration::setUpWorld();
-  LinuxHostOptions options;
-  options.sysfsRoot = integration::fakeSysfsRoot();
-  options.connectUri = daemonUri();
-  options.netlink = UseNetlink::no;
+  LinuxHostOptions options = integration::worldHostOptions();
   options.detachTimeout = detachTimeout;
   return LinuxHost(options);
 }

@@ -68,6 +68,21 @@ size_t warningsAbout(const rc::Plan& plan, const std::string& text) {
   return n;
 }
 
+// The as-spec of state with adopt1's interface on VLAN 7.
+sriov::schema::Spec vlan7Spec(const ObservedState& state) {
+  sriov::schema::Spec spec = asSpec(state);
+  for (sriov::schema::Guest& g : spec.guests)
+    if (g.name == "adopt1") g.interfaces.front().vlan = 7;
+  return spec;
+}
+
+// spec applied on host one action at a time.
+rc::ApplyReport applyOneAtATime(const sriov::schema::Spec& spec, rc::SimulatedHost& host) {
+  rc::ApplySettings settings;
+  settings.execute.jobs = 1;
+  return rc::apply(spec, host, settings);
+}
+
 }  // namespace
 
 TEST_CASE("as-spec writes managed: false where the host has it, and its plan changes nothing") {
@@ -114,13 +129,9 @@ TEST_CASE("a spec device with the default managed replaces an unmanaged one, and
 
 TEST_CASE("one field changed on an alias-less device edits its XML in place, keeping the rest") {
   ObservedState state = adoptState("vfio-pci");
-  sriov::schema::Spec spec = asSpec(state);
-  for (sriov::schema::Guest& g : spec.guests)
-    if (g.name == "adopt1") g.interfaces.front().vlan = 7;
+  sriov::schema::Spec spec = vlan7Spec(state);
   rc::SimulatedHost host(state);
-  rc::ApplySettings settings;
-  settings.execute.jobs = 1;
-  rc::ApplyReport report = rc::apply(spec, host, settings);
+  rc::ApplyReport report = applyOneAtATime(spec, host);
   REQUIRE(report.plan.actions.size() == 1);
   CHECK(std::string(toString(report.plan.actions[0].kind)) ==
         toString(rc::ActionKind::updateDevice));
@@ -209,14 +220,10 @@ TEST_CASE("a running guest's alias-less device replaced for a new vlan keeps its
   d.xml = sriov::testing::domainXml("adopt1", "0e6f4a1c-3b2d-4c5e-9f8a-7b6c5d4e3f21", kHandMade,
                                     sriov::testing::DomainXmlKind::live);
   d.liveDevices = rc::parseGuestDevices(d.xml).value();
-  sriov::schema::Spec spec = asSpec(state);
-  CHECK(rc::plan(spec, state, {}).actions.empty());
-  for (sriov::schema::Guest& g : spec.guests)
-    if (g.name == "adopt1") g.interfaces.front().vlan = 7;
+  CHECK(rc::plan(asSpec(state), state, {}).actions.empty());
+  sriov::schema::Spec spec = vlan7Spec(state);
   rc::SimulatedHost host(state);
-  rc::ApplySettings settings;
-  settings.execute.jobs = 1;
-  rc::ApplyReport report = rc::apply(spec, host, settings);
+  rc::ApplyReport report = applyOneAtATime(spec, host);
   CHECK(std::string(toString(report.status)) == "converged");
   CHECK(report.plan.actions.size() == 2);  // libvirt cannot change it live: detach, attach
   sriov::Result<rc::ObservedState> observed = host.observe();  // kept: after points into it
