@@ -68,6 +68,11 @@ check_kind() {
   grep -q 'set-numvfs' "$plans/lab-01.txt" || fail "$kind: plans/lab-01.txt has no plan"
   python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["kind"] == "SavedPlan" and d["host"] == "lab-01"' \
     "$plans/lab-01.plan.json" || fail "$kind: plans/lab-01.plan.json is not the saved plan"
+  # ... and both against the schemas their kinds name (Ajv, when tests/schema has it)
+  if [ -d "$src/tests/schema/node_modules/ajv" ]; then
+    node "$src/tests/schema/check-outputs.mjs" "$src/schema" "$src/tests/golden" \
+      "$plans/lab-01.json" "$plans/lab-01.plan.json" > /dev/null || fail "$kind: a plan breaks its schema"
+  fi
   # the saved plan applies on the host it was made for (here: a copy of the saved state)
   cp "$work/repo/hosts/lab-01/state.yaml" "$work/lab-01.host.yaml"
   (cd "$work/repo" && sriov-apply apply --state "$work/lab-01.host.yaml" plans/lab-01.plan.json > /dev/null) ||
