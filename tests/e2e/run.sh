@@ -14,6 +14,7 @@
 # leaves on disk is there at the next one:
 #   plain   no IOMMU
 #   iommu   emulated Intel VT-d (intel-iommu, intel_iommu=on iommu=pt): guests can get VFs
+#   iommu2  the same with two igb cards (two PFs; init= as plain and iommu)
 #   sd0 sd1 sd2   systemd as PID 1 (no init=; e2e-run.service runs the scenarios after libvirt
 #           and sriov-apply's units), VT-d, two igb cards
 #   sdnopf  the same without the igb cards (a PF that is gone)
@@ -25,7 +26,7 @@ ROOT=$(cd "$HERE/../.." && pwd)
 CACHE=${E2E_CACHE:-$ROOT/build/e2e-cache}
 case $CACHE in /*) ;; *) CACHE=$ROOT/$CACHE ;; esac
 SHARE=$CACHE/share
-BOOTS="plain iommu sd0 sd1 sd2 sdnopf"
+BOOTS="plain iommu iommu2 sd0 sd1 sd2 sdnopf"
 t0=$(date +%s); last=$t0
 step() { now=$(date +%s); echo "e2e: $1 took $((now-last)) s (total $((now-t0)) s)"; last=$now; }
 die() { echo "e2e: FAIL: $*" >&2; exit 1; }
@@ -97,8 +98,8 @@ else
   cp "$HERE"/scenarios/[0-9]*.sh "$SHARE/scenarios/"
 fi
 expected=$(cd "$SHARE/scenarios" && ls ./*.sh | sed -e 's|^\./||' -e 's/\.sh$//' | grep -vx lib)
-for kind in halt acpi-off; do
-  defs=""; [ $kind = acpi-off ] && defs="--defsym ACPI=1"
+for kind in halt acpi-off hotplug; do
+  case $kind in halt) defs="" ;; acpi-off) defs="--defsym ACPI=1" ;; hotplug) defs="--defsym ACPI=1 --defsym HOTPLUG=1" ;; esac
   as --32 $defs -o "$CACHE/$kind.o" "$HERE/guest/bootsector.S" &&
     ld -m elf_i386 -Ttext 0x7c00 --oformat binary -e _start -o "$SHARE/disks/$kind.img" "$CACHE/$kind.o" ||
     die "cannot assemble the $kind boot sector"
@@ -120,7 +121,7 @@ for b in $needed; do
   machine=q35; iommu=""; append=""; init="init=/sbin/e2e-init"
   cards="-netdev user,id=n0,restrict=on -device igb,bus=rp1,netdev=n0,mac=52:54:00:12:34:56"
   case $b in
-    sd*) init="e2e.systemd=1 systemd.show_status=0"
+    sd*|iommu2) [ $b = iommu2 ] || init="e2e.systemd=1 systemd.show_status=0"
       cards="-device pcie-root-port,id=rp2,chassis=2,slot=2 $cards"
       cards="$cards -netdev user,id=n1,restrict=on -device igb,bus=rp2,netdev=n1,mac=52:54:00:12:34:57" ;;
   esac

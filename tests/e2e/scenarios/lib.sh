@@ -72,8 +72,9 @@ pci_attrs() {
 }
 
 # ---- libvirt domains inside the test VM (nested guests, no OS: see guest/bootsector.S) -------
-# define_guest NAME halt|acpi-off: defines a minimal shut-off q35 domain booting that disk.
-# halt: ignores ACPI shutdown and PCI unplug; acpi-off: powers off on the ACPI power button.
+# define_guest NAME halt|acpi-off|hotplug: defines a minimal shut-off q35 domain booting that
+# disk. halt: ignores ACPI shutdown and PCI unplug; acpi-off: powers off on the ACPI power
+# button; hotplug: that, and it completes PCI unplugs (ejects through QEMU's ACPI hot-plug).
 define_guest() {
   mkdir -p /var/lib/libvirt/images
   cp "/share/disks/$2.img" "/var/lib/libvirt/images/$1.img"

@@ -1,0 +1,59 @@
+# e2e-boot: iommu
+# Scenario 16: live attach and live detach without a count change (the RHEL 9 procedure,
+# `virsh attach-interface ... --live --config`, done by the tool). A running guest (hotplug boot
+# sector) holds VF 0; the next spec drops it and gives the guest VF 1 instead: VF 1 is attached
+# live and into the config, VF 0 is detached live (the guest ejects it) and from the config and
+# goes back to igbvf; the guest never restarts; the nested QEMU's device list follows.
+. /share/scenarios/lib.sh
+define_guest g6 hotplug
+# g6_spec FILE INDEX MAC: 3 VFs, g6 holds VF INDEX with MAC (VLAN 46).
+g6_spec() {
+  cat > "$1" <<YAML
+apiVersion: sriov-apply/v1
+pfs:
+  - name: $PF
+    numVfs: 3
+guests:
+  - name: g6
+    onDisruption: hotplug
+    interfaces:
+      - vf: {pf: $PF, index: $2}
+        mac: "$3"
+        vlan: 46
+YAML
+  echo "--- $1"; cat "$1"
+}
+H="/domain/devices/interface[@type='hostdev']"
+vf_devices() { virsh qemu-monitor-command g6 --hmp 'info pci' | grep -c '8086:10ca' || true; }
+# on_vf FILE N: how many hostdev interfaces of FILE are on VF N.
+on_vf() { xn "$1" "$H/source/address[$(pci_xpath "$(vf_pci "$2")")]"; }
+
+g6_spec vf0.yaml 0 52:54:00:6d:90:60
+tool apply --detailed-exitcode vf0.yaml
+check "setup apply exits 2" [ "$RC" = 2 ]
+start_guest g6
+id=$(virsh domid g6)
+dump g6 live-before.xml
+check "live: VF 0, not VF 1" [ "$(on_vf live-before.xml 0)/$(on_vf live-before.xml 1)" = 1/0 ]
+check "the nested QEMU has one igb VF" [ "$(vf_devices)" = 1 ]
+check "VF 0 on vfio-pci, VF 1 on igbvf" [ "$(vf_driver "$(vf_pci 0)") $(vf_driver "$(vf_pci 1)")" = "vfio-pci igbvf" ]
+
+g6_spec vf1.yaml 1 52:54:00:6d:90:61
+# tool, not tool_sim: SimulatedHost leaves the guest's MAC and VLAN on a VF libvirt detached,
+# the real libvirt restores what the VF had before (README "Differences found").
+tool apply --detailed-exitcode vf1.yaml
+check "apply exits 2" [ "$RC" = 2 ]
+check "sriov_numvfs still 3 (no count change)" [ "$(numvfs)" = 3 ]
+check "g6 never restarted (same domain id)" [ "$(dom_state g6)/$(virsh domid g6)" = "running/$id" ]
+dump g6 live-after.xml
+dump g6 config-after.xml --inactive
+check "live: VF 1 attached, VF 0 detached" [ "$(on_vf live-after.xml 0)/$(on_vf live-after.xml 1)" = 0/1 ]
+check "config: VF 1 (MAC ...:61, VLAN 46), not VF 0" [ "$(on_vf config-after.xml 0)/$(on_vf config-after.xml 1)/$(xp config-after.xml "$H/mac/@address")/$(xp config-after.xml "$H/vlan/tag/@id")" = 0/1/52:54:00:6d:90:61/46 ]
+check "the nested QEMU has one igb VF" [ "$(vf_devices)" = 1 ]
+check "VF 1 on vfio-pci, VF 0 back on igbvf" [ "$(vf_driver "$(vf_pci 1)") $(vf_driver "$(vf_pci 0)")" = "vfio-pci igbvf" ]
+echo "VF 0 after its detach: $(vf_json 0)"
+check "libvirt restored VF 0: not the guest's MAC, no VLAN" [ "$(vf_json 0 | jq -r '(.address != "52:54:00:6d:90:60") and ((.vlan_list[0].vlan // 0) == 0)')" = true ]
+check "VF 1's MAC and VLAN on the PF" [ "$(vf_json 1 | jq -r '.address + " " + (.vlan_list[0].vlan|tostring)')" = "52:54:00:6d:90:61 46" ]
+
+tool_sim apply --detailed-exitcode vf1.yaml
+check "apply again exits 0" [ "$RC" = 0 ]
