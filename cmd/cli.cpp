@@ -13,6 +13,7 @@
 
 #include "cmd/apply_command.h"
 #include "cmd/command_line.h"
+#include "cmd/doctor_command.h"
 #include "cmd/error_output.h"
 #include "cmd/host_factory.h"
 #include "cmd/plan_command.h"
@@ -83,6 +84,8 @@ int dispatch(const CommandLine& line) {
     case Command::apply:
       if (!line.apply.dryRun) return apply(line.apply);
       return readOnly(line);
+    case Command::doctor:
+      return runDoctor(line.doctor, std::cout, std::cerr);
     case Command::plan:
     case Command::show:
       return readOnly(line);

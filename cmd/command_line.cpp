@@ -54,6 +54,7 @@ const char* kFooter = R"(Examples:
   sriov-apply plan --state lab.state.yaml host.yaml
                                               plan against a saved host state
   sriov-apply show --as-spec > host.yaml      adopt an existing host
+  sriov-apply doctor host.yaml                is this host ready, and what to fix
 
 Exit codes: 0 ok, 1 failure, 2 changes (--detailed-exitcode), 3 invalid spec, 4 refused.)";
 
@@ -176,6 +177,18 @@ CommandLine parseCommandLine(int argc, char** argv) {
   showCmd->add_flag("--as-spec", line.show.asSpec,
                     "Print a spec that describes the host as it is (adopt a host)");
 
+  CLI::App* doctorCmd = app.add_subcommand(
+      "doctor",
+      "Check that the host is ready for SR-IOV (and SPEC); print each fix; change nothing");
+  doctorCmd->add_option("SPEC", line.doctor.spec, "The desired state (host.yaml); optional");
+  doctorCmd->add_option("--root", line.doctor.root, "Read every host file under this folder")
+      ->capture_default_str();
+  doctorCmd->add_option("--connect,-c", line.doctor.connectUri, "libvirt connection URI")
+      ->capture_default_str();
+  addOutput(doctorCmd, line.doctor.output,
+            {{"text", OutputFormat::text}, {"json", OutputFormat::json}},
+            "Output format: text or json");
+
   CLI::App* validateCmd =
       app.add_subcommand("validate", "Check specs offline: syntax, schema, cross-references");
   validateCmd->add_option("SPEC", line.validate.specs, "Spec files")->required();
@@ -221,6 +234,7 @@ CommandLine parseCommandLine(int argc, char** argv) {
   }
   line.command = planCmd->parsed()       ? Command::plan
                  : showCmd->parsed()     ? Command::show
+                 : doctorCmd->parsed()   ? Command::doctor
                  : validateCmd->parsed() ? Command::validate
                  : schemaCmd->parsed()   ? Command::schema
                                          : Command::apply;

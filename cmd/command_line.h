@@ -10,13 +10,14 @@
 
 namespace sriov::cmd {
 
-enum class Command { apply, plan, show, validate, schema };
+enum class Command { apply, plan, show, validate, schema, doctor };
 
 struct CommandLine {
   Command command = Command::apply;
   std::string logLevel = "warn";  // spdlog's level names
   ApplyOptions apply;             // apply and plan
   ShowOptions show;
+  DoctorOptions doctor;
   ValidateOptions validate;
   std::string schemaKind = "spec";  // schema: spec | state
   // Set when the line asked for help or the version, which parsing printed to stdout: the run

@@ -7,8 +7,8 @@
 
 namespace sriov::cmd {
 
-const std::vector<std::string> kSubcommands = {"apply",  "plan", "show",   "validate",
-                                               "schema", "help", "version"};
+const std::vector<std::string> kSubcommands = {"apply",  "plan",   "show", "validate",
+                                               "doctor", "schema", "help", "version"};
 
 namespace {
 

@@ -58,6 +58,13 @@ struct ApplyOptions {
   Color color = Color::automatic;
 };
 
+struct DoctorOptions {
+  std::string spec;  // empty: the host alone
+  std::string root = "/";
+  std::string connectUri = "qemu:///system";
+  OutputFormat output = OutputFormat::text;  // text | json
+};
+
 struct ShowOptions {
   HostOptions host;
   OutputFormat output = OutputFormat::yaml;  // yaml | json

@@ -9,7 +9,7 @@ _sriov_apply() {
   cmd=""
   for ((i = 1; i < COMP_CWORD; i++)); do
     case ${COMP_WORDS[i]} in
-      apply | plan | show | validate | schema | help | version) cmd=${COMP_WORDS[i]}; break ;;
+      apply | plan | show | doctor | validate | schema | help | version) cmd=${COMP_WORDS[i]}; break ;;
     esac
   done
   case $prev in
@@ -22,7 +22,7 @@ _sriov_apply() {
       else COMPREPLY=($(compgen -W "text json" -- "$cur")); fi
       return ;;
     --state | --persist-file | --lock-file) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-    --sysfs-root | --snapshot-dir) COMPREPLY=($(compgen -d -- "$cur")); return ;;
+    --sysfs-root | --snapshot-dir | --root) COMPREPLY=($(compgen -d -- "$cur")); return ;;
     --connect | -c) COMPREPLY=($(compgen -W "qemu:///system qemu:///session" -- "$cur")); return ;;
     --jobs | -j | --settle-timeout | --shutdown-timeout | --detach-timeout | --lock-timeout | \
       --wait-for-pfs)
@@ -36,6 +36,7 @@ _sriov_apply() {
 --detach-timeout --lock-timeout --lock-file --snapshot-dir --wait-for-pfs" ;;
       plan) opts="$planning --out" ;;
       show) opts="$host --as-spec" ;;
+      doctor) opts="--root --connect -c --output -o" ;;
       validate) opts="--output -o --strict --no-color" ;;
       schema | help | version) opts="" ;;
     esac
@@ -45,9 +46,9 @@ _sriov_apply() {
   case $cmd in
     schema) COMPREPLY=($(compgen -W "spec state" -- "$cur")) ;;
     show | version) COMPREPLY=() ;;
-    help) COMPREPLY=($(compgen -W "apply plan show validate schema help version" -- "$cur")) ;;
+    help) COMPREPLY=($(compgen -W "apply plan show doctor validate schema help version" -- "$cur")) ;;
     "")
-      COMPREPLY=($(compgen -W "apply plan show validate schema help version" -- "$cur"))
+      COMPREPLY=($(compgen -W "apply plan show doctor validate schema help version" -- "$cur"))
       COMPREPLY+=($(compgen -f -X '!*.y*ml' -- "$cur") $(compgen -d -- "$cur")) ;;
     *) COMPREPLY=($(compgen -f -X '!*.y*ml' -- "$cur") $(compgen -d -- "$cur")) ;;
   esac

@@ -3,45 +3,14 @@
 
 #include <algorithm>
 
+#include "reconcile/planning/doctor_checks.h"
+#include "reconcile/planning/tested_devices.h"
+
 namespace sriov::reconcile {
 namespace {
 
-struct DeviceId {
-  const char* vendor;
-  const char* device;
-  const char* name;
-};
-
-// SR-IOV devices the RHEL virtualization guides list as tested.
-constexpr DeviceId kTested[] = {
-    {"0x8086", "0x10c9", "Intel 82576"},
-    {"0x8086", "0x10e6", "Intel 82576"},
-    {"0x8086", "0x10e7", "Intel 82576"},
-    {"0x8086", "0x10e8", "Intel 82576"},
-    {"0x8086", "0x1526", "Intel 82576"},
-    {"0x8086", "0x10fb", "Intel 82599ES"},
-    {"0x8086", "0x10fc", "Intel 82599"},
-    {"0x8086", "0x154d", "Intel 82599ES"},
-    {"0x8086", "0x1528", "Intel X540"},
-    {"0x8086", "0x1572", "Intel X710"},
-    {"0x8086", "0x1583", "Intel XL710"},
-    {"0x8086", "0x1584", "Intel XL710"},
-    {"0x8086", "0x37d2", "Intel X722"},
-    {"0x8086", "0x1592", "Intel E810-C"},
-    {"0x8086", "0x159b", "Intel E810-XXV"},
-    {"0x15b3", "0x1017", "Mellanox ConnectX-5"},
-    {"0x15b3", "0x1019", "Mellanox ConnectX-5 Ex"},
-    {"0x15b3", "0x101d", "Mellanox ConnectX-6 Dx"},
-    {"0x15b3", "0x1021", "Mellanox ConnectX-7"},
-    {"0x14e4", "0x16d7", "Broadcom BCM57414"},
-    {"0x14e4", "0x1750", "Broadcom BCM57508"},
-    {"0x14e4", "0x168e", "Broadcom BCM57810"},
-};
-
 bool tested(const ObservedPf& pf) {
-  return std::any_of(std::begin(kTested), std::end(kTested), [&pf](const DeviceId& d) {
-    return pf.vendorId == d.vendor && pf.deviceId == d.device;
-  });
+  return testedDeviceName(pf.vendorId, pf.deviceId) != nullptr;
 }
 
 bool guestsGetDevices(const schema::Spec& spec) {
@@ -184,19 +153,20 @@ void checkHostName(const schema::Spec& spec, const ObservedState& obs, FindingLi
   }
 }
 
-// An IOMMU and SELinux's virt_use_sysfs, when guests get VFs.
+// An IOMMU and SELinux's virt_use_sysfs, when guests get VFs: the doctor's own checks, on what
+// the observed state knows (it has no kernel command line: the fix names both boot loaders).
 void checkPassthrough(const schema::Spec& spec, const ObservedState& obs, FindingList& f) {
   if (!guestsGetDevices(spec)) return;
-  if (!obs.iommuEnabled) {
-    f.error("host",
-            "the IOMMU is off (no groups under /sys/kernel/iommu_groups), so no guest "
-            "can be given a VF: enable VT-d or AMD-Vi in the firmware and boot with "
-            "intel_iommu=on iommu=pt (Intel) or amd_iommu=on (AMD)");
+  HostFacts facts;
+  facts.iommuGroups = obs.iommuEnabled;
+  if (obs.selinuxVirtUseSysfs) {
+    facts.selinuxEnforcing = true;
+    facts.virtUseSysfs = obs.selinuxVirtUseSysfs;
   }
-  if (obs.selinuxVirtUseSysfs == false) {
-    f.error("host",
-            "SELinux boolean virt_use_sysfs is off, so libvirt cannot manage VFs for "
-            "guests: setsebool -P virt_use_sysfs 1");
+  for (const DoctorFinding& d : passthroughChecks(facts)) {
+    if (d.severity != DoctorSeverity::error) continue;
+    f.error(d.target, d.seen + ": " + d.why + "; fix: " + d.fix +
+                          " (sriov-apply doctor prints the full report)");
   }
 }
 
