@@ -143,11 +143,6 @@ void addNetworks(Conversion& c) {
                        pci + " is left out with the network");
       continue;
     }
-    if (!n.vlanForm.empty() && !c.rollback()) {
-      c.note("", "network '" + n.name + "' has <vlan> " + n.vlanForm +
-                     ", which a spec cannot say yet (one tag only); left out, kept as it is");
-      continue;
-    }
     schema::Network net;
     net.name = n.name;
     if (!n.pfDev.empty()) {
@@ -164,6 +159,7 @@ void addNetworks(Conversion& c) {
     }
     net.managed = n.managed;
     net.vlan = n.vlan;
+    net.vlanTrunk = n.vlanForm;
     net.autostart = n.autostart;
     net.active = n.active;
     c.out.spec.networks.push_back(net);
@@ -224,12 +220,6 @@ void addDevice(Conversion& c, schema::Guest& g, const GuestDevice& dev, bool liv
                                   " is not a VF of a PF on this host; left out");
     return;
   }
-  if (!dev.vlanForm.empty() && !c.rollback()) {
-    c.note("guest " + g.name, deviceText(dev) + " has <vlan> " + dev.vlanForm +
-                                  ", which a spec cannot say yet (one tag only); left out, kept "
-                                  "as it is");
-    return;
-  }
   if (dev.virtualport && dev.virtualport->type.empty() && !c.rollback()) {
     c.note("guest " + g.name, deviceText(dev) +
                                   " has a <virtualport> without a type (libvirt finds it out "
@@ -250,6 +240,7 @@ void addDevice(Conversion& c, schema::Guest& g, const GuestDevice& dev, bool liv
   }
   if (!dev.mac.empty()) i.mac = dev.mac;
   i.vlan = dev.vlan;
+  i.vlanTrunk = dev.vlanForm;
   i.virtualport = dev.virtualport;
   g.interfaces.push_back(i);
 }

@@ -20,6 +20,21 @@ Json notesJson(const HostSpec& h, const std::string& object) {
   return notes;
 }
 
+// vlan: 42, or the mapping form of a trunk (tags, trunk, native, nativeMode).
+Json vlanJson(unsigned vlan, const std::optional<schema::VlanTrunk>& trunk) {
+  if (!trunk) return vlan;
+  Json tags = Json::array();
+  for (unsigned id : trunk->tags) tags.push_back(id);
+  Json j;
+  j["tags"] = tags;
+  if (trunk->trunk) j["trunk"] = true;
+  if (trunk->native) {
+    j["native"] = *trunk->native;
+    j["nativeMode"] = trunk->nativeMode;
+  }
+  return j;
+}
+
 Json vfEntryJson(const schema::VfEntry& e) {
   const schema::VfSettings& s = e.settings;
   Json j;
@@ -62,7 +77,7 @@ Json networkJson(const HostSpec& h, const schema::Network& n) {
     j["vfs"] = vfs;
   }
   j["managed"] = n.managed;
-  if (n.vlan) j["vlan"] = *n.vlan;
+  if (n.vlan) j["vlan"] = vlanJson(*n.vlan, n.vlanTrunk);
   j["autostart"] = n.autostart;
   j["active"] = n.active;
   return j;
@@ -86,7 +101,7 @@ Json interfaceJson(const schema::Interface& i) {
   else
     j["network"] = i.network;
   if (i.mac) j["mac"] = *i.mac;
-  if (i.vlan) j["vlan"] = *i.vlan;
+  if (i.vlan) j["vlan"] = vlanJson(*i.vlan, i.vlanTrunk);
   if (i.virtualport) j["virtualport"] = virtualportJson(*i.virtualport);
   if (!i.managed) j["managed"] = false;
   return j;

@@ -31,9 +31,20 @@ void addPciAddress(pugi::xml_node parent, const std::string& pci) {
   address.append_attribute("function") = hex(a->function, 1).c_str();
 }
 
-void addVlan(pugi::xml_node parent, std::optional<unsigned> vlan) {
-  if (!vlan) return;
-  parent.append_child("vlan").append_child("tag").append_attribute("id") = *vlan;
+// <vlan> as virNetDevVlanFormat writes it: trunk='yes' on a trunk, nativeMode on its tag.
+void addVlan(pugi::xml_node parent, std::optional<unsigned> vlan,
+             const std::optional<schema::VlanTrunk>& form) {
+  if (!form) {
+    if (vlan) parent.append_child("vlan").append_child("tag").append_attribute("id") = *vlan;
+    return;
+  }
+  pugi::xml_node node = parent.append_child("vlan");
+  if (form->trunk) node.append_attribute("trunk") = "yes";
+  for (unsigned id : form->tags) {
+    pugi::xml_node tag = node.append_child("tag");
+    tag.append_attribute("id") = id;
+    if (form->native == id) tag.append_attribute("nativeMode") = form->nativeMode.c_str();
+  }
 }
 
 void addVirtualport(pugi::xml_node parent, const std::optional<Virtualport>& vp) {
@@ -83,7 +94,7 @@ std::string freshDeviceXml(const GuestDevice& dev) {
     addPciAddress(source, dev.pci);
   }
   if (dev.kind != GuestDevice::Kind::hostdev) {
-    addVlan(node, dev.vlan);
+    addVlan(node, dev.vlan, dev.vlanForm);
     addVirtualport(node, dev.virtualport);
   }
   if (!dev.alias.empty()) node.append_child("alias").append_attribute("name") = dev.alias.c_str();
@@ -163,7 +174,7 @@ std::string networkXml(const NetworkDefinition& def) {
   } else {
     for (const std::string& vf : def.vfs) addPciAddress(forward, vf);
   }
-  addVlan(network, def.vlan);
+  addVlan(network, def.vlan, def.vlanForm);
   return print(doc);
 }
 

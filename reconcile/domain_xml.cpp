@@ -122,10 +122,11 @@ Result<std::string> readMac(const pugi::xml_node& device, const std::string& whe
   return *normalised;
 }
 
-// <vlan> as libvirt has it (virNetDevVlanParse): tags (id decimal), trunk, a tag's nativeMode.
+// <vlan> as libvirt has it (virNetDevVlanParse): tags (id decimal), trunk, a tag's nativeMode;
+// several tags are a trunk whether trunk='yes' is written or not.
 struct VlanRead {
-  std::optional<unsigned> first;  // unset without <vlan>
-  std::string form;               // GuestDevice::vlanForm
+  std::optional<unsigned> first;          // unset without <vlan>
+  std::optional<schema::VlanTrunk> form;  // GuestDevice::vlanForm
 };
 
 Result<VlanRead> readVlan(const pugi::xml_node& parent, const std::string& where,
@@ -133,21 +134,22 @@ Result<VlanRead> readVlan(const pugi::xml_node& parent, const std::string& where
   pugi::xml_node vlan = parent.child("vlan");
   VlanRead out;
   if (!vlan) return out;
-  std::string tags, native;
-  size_t count = 0;
+  schema::VlanTrunk form;
   for (pugi::xml_node tag : vlan.children("tag")) {
     std::string text = tag.attribute("id").as_string();
     std::optional<unsigned> id = parseUnsigned(text);
     if (!id) return context.fail(where + " has a bad vlan tag id '" + text + "'");
     if (!out.first) out.first = *id;
-    tags += (count++ ? "," : "") + std::to_string(*id);
-    if (pugi::xml_attribute mode = tag.attribute("nativeMode"))
-      native = " native " + std::to_string(*id) + " " + mode.as_string();
+    form.tags.push_back(*id);
+    if (pugi::xml_attribute mode = tag.attribute("nativeMode")) {
+      form.native = *id;
+      form.nativeMode = mode.as_string();
+    }
   }
-  if (count == 0) return context.fail(where + " has a <vlan> without a <tag id>");
-  bool trunk = std::string_view(vlan.attribute("trunk").as_string()) == "yes";
-  if (count > 1 || trunk || !native.empty())
-    out.form = "tags " + tags + (trunk ? " trunk" : "") + native;
+  if (form.tags.empty()) return context.fail(where + " has a <vlan> without a <tag id>");
+  form.trunk =
+      form.tags.size() > 1 || std::string_view(vlan.attribute("trunk").as_string()) == "yes";
+  if (form.tags.size() > 1 || form.trunk || form.native) out.form = std::move(form);
   return out;
 }
 

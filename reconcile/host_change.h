@@ -44,6 +44,7 @@ struct NetworkDefinition {
   std::vector<std::string> vfs;
   bool managed = true;
   std::optional<unsigned> vlan;
+  std::optional<schema::VlanTrunk> vlanForm;  // vlan is its first tag
 };
 
 }  // namespace sriov::reconcile

@@ -60,14 +60,14 @@ struct ObservedNetwork {
   bool active = false;
   bool autostart = false;
   bool persistent = true;
-  std::string forwardMode;       // "hostdev", "bridge", ... empty when none
-  bool managed = false;          // <forward managed='yes'>
-  std::string pfDev;             // <forward><pf dev=.../>
-  std::vector<std::string> vfs;  // <forward><address .../> as normalised PCI addresses
-  std::optional<unsigned> vlan;  // <vlan><tag id=.../>: the first tag
-  std::string vlanForm;          // more than one plain tag: see GuestDevice::vlanForm
-  bool owned = false;            // carries sriov-apply's <metadata>
-  std::string xml;               // persistent (inactive) definition
+  std::string forwardMode;                    // "hostdev", "bridge", ... empty when none
+  bool managed = false;                       // <forward managed='yes'>
+  std::string pfDev;                          // <forward><pf dev=.../>
+  std::vector<std::string> vfs;               // <forward><address .../> as normalised PCI addresses
+  std::optional<unsigned> vlan;               // <vlan><tag id=.../>: the first tag
+  std::optional<schema::VlanTrunk> vlanForm;  // more than one plain tag: see GuestDevice
+  bool owned = false;                         // carries sriov-apply's <metadata>
+  std::string xml;                            // persistent (inactive) definition
   friend bool operator==(const ObservedNetwork&, const ObservedNetwork&) = default;
 };
 
@@ -80,8 +80,8 @@ struct GuestDevice {
   std::string mac;               // interfaces: lowercase MAC; empty when none
   std::optional<unsigned> vlan;  // the first <vlan><tag id>
   // libvirt's <vlan> when it is more than one plain tag (several tags, trunk='yes', a tag's
-  // nativeMode), as read: "tags 42,43 trunk native 42 untagged"; empty otherwise.
-  std::string vlanForm;
+  // nativeMode), normalised (schema/vlan.h); unset for one plain tag or none.
+  std::optional<schema::VlanTrunk> vlanForm;
   std::optional<Virtualport> virtualport;
   std::string alias;  // <alias name=.../>; user aliases start with "ua-"
   bool managed = true;

@@ -76,10 +76,16 @@ Json valueSchema(const KeyDef& k) {
       break;
     case ValueKind::array: {
       Json item = k.item.kind == ValueKind::object ? ref(*k.item.object)
-                                                   : formatted({{"type", "string"}}, k.item.format);
+                  : k.item.kind == ValueKind::integer
+                      ? Json{{"type", "integer"}, {"minimum", k.item.min}, {"maximum", k.item.max}}
+                      : formatted({{"type", "string"}}, k.item.format);
       s = {{"type", "array"}, {"items", item}};
       break;
     }
+    case ValueKind::vlan:
+      s = {{"oneOf",
+            {{{"type", "integer"}, {"minimum", k.min}, {"maximum", k.max}}, ref(*k.object)}}};
+      break;
     case ValueKind::vfIndex:
       s = {{"oneOf",
             {{{"type", "integer"}, {"minimum", k.min}, {"maximum", k.max}},

@@ -118,6 +118,39 @@ constexpr KeyDef kPfKeys[] = {
 };
 constexpr ObjectDef kPf = {"pf", "a PF", "An SR-IOV Physical Function", kPfKeys, kPfChoices};
 
+constexpr std::string_view kNativeModes[] = {"tagged", "untagged"};
+constexpr KeyDef kVlanKeys[] = {
+    {.name = "tags",
+     .kind = K::array,
+     .required = Required::yes,
+     .description = "The VLAN tags, in order (<vlan><tag id=.../>)",
+     .item = {.kind = K::integer, .min = 0, .max = 4095}},
+    {.name = "trunk",
+     .kind = K::boolean,
+     .description = "<vlan trunk='yes'>; more than one tag always is a trunk"},
+    {.name = "native",
+     .kind = K::integer,
+     .description = "The tag untagged (or tagged) traffic belongs to; one of tags",
+     .min = 0,
+     .max = 4095},
+    {.name = "nativeMode",
+     .kind = K::enumeration,
+     .description = "How the native tag's traffic leaves the port",
+     .values = kNativeModes},
+};
+// validate.cpp: native and nativeMode come together; native is one of tags; trunk: false
+// refuses several tags and a native tag (virNetDevVlanParse).
+constexpr std::string_view kVlanRules = R"([
+  {"properties": {"tags": {"minItems": 1}}},
+  {"dependentRequired": {"native": ["nativeMode"], "nativeMode": ["native"]}}
+])";
+constexpr ObjectDef kVlan = {
+    .id = "vlan",
+    .noun = "a vlan",
+    .description = "libvirt's <vlan> with several tags, trunk or a native tag",
+    .keys = kVlanKeys,
+    .rulesJson = kVlanRules};
+
 constexpr std::string_view kNetworkChoice[] = {"pf", "vfs"};
 constexpr ChoiceDef kNetworkChoices[] = {{ChoiceDef::Kind::oneOf, kNetworkChoice}};
 constexpr KeyDef kNetworkKeys[] = {
@@ -139,10 +172,11 @@ constexpr KeyDef kNetworkKeys[] = {
      .description = "libvirt binds the VFs to vfio-pci itself (<forward managed='yes'>)",
      .defaultJson = "true"},
     {.name = "vlan",
-     .kind = K::integer,
-     .description = "VLAN tag for every connection",
+     .kind = K::vlan,
+     .description = "VLAN tag for every connection, or {tags, trunk, native, nativeMode}",
      .min = 0,
-     .max = 4095},
+     .max = 4095,
+     .object = &kVlan},
     {.name = "autostart",
      .kind = K::boolean,
      .description = "Start the network at boot",
@@ -211,7 +245,12 @@ constexpr KeyDef kInterfaceKeys[] = {
      .kind = K::string,
      .description = "Guest MAC; default: a stable MAC derived from host, guest and slot",
      .format = Format::macAddress},
-    {.name = "vlan", .kind = K::integer, .description = "VLAN tag", .min = 0, .max = 4095},
+    {.name = "vlan",
+     .kind = K::vlan,
+     .description = "VLAN tag, or {tags, trunk, native, nativeMode}",
+     .min = 0,
+     .max = 4095,
+     .object = &kVlan},
     {.name = "virtualport",
      .kind = K::object,
      .description = "Port profile; never with vlan",
@@ -302,8 +341,8 @@ constexpr KeyDef kRootKeys[] = {
 constexpr ObjectDef kRoot = {"spec", "the spec", "sriov-apply desired state (host.yaml)",
                              kRootKeys};
 
-constexpr const ObjectDef* kAll[] = {&kRoot,  &kPf,        &kVfEntry,     &kNetwork, &kVfRef,
-                                     &kGuest, &kInterface, &kVirtualport, &kHostdev};
+constexpr const ObjectDef* kAll[] = {&kRoot, &kPf,    &kVfEntry,   &kNetwork,     &kVfRef,
+                                     &kVlan, &kGuest, &kInterface, &kVirtualport, &kHostdev};
 
 }  // namespace
 

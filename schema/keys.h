@@ -17,6 +17,7 @@ enum class ValueKind {
   object,       // a mapping described by KeyDef::object
   array,        // a sequence of KeyDef::item
   vfIndex,      // an integer, or a range string "first-last"
+  vlan,         // an integer (min..max), or a mapping described by KeyDef::object
 };
 
 // Extra shape of a string value, checked by the loader and written as a JSON Schema pattern.
@@ -36,9 +37,11 @@ struct ObjectDef;
 
 // How an array's items look (arrays of arrays are not needed).
 struct ItemDef {
-  ValueKind kind = ValueKind::string;
+  ValueKind kind = ValueKind::string;  // string, integer or object
   const ObjectDef* object = nullptr;
   Format format = Format::none;
+  int64_t min = 0;  // integers: inclusive bounds
+  int64_t max = 0;
 };
 
 enum class Required { no, yes };

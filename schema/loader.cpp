@@ -63,6 +63,23 @@ class Builder {
     return s ? normaliseMac(*s) : std::nullopt;
   }
 
+  // vlan: {tags, trunk, native, nativeMode}; unset for vlan: 42 or none. Several tags are a
+  // trunk unless trunk: false says otherwise (validate refuses that).
+  static std::optional<VlanTrunk> vlanTrunk(const YAML::Node& node) {
+    if (!node || !node.IsMap()) return std::nullopt;
+    VlanTrunk v;
+    if (node["tags"] && node["tags"].IsSequence())
+      for (const YAML::Node& tag : node["tags"])
+        if (std::optional<unsigned> id = number(tag, 4095)) v.tags.push_back(*id);
+    v.trunk = boolean(node["trunk"]).value_or(v.tags.size() > 1);
+    v.native = number(node["native"], 4095);
+    v.nativeMode = string(node["nativeMode"]).value_or("");
+    return v;
+  }
+  static std::optional<unsigned> first(const VlanTrunk& v) {
+    return v.tags.empty() ? std::nullopt : std::optional<unsigned>(v.tags.front());
+  }
+
   static VfRef vfRef(const YAML::Node& node) {
     VfRef ref;
     ref.pos = positionOf(node);
@@ -113,7 +130,8 @@ class Builder {
     net.pf = string(node["pf"]);
     for (const YAML::Node& n : sequence(node["vfs"])) net.vfs.push_back(vfRef(n));
     net.managed = boolean(node["managed"]).value_or(true);
-    net.vlan = number(node["vlan"], 4095);
+    net.vlanTrunk = vlanTrunk(node["vlan"]);
+    net.vlan = net.vlanTrunk ? first(*net.vlanTrunk) : number(node["vlan"], 4095);
     net.autostart = boolean(node["autostart"]).value_or(true);
     net.active = boolean(node["active"]).value_or(true);
     return net;
@@ -138,7 +156,8 @@ class Builder {
         i.network = *net;
       }
       i.mac = mac(n["mac"]);
-      i.vlan = number(n["vlan"], 4095);
+      i.vlanTrunk = vlanTrunk(n["vlan"]);
+      i.vlan = i.vlanTrunk ? first(*i.vlanTrunk) : number(n["vlan"], 4095);
       i.managed = boolean(n["managed"]).value_or(true);
       const YAML::Node vp = n["virtualport"];
       if (vp && vp.IsMap()) {

@@ -221,6 +221,11 @@ class ShapeChecker {
         for (const YAML::Node& item : node) {
           if (k.item.kind == ValueKind::object) {
             object(item, *k.item.object);
+          } else if (k.item.kind == ValueKind::integer) {
+            KeyDef bounds = k;
+            bounds.min = k.item.min;
+            bounds.max = k.item.max;
+            integer(item, bounds, "items of " + name, positionOf(item));
           } else if (!readString(item)) {
             d_.error(positionOf(item),
                      "items of " + name + " must be strings, got " + describe(item));
@@ -229,6 +234,13 @@ class ShapeChecker {
         return;
       case ValueKind::vfIndex:
         vfIndex(node, k, name, pos);
+        return;
+      case ValueKind::vlan:
+        if (node.IsMap()) {
+          object(node, *k.object);
+        } else {
+          integer(node, k, name, pos);
+        }
         return;
     }
   }

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "schema/vlan.h"
+
 namespace sriov::schema {
 
 inline constexpr const char* kApiVersion = "sriov-apply/v1";
@@ -74,7 +76,8 @@ struct Network {
   std::optional<std::string> pf;  // pool of every VF of this PF (<pf dev=.../>)
   std::vector<VfRef> vfs;         // or an explicit VF list
   bool managed = true;
-  std::optional<unsigned> vlan;
+  std::optional<unsigned> vlan;        // vlan: 42, or the first tag of vlanTrunk
+  std::optional<VlanTrunk> vlanTrunk;  // vlan: {tags: [...], ...}
   bool autostart = true;
   bool active = true;
   Position pos;
@@ -94,10 +97,11 @@ struct Virtualport {
 struct Interface {
   enum class Kind { vf, network };
   Kind kind = Kind::vf;
-  VfRef vf;                        // kind == vf: <interface type='hostdev'> on this VF
-  std::string network;             // kind == network: <interface type='network'> from this pool
-  std::optional<std::string> mac;  // normalised; unset: derived (stable) at plan time
-  std::optional<unsigned> vlan;
+  VfRef vf;                            // kind == vf: <interface type='hostdev'> on this VF
+  std::string network;                 // kind == network: <interface type='network'> from this pool
+  std::optional<std::string> mac;      // normalised; unset: derived (stable) at plan time
+  std::optional<unsigned> vlan;        // vlan: 42, or the first tag of vlanTrunk
+  std::optional<VlanTrunk> vlanTrunk;  // vlan: {tags: [...], trunk, native, nativeMode}
   std::optional<Virtualport> virtualport;
   // kind == vf: <interface type='hostdev' managed='yes'>; false: libvirt leaves the VF's driver
   // alone (someone binds it to vfio-pci). A network interface's pool network decides.

@@ -1,6 +1,7 @@
 // Cross-reference validation of a built Spec.
 #include "schema/validate.h"
 
+#include <algorithm>
 #include <map>
 #include <string>
 #include <utility>
@@ -152,6 +153,7 @@ class Validator {
   void networks() {
     std::map<std::string, Position> names;
     for (const Network& n : spec_.networks) {
+      if (n.vlanTrunk) vlanTrunk(*n.vlanTrunk, n.pos, "network '" + n.name + "'");
       if (!n.name.empty()) {
         auto [it, fresh] = names.emplace(n.name, n.pos);
         if (!fresh)
@@ -217,6 +219,7 @@ class Validator {
         if (i.vlan && i.virtualport)
           d_.error(i.pos, "vlan and virtualport cannot be combined on one interface; use one");
         if (i.virtualport) virtualport(*i.virtualport, i.pos);
+        if (i.vlanTrunk) vlanTrunk(*i.vlanTrunk, i.pos, by);
         if (i.mac) mac(*i.mac, i.pos);
       }
       for (const Hostdev& h : g.hostdevs) {
@@ -248,6 +251,28 @@ class Validator {
                               pool->second + "', which may hand it to another guest first");
     }
     return key;
+  }
+
+  // virNetDevVlanParse's rules, and the warning for what libvirt defines but never starts on a VF
+  // (virNetDevSetNetConfig): a spec may describe such a host, apply cannot make it work.
+  void vlanTrunk(const VlanTrunk& v, Position pos, const std::string& who) {
+    if (v.tags.empty()) {
+      d_.error(pos, "vlan of " + who + " has no tags; write vlan: 42 or tags: [42, 43]");
+      return;
+    }
+    if (v.tags.size() > 1 && !v.trunk)
+      d_.error(pos, "vlan of " + who +
+                        " has several tags and trunk: false, which libvirt refuses (trunk='yes' "
+                        "is required for more than one vlan tag); remove trunk: false");
+    if (v.native.has_value() != !v.nativeMode.empty())
+      d_.error(pos, "vlan of " + who + " needs native and nativeMode together");
+    if (v.native && std::find(v.tags.begin(), v.tags.end(), *v.native) == v.tags.end())
+      d_.error(pos, "vlan of " + who + ": native " + std::to_string(*v.native) +
+                        " is not one of its tags");
+    if (sriovRefuses(v))
+      d_.warning(pos, "vlan of " + who + " is a trunk (" + vlanTrunkText(v) +
+                          "); libvirt refuses it on an SR-IOV VF when the guest starts (\"" +
+                          kSriovTrunkMessage + "\"); use one tag");
   }
 
   void virtualport(const Virtualport& v, Position pos) {

@@ -23,7 +23,11 @@ std::string deviceSummary(const GuestDevice& d) {
       break;
   }
   if (!d.mac.empty()) out += " mac " + d.mac;
-  if (d.vlan) out += " vlan " + std::to_string(*d.vlan);
+  if (d.vlanForm) {
+    out += " vlan " + schema::vlanTrunkText(*d.vlanForm);
+  } else if (d.vlan) {
+    out += " vlan " + std::to_string(*d.vlan);
+  }
   if (d.virtualport) {
     out += " virtualport " + d.virtualport->type;
     if (d.virtualport->profileid) out += " " + *d.virtualport->profileid;
@@ -40,14 +44,18 @@ std::string networkSummary(const NetworkDefinition& n) {
     for (const std::string& vf : n.vfs) out += " " + vf;
   }
   out += n.managed ? ", managed" : ", unmanaged";
-  if (n.vlan) out += ", vlan " + std::to_string(*n.vlan);
+  if (n.vlanForm) {
+    out += ", vlan " + schema::vlanTrunkText(*n.vlanForm);
+  } else if (n.vlan) {
+    out += ", vlan " + std::to_string(*n.vlan);
+  }
   return out;
 }
 
 std::string networkSummary(const ObservedNetwork& n) {
   if (n.forwardMode != "hostdev")
     return "forward mode " + (n.forwardMode.empty() ? "none" : n.forwardMode);
-  NetworkDefinition d{n.name, "", n.pfDev, n.vfs, n.managed, n.vlan};
+  NetworkDefinition d{n.name, "", n.pfDev, n.vfs, n.managed, n.vlan, n.vlanForm};
   return networkSummary(d);
 }
 

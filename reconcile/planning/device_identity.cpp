@@ -43,7 +43,7 @@ const GuestDevice* matchDevice(const std::vector<GuestDevice>& list, const Guest
 bool sameDefinition(const ObservedNetwork& observed, const NetworkDefinition& def) {
   return observed.name == def.name && observed.forwardMode == "hostdev" &&
          observed.managed == def.managed && observed.pfDev == def.pfDev &&
-         observed.vfs == def.vfs && observed.vlan == def.vlan && observed.vlanForm.empty();
+         observed.vfs == def.vfs && observed.vlan == def.vlan && observed.vlanForm == def.vlanForm;
 }
 
 const GuestDevice* findSame(const std::vector<GuestDevice>& list, const GuestDevice& d) {

@@ -28,8 +28,8 @@ bool isInterface(const GuestDevice& d);
 const GuestDevice* matchDevice(const std::vector<GuestDevice>& list, const GuestDevice& want,
                                const std::set<const GuestDevice*>& taken);
 
-// Whether an observed network already is def (name, forward mode, managed, pool, one plain vlan
-// tag or none).
+// Whether an observed network already is def (name, forward mode, managed, pool, vlan and its
+// trunk form).
 bool sameDefinition(const ObservedNetwork& observed, const NetworkDefinition& def);
 
 // The same device in another list (live vs config): by alias, else by source.

@@ -15,6 +15,7 @@ std::optional<GuestDevice> desiredInterface(PlanState& s, const schema::Guest& g
   d.alias = in.alias.empty() ? "ua-sriov-" + slot : in.alias;
   d.mac = in.mac ? *in.mac : stableMac(s.in.obs.hostname, g.name, slot);
   d.vlan = in.vlan;
+  d.vlanForm = in.vlanTrunk;
   d.virtualport = in.virtualport;
   if (in.kind == schema::Interface::Kind::vf) {
     PfPlan* p = s.pfFor(in.vf.pf);

@@ -19,6 +19,7 @@ std::optional<NetworkDefinition> resolveDefinition(PlanState& s, const schema::N
   if (plan.obs) def.replaces = plan.obs->xml;
   def.managed = n.managed;
   def.vlan = n.vlan;
+  def.vlanForm = n.vlanTrunk;
   bool resolved = true;
   if (n.pf) {
     PfPlan* p = s.pfFor(*n.pf);

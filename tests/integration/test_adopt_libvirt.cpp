@@ -1,6 +1,6 @@
 // Adopting guests set up by hand (issue 13), against the test daemon through LinuxHost: an
 // unmanaged hostdev, an alias-less hostdev interface whose vlan changes (edited in place,
-// libvirt's view of the rest kept), and a trunk, which as-spec leaves out and says so.
+// libvirt's view of the rest kept), and a trunk, written whole by as-spec, one field changed.
 #include <doctest/doctest.h>
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
@@ -13,6 +13,7 @@
 #include "reconcile/host/libvirt_connection.h"
 #include "reconcile/host/linux_host.h"
 #include "reconcile/planner.h"
+#include "schema/vlan.h"
 #include "tests/integration/libvirt_world.h"
 
 namespace sriov::reconcile {
@@ -142,7 +143,7 @@ TEST_CASE("adopt: one vlan changed on an alias-less hostdev interface edits its 
   CHECK(actionsOn(plan(spec, *after, {}), "adopt-update").empty());
 }
 
-TEST_CASE("adopt: a trunk is read whole, and as-spec leaves it out saying why") {
+TEST_CASE("adopt: a trunk is read whole, as-spec writes it, and its native mode changes alone") {
   LinuxHost linux = adoptHost();
   HandMade guest("adopt-trunk",
                  "<interface type='hostdev' managed='yes'><source>"
@@ -155,17 +156,27 @@ TEST_CASE("adopt: a trunk is read whole, and as-spec leaves it out saying why") 
   const ObservedDomain* dom = state->findDomain("adopt-trunk");
   REQUIRE(dom);
   REQUIRE(dom->configDevices.size() == 1);
-  CHECK(dom->configDevices[0].vlanForm == "tags 42,43 trunk native 42 untagged");
-  HostSpec h = hostSpec(*state);
-  const schema::Guest* g = h.spec.findGuest("adopt-trunk");
-  REQUIRE(g);
-  CHECK(g->interfaces.empty());
-  bool said = false;
-  for (const SpecNote& n : h.notes)
-    said = said || (n.object == "guest adopt-trunk" &&
-                    n.text.find("tags 42,43 trunk") != std::string::npos);
-  CHECK(said);
-  CHECK(actionsOn(plan(specOf(*state, "adopt-trunk"), *state, {}), "adopt-trunk").empty());
+  REQUIRE(dom->configDevices[0].vlanForm);
+  CHECK(schema::vlanTrunkText(*dom->configDevices[0].vlanForm) ==
+        "tags 42,43 trunk native 42 untagged");
+  schema::Spec spec = specOf(*state, "adopt-trunk");
+  REQUIRE(spec.guests[0].interfaces.size() == 1);
+  REQUIRE(spec.guests[0].interfaces[0].vlanTrunk);
+  CHECK(actionsOn(plan(spec, *state, {}), "adopt-trunk").empty());
+
+  spec.guests[0].interfaces[0].vlanTrunk->nativeMode = "tagged";
+  std::vector<Action> actions = actionsOn(plan(spec, *state, {}), "adopt-trunk");
+  REQUIRE(actions.size() == 1);
+  CHECK(std::string(toString(actions[0].kind)) == toString(ActionKind::updateDevice));
+  Result<void> r =
+      linux.updateDevice("adopt-trunk", deviceXml(actions[0].device), actions[0].scope);
+  REQUIRE_MESSAGE(r.ok(), r.error().message);
+  const std::string xml = guest.inactiveXml();
+  CAPTURE(xml);
+  CHECK(xml.find("<tag id='42' nativeMode='tagged'/>") != std::string::npos);
+  Result<ObservedState> after = linux.observe();
+  REQUIRE_MESSAGE(after.ok(), after.error().message);
+  CHECK(actionsOn(plan(spec, *after, {}), "adopt-trunk").empty());
 }
 
 }  // namespace sriov::reconcile

@@ -12,6 +12,7 @@
 #include "reconcile/rollback.h"
 #include "reconcile/simulated/simulated_host.h"
 #include "schema/loader.h"
+#include "schema/vlan.h"
 #include "tests/unit/lab_state.h"
 
 namespace rc = sriov::reconcile;
@@ -277,4 +278,73 @@ TEST_CASE("a teaming pair's VF is mapped back to the transient twin, not the vir
   CHECK(restored[0].second == "0000:03:10.0");
   CHECK((*lv)[0].network == "passthrough");
   CHECK((*lv)[0].teaming == "transient");
+}
+
+TEST_CASE(
+    "a VLAN trunk round-trips through as-spec, is warned about, and one field of it changes") {
+  ObservedState state = adoptState("vfio-pci");
+  rc::ObservedDomain& d = state.domains.front();
+  const std::string mac = "<mac address='52:54:00:0a:0b:0c'/>";
+  d.inactiveXml.replace(d.inactiveXml.find(mac), mac.size(),
+                        mac +
+                            "<vlan trunk='yes'><tag id='42' nativeMode='untagged'/>"
+                            "<tag id='43'/></vlan>");
+  d.xml = d.inactiveXml;
+  d.configDevices = rc::parseGuestDevices(d.inactiveXml).value();
+
+  sriov::schema::LoadResult loaded = sriov::schema::loadSpec(rc::toSpecYaml(state), "as-spec.yaml");
+  REQUIRE_FALSE(loaded.diagnostics.hasErrors());
+  sriov::schema::Spec spec = loaded.spec;
+  const sriov::schema::Guest* g = spec.findGuest("adopt1");
+  REQUIRE(g);
+  REQUIRE(g->interfaces.front().vlanTrunk);
+  CHECK(sriov::schema::vlanTrunkText(*g->interfaces.front().vlanTrunk) ==
+        "tags 42,43 trunk native 42 untagged");
+  // libvirt defines it but refuses it on a VF at start: the spec loads with libvirt's words.
+  bool warned = false;
+  for (const sriov::schema::Diagnostic& m : loaded.diagnostics.sorted())
+    warned = warned || m.message.find(sriov::schema::kSriovTrunkMessage) != std::string::npos;
+  CHECK(warned);
+  CHECK(rc::plan(spec, state, {}).actions.empty());
+
+  for (sriov::schema::Guest& guest : spec.guests)
+    if (guest.name == "adopt1") guest.interfaces.front().vlanTrunk->nativeMode = "tagged";
+  rc::SimulatedHost host(state);
+  rc::ApplyReport report = applyOneAtATime(spec, host);
+  REQUIRE(report.plan.actions.size() == 1);
+  CHECK(std::string(toString(report.plan.actions[0].kind)) ==
+        toString(rc::ActionKind::updateDevice));
+  const std::string xml = host.observe()->findDomain("adopt1")->inactiveXml;
+  CAPTURE(xml);
+  for (const char* written :
+       {"<vlan trunk='yes'>", "<tag id='42' nativeMode='tagged'/>", "<tag id='43'/>"})
+    CHECK(xml.find(written) != std::string::npos);
+  CHECK(rc::plan(spec, *host.observe(), {}).actions.empty());
+}
+
+TEST_CASE("a spec vlan mapping is held to libvirt's <vlan> rules") {
+  ObservedState state = adoptState("vfio-pci");
+  const std::string yaml = rc::toSpecYaml(state);
+  const std::string plain = "mac: \"52:54:00:0a:0b:0c\"\n";
+  auto errorsWith = [&](const std::string& vlan) {
+    std::string text = yaml;
+    text.insert(text.find(plain) + plain.size(), "        vlan: " + vlan + "\n");
+    sriov::schema::LoadResult r = sriov::schema::loadSpec(text, "t.yaml");
+    std::string out;
+    for (const sriov::schema::Diagnostic& m : r.diagnostics.sorted())
+      if (m.severity == sriov::schema::Severity::error) out += m.message + "\n";
+    return out;
+  };
+  CHECK(errorsWith("42").empty());
+  CHECK(errorsWith("{tags: [42, 43]}").empty());
+  CHECK(errorsWith("{tags: [42], native: 42, nativeMode: untagged}").empty());
+  CHECK(errorsWith("{tags: [42, 43], trunk: false}")
+            .find("trunk='yes' is required for more than one vlan tag") != std::string::npos);
+  CHECK(errorsWith("{tags: [42, 43], native: 44, nativeMode: tagged}")
+            .find("native 44 is not one of its tags") != std::string::npos);
+  CHECK(errorsWith("{tags: [42], native: 42}").find("needs native and nativeMode together") !=
+        std::string::npos);
+  CHECK(errorsWith("{tags: []}").find("has no tags") != std::string::npos);
+  CHECK(errorsWith("{tags: [4096]}").find("must be between 0 and 4095") != std::string::npos);
+  CHECK(errorsWith("{tags: [42], nativeMode: sideways}").find("nativeMode") != std::string::npos);
 }
