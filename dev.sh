@@ -21,7 +21,7 @@ JOBS=${JOBS:-$(nproc)}
 PACKAGES=(
   cmake ninja-build g++ pkg-config
   libyaml-cpp-dev libvirt-dev libudev-dev libcli11-dev libspdlog-dev libfmt-dev doctest-dev
-  libnl-3-dev libnl-route-3-dev libpugixml-dev nlohmann-json3-dev
+  libyaml-dev libnl-3-dev libnl-route-3-dev libpugixml-dev nlohmann-json3-dev
   # the libFuzzer targets (tests/fuzz)
   clang-14 libclang-rt-14-dev
   # the format check (tests/check-format.sh)

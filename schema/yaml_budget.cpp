@@ -3,9 +3,11 @@
 
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
+#include <yaml.h>
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <vector>
 
@@ -24,9 +26,78 @@ struct Stop {
   bool secondDocument = false;
 };
 
+// The limits' arithmetic over one event stream, whichever parser produces it: each event's
+// problem (a sentence) or nullopt. Anchors are keyed as the parser names them; a redefined
+// anchor is its latest definition, as an alias means it.
+template <typename Anchor>
+class Budget {
+ public:
+  explicit Budget(const YamlLimits& limits) : limits_(limits) {}
+
+  std::optional<std::string> leaf(const Anchor* anchor, size_t bytes) {
+    return leafOf(anchor, {1, bytes});
+  }
+  std::optional<std::string> alias(const Anchor& anchor) {
+    auto it = anchors_.find(anchor);
+    return leafOf(nullptr, it == anchors_.end() ? Size{1, 0} : it->second);
+  }
+  std::optional<std::string> open(const Anchor* anchor) {
+    if (auto problem = add({1, 0})) return problem;
+    stack_.push_back({anchor ? std::optional<Anchor>(*anchor) : std::nullopt, {1, 0}});
+    if (stack_.size() > limits_.maxDepth)
+      return "the YAML is nested more than " + std::to_string(limits_.maxDepth) + " levels deep";
+    return std::nullopt;
+  }
+  void close() {
+    if (stack_.empty()) return;
+    Open done = stack_.back();
+    stack_.pop_back();
+    if (!stack_.empty()) {
+      // add() counted this collection's children into it already; pass them to the parent.
+      stack_.back().size.nodes += done.size.nodes - 1;
+      stack_.back().size.bytes += done.size.bytes;
+    }
+    if (done.anchor) anchors_[*done.anchor] = done.size;
+  }
+
+ private:
+  struct Open {
+    std::optional<Anchor> anchor;
+    Size size;
+  };
+
+  std::optional<std::string> add(Size s) {
+    total_.nodes += s.nodes;
+    total_.bytes += s.bytes;
+    if (!stack_.empty()) {
+      stack_.back().size.nodes += s.nodes;
+      stack_.back().size.bytes += s.bytes;
+    }
+    if (total_.nodes > limits_.maxNodes)
+      return "the YAML expands to more than " + std::to_string(limits_.maxNodes) +
+             " nodes (aliases count once per use); write the values out or use fewer aliases";
+    if (total_.bytes > limits_.maxScalarBytes)
+      return "the YAML's values expand to more than " +
+             std::to_string(limits_.maxScalarBytes >> 20) +
+             " MiB (aliases count once per use); use fewer aliases";
+    return std::nullopt;
+  }
+  std::optional<std::string> leafOf(const Anchor* anchor, Size s) {
+    if (auto problem = add(s)) return problem;
+    if (anchor) anchors_[*anchor] = s;
+    return std::nullopt;
+  }
+
+  const YamlLimits& limits_;
+  std::vector<Open> stack_;
+  std::map<Anchor, Size> anchors_;
+  Size total_;
+};
+
+// yaml-cpp's events, with its marks and messages: what every finding reports.
 class Counter : public YAML::EventHandler {
  public:
-  explicit Counter(const YamlLimits& limits) : limits_(limits) {}
+  explicit Counter(const YamlLimits& limits) : budget_(limits) {}
 
   size_t documents = 0;
 
@@ -39,83 +110,106 @@ class Counter : public YAML::EventHandler {
   YAML::Mark secondStart;
   void OnDocumentEnd() override {}
   void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
-    leaf(mark, anchor, {1, 0});
+    check(mark, budget_.leaf(anchored(anchor), 0));
   }
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
-    auto it = anchors_.find(anchor);
-    leaf(mark, 0, it == anchors_.end() ? Size{1, 0} : it->second);
+    check(mark, budget_.alias(anchor));
   }
   void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
                 const std::string& value) override {
-    leaf(mark, anchor, {1, value.size()});
+    check(mark, budget_.leaf(anchored(anchor), value.size()));
   }
   void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
                        YAML::EmitterStyle::value) override {
-    open(mark, anchor);
+    check(mark, budget_.open(anchored(anchor)));
   }
-  void OnSequenceEnd() override { close(); }
+  void OnSequenceEnd() override { budget_.close(); }
   void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
                   YAML::EmitterStyle::value) override {
-    open(mark, anchor);
+    check(mark, budget_.open(anchored(anchor)));
   }
-  void OnMapEnd() override { close(); }
+  void OnMapEnd() override { budget_.close(); }
 
  private:
-  struct Open {
-    YAML::anchor_t anchor;
-    Size size;
-  };
-
-  void add(const YAML::Mark& mark, Size s) {
+  // yaml-cpp numbers anchors from 1; 0 is none.
+  const YAML::anchor_t* anchored(const YAML::anchor_t& anchor) const {
+    return anchor ? &anchor : nullptr;
+  }
+  void check(const YAML::Mark& mark, std::optional<std::string> problem) {
     if (documents >= 2) throw Stop{mark, "", true};
-    total_.nodes += s.nodes;
-    total_.bytes += s.bytes;
-    if (!stack_.empty()) {
-      stack_.back().size.nodes += s.nodes;
-      stack_.back().size.bytes += s.bytes;
-    }
-    if (total_.nodes > limits_.maxNodes)
-      throw Stop{mark, "the YAML expands to more than " + std::to_string(limits_.maxNodes) +
-                           " nodes (aliases count once per use); write the values out or use fewer "
-                           "aliases"};
-    if (total_.bytes > limits_.maxScalarBytes)
-      throw Stop{mark, "the YAML's values expand to more than " +
-                           std::to_string(limits_.maxScalarBytes >> 20) +
-                           " MiB (aliases count once per use); use fewer aliases"};
-  }
-  void leaf(const YAML::Mark& mark, YAML::anchor_t anchor, Size s) {
-    add(mark, s);
-    if (anchor) anchors_[anchor] = s;
-  }
-  void open(const YAML::Mark& mark, YAML::anchor_t anchor) {
-    add(mark, {1, 0});
-    stack_.push_back({anchor, {1, 0}});
-    if (stack_.size() > limits_.maxDepth)
-      throw Stop{mark, "the YAML is nested more than " + std::to_string(limits_.maxDepth) +
-                           " levels deep"};
-  }
-  void close() {
-    if (stack_.empty()) return;
-    Open done = stack_.back();
-    stack_.pop_back();
-    if (!stack_.empty()) {
-      // add() counted this collection's children into it already; pass them to the parent.
-      stack_.back().size.nodes += done.size.nodes - 1;
-      stack_.back().size.bytes += done.size.bytes;
-    }
-    if (done.anchor) anchors_[done.anchor] = done.size;
+    if (problem) throw Stop{mark, std::move(*problem)};
   }
 
-  const YamlLimits& limits_;
-  std::vector<Open> stack_;
-  std::map<YAML::anchor_t, Size> anchors_;
-  Size total_;
+  Budget<YAML::anchor_t> budget_;
 };
+
+// libyaml's event parser (C, several times faster than yaml-cpp's scanner) over the same
+// budget: the number of documents (0 or 1) when the text is YAML within every limit. Anything
+// else (a second document, a limit broken, text libyaml refuses) is left to yaml-cpp's scan,
+// which reports it with yaml-cpp's marks and messages, so findings read the same either way.
+std::optional<size_t> documentsWithinLimits(const std::string& text, const YamlLimits& limits) {
+  yaml_parser_t parser;
+  if (!yaml_parser_initialize(&parser)) return std::nullopt;
+  yaml_parser_set_input_string(&parser, reinterpret_cast<const unsigned char*>(text.data()),
+                               text.size());
+  Budget<std::string> budget(limits);
+  size_t documents = 0;
+  bool clean = true;
+  for (bool done = false; !done && clean;) {
+    yaml_event_t event;
+    if (!yaml_parser_parse(&parser, &event)) {
+      clean = false;
+      break;
+    }
+    auto anchorOf = [](const yaml_char_t* name) {
+      return name ? std::optional<std::string>(reinterpret_cast<const char*>(name)) : std::nullopt;
+    };
+    std::optional<std::string> anchor;
+    std::optional<std::string> problem;
+    switch (event.type) {
+      case YAML_STREAM_END_EVENT:
+        done = true;
+        break;
+      case YAML_DOCUMENT_START_EVENT:
+        clean = ++documents < 2;
+        break;
+      case YAML_SCALAR_EVENT:
+        anchor = anchorOf(event.data.scalar.anchor);
+        problem = budget.leaf(anchor ? &*anchor : nullptr, event.data.scalar.length);
+        break;
+      case YAML_ALIAS_EVENT:
+        problem = budget.alias(*anchorOf(event.data.alias.anchor));
+        break;
+      case YAML_SEQUENCE_START_EVENT:
+        anchor = anchorOf(event.data.sequence_start.anchor);
+        problem = budget.open(anchor ? &*anchor : nullptr);
+        break;
+      case YAML_MAPPING_START_EVENT:
+        anchor = anchorOf(event.data.mapping_start.anchor);
+        problem = budget.open(anchor ? &*anchor : nullptr);
+        break;
+      case YAML_SEQUENCE_END_EVENT:
+      case YAML_MAPPING_END_EVENT:
+        budget.close();
+        break;
+      default:
+        break;
+    }
+    if (problem) clean = false;
+    yaml_event_delete(&event);
+  }
+  yaml_parser_delete(&parser);
+  return clean ? std::optional<size_t>(documents) : std::nullopt;
+}
 
 }  // namespace
 
 YamlScan scanYaml(const std::string& text, const YamlLimits& limits) {
   YamlScan scan;
+  if (std::optional<size_t> documents = documentsWithinLimits(text, limits)) {
+    scan.documents = *documents;  // yaml-cpp's scan would count the same events
+    return scan;
+  }
   std::istringstream in(text);
   Counter counter(limits);
   try {

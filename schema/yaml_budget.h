@@ -25,9 +25,10 @@ struct YamlScan {
   int column = 1;
 };
 
-// Parses text with yaml-cpp's event parser only (no tree), so that nothing the text says can
-// cost more than the limits: yaml-cpp 0.7's LoadAll never ends on a leading ',' (every call
-// returns a new empty document), and an alias bomb expands to billions of nodes when walked.
+// Parses text with an event parser only (no tree), so that nothing the text says can cost more
+// than the limits: yaml-cpp 0.7's LoadAll never ends on a leading ',' (every call returns a new
+// empty document), and an alias bomb expands to billions of nodes when walked. libyaml's parser
+// first (fast); yaml-cpp's whenever there is something to report, for its marks and messages.
 YamlScan scanYaml(const std::string& text, const YamlLimits& limits);
 
 }  // namespace sriov::schema
