@@ -141,7 +141,7 @@ constexpr KeyDef kVlanKeys[] = {
 // validate.cpp: native and nativeMode come together; native is one of tags; trunk: false
 // refuses several tags and a native tag (virNetDevVlanParse).
 constexpr std::string_view kVlanRules = R"([
-  {"properties": {"tags": {"minItems": 1}}},
+  {"properties": {"tags": {"type": "array", "minItems": 1}}},
   {"dependentRequired": {"native": ["nativeMode"], "nativeMode": ["native"]}}
 ])";
 constexpr ObjectDef kVlan = {

@@ -12,9 +12,17 @@ tool doctor
 if [ "$groups" = 0 ]; then
   check "doctor exits 4 (not ready) without an IOMMU" [ "$RC" = 4 ]
   check "it says the IOMMU is off" has "error: iommu host: the IOMMU is off" "$OUT"
-  check "it prints the arguments the kernel command line lacks" \
-    has 'grubby --args="intel_iommu=on iommu=pt" --update-kernel=ALL' "$OUT"
-  check "the kernel command line indeed lacks them" sh -c '! grep -qw intel_iommu=on /proc/cmdline'
+  # The arguments depend on the CPU the kernel reports (QEMU's TCG `-cpu max` says AuthenticAMD).
+  vendor=$(awk '/^vendor_id/ {print $3; exit}' /proc/cpuinfo)
+  case $vendor in
+    GenuineIntel) args="intel_iommu=on iommu=pt" ;;
+    *) args="iommu=pt" ;;
+  esac
+  echo "cpu vendor: $vendor"
+  check "it prints the arguments the kernel command line lacks for this CPU ($vendor)" \
+    has "grubby --args=\"$args\" --update-kernel=ALL" "$OUT"
+  check "... and the Debian form" has "add \"$args\" to GRUB_CMDLINE_LINUX in /etc/default/grub" "$OUT"
+  check "the kernel command line indeed lacks them" sh -c '! grep -qw iommu=pt /proc/cmdline'
   check "it says not ready" has "not ready" "$OUT"
 else
   check "doctor exits 0 (ready) with the IOMMU on" [ "$RC" = 0 ]
