@@ -31,8 +31,9 @@ std::string change(const Action& a) {
 nlohmann::ordered_json outcomesJson(const reconcile::Plan& plan,
                                     const reconcile::ExecuteResult& result) {
   nlohmann::ordered_json actions = planJson(plan)["actions"];
-  for (size_t i = 0; i < actions.size() && i < result.actions.size(); ++i) {
-    const ActionOutcome& o = result.actions[i];
+  // An action that never ran (a refused plan, a failure before the changes) is skipped.
+  for (size_t i = 0; i < actions.size(); ++i) {
+    const ActionOutcome o = i < result.actions.size() ? result.actions[i] : ActionOutcome{};
     actions[i]["outcome"] = toString(o.outcome);
     actions[i]["durationMs"] = o.duration.count();
     if (!o.error.empty()) actions[i]["error"] = o.error;

@@ -2,9 +2,12 @@
 #include "cmd/plan_output.h"
 
 #include <map>
+#include <optional>
 #include <vector>
 
 #include "cmd/terminal_style.h"
+#include "reconcile/observed_state.h"
+#include "schema/spec.h"
 #include "schema/text_check.h"
 
 namespace sriov::cmd {
@@ -52,6 +55,74 @@ std::string change(const Action& a) {
   std::string out = from + " → " + to;
   if (isDeviceAction(a)) out += " (" + scopeText(a) + ")";
   return out;
+}
+
+using Json = nlohmann::ordered_json;
+
+// The VF settings a set-vf action writes, by their spec names; only those it changes.
+Json vfSettingsJson(const reconcile::VfChange& c) {
+  Json j = Json::object();
+  if (c.mac) j["mac"] = *c.mac;
+  if (c.vlan) j["vlan"] = *c.vlan;
+  if (c.qos) j["qos"] = *c.qos;
+  if (c.spoofCheck) j["spoofchk"] = *c.spoofCheck;
+  if (c.trust) j["trust"] = *c.trust;
+  if (c.linkState) j["linkState"] = schema::toString(*c.linkState);
+  if (c.minTxRate) j["minTxRate"] = *c.minTxRate;
+  if (c.maxTxRate) j["maxTxRate"] = *c.maxTxRate;
+  return j;
+}
+
+// A guest's SR-IOV device as the plan models it: its type, its source, MAC, VLAN and alias.
+Json deviceJson(const reconcile::GuestDevice& d) {
+  using Kind = reconcile::GuestDevice::Kind;
+  Json j = {{"type", d.kind == Kind::hostdevInterface   ? "hostdev-interface"
+                     : d.kind == Kind::networkInterface ? "network-interface"
+                                                        : "hostdev"}};
+  if (d.kind == Kind::networkInterface)
+    j["network"] = d.network;
+  else
+    j["pci"] = d.pci;
+  if (!d.mac.empty()) j["mac"] = d.mac;
+  if (d.vlan) j["vlan"] = *d.vlan;
+  if (!d.alias.empty()) j["alias"] = d.alias;
+  if (d.kind != Kind::networkInterface) j["managed"] = d.managed;
+  return j;
+}
+
+// A count the planner printed from a number it observed ("4"): the number, else nothing.
+std::optional<unsigned> countOf(const std::optional<std::string>& text) {
+  if (!text || text->empty() || text->size() > 9 ||
+      text->find_first_not_of("0123456789") != std::string::npos)
+    return std::nullopt;
+  return static_cast<unsigned>(std::stoul(*text));
+}
+
+// fromValue / toValue beside the display strings, from the action's typed fields: what a
+// consumer would otherwise parse out of "from" / "to". Kinds without a typed value get none.
+void addStructuredValues(const Action& a, Json& j) {
+  using reconcile::ActionKind;
+  switch (a.kind) {
+    case ActionKind::setNumVfs:
+      if (std::optional<unsigned> from = countOf(a.from)) j["fromValue"] = *from;
+      j["toValue"] = a.count;
+      return;
+    case ActionKind::setVf:
+      j["toValue"] = vfSettingsJson(a.change);
+      return;
+    case ActionKind::attachDevice:
+    case ActionKind::updateDevice:
+      j["toValue"] = deviceJson(a.device);
+      return;
+    case ActionKind::detachDevice:
+      j["fromValue"] = deviceJson(a.device);
+      return;
+    case ActionKind::setNetworkAutostart:
+      j["toValue"] = a.autostart;
+      return;
+    default:
+      return;
+  }
 }
 
 }  // namespace
@@ -117,7 +188,6 @@ std::string planText(const reconcile::Plan& plan, const std::string& specPath, C
 }
 
 nlohmann::ordered_json planJson(const reconcile::Plan& plan) {
-  using Json = nlohmann::ordered_json;
   Json preflight = Json::array();
   for (const Finding& f : plan.preflight) {
     preflight.push_back({{"severity", f.severity == FindingSeverity::error ? "error" : "warning"},
@@ -140,6 +210,7 @@ nlohmann::ordered_json planJson(const reconcile::Plan& plan) {
       if (a.scope.config) scope.push_back("config");
       actions.back()["scope"] = scope;
     }
+    addStructuredValues(a, actions.back());
   }
   return {{"apiVersion", "sriov-apply/v1"},
           {"kind", "Plan"},

@@ -1,6 +1,8 @@
 // The JSON Schema subset checker used by the schema conformance tests.
 #include "tests/unit/json_schema_check.h"
 
+#include "tests/unit/test_helpers.h"
+
 namespace sriov::test {
 namespace {
 
@@ -23,6 +25,15 @@ void check(const Json& root, const Json& schema, const Json& v, const std::strin
     std::string ref = schema["$ref"];
     check(root, root["$defs"][ref.substr(ref.rfind('/') + 1)], v, path, out);
     return;
+  }
+  if (schema.contains("anyOf")) {
+    bool matched = false;
+    for (const Json& branch : schema["anyOf"]) {
+      std::vector<std::string> problems;
+      check(root, branch, v, path, problems);
+      matched = matched || problems.empty();
+    }
+    if (!matched) out.push_back(path + ": matches none of anyOf");
   }
   if (schema.contains("type")) {
     bool ok = false;
@@ -64,6 +75,30 @@ std::vector<std::string> schemaViolations(const Json& schema, const Json& doc) {
   std::vector<std::string> out;
   check(schema, schema, doc, "$", out);
   return out;
+}
+
+const std::vector<DocumentSchema>& documentSchemas() {
+  static const std::vector<DocumentSchema> table = {
+      {"Plan", "plan.schema.json"},
+      {"ApplyResult", "apply-result.schema.json"},
+      {"ValidationResult", "validate-result.schema.json"},
+      {"HostState", "state.schema.json"},
+      {"SavedPlan", "saved-plan.schema.json"},
+      {"Error", "error.schema.json"},
+  };
+  return table;
+}
+
+std::vector<std::string> kindViolations(const nlohmann::json& doc) {
+  if (!doc.is_object() || !doc.contains("kind") || !doc["kind"].is_string())
+    return {"/: a document of the tool's output has no kind"};
+  const std::string kind = doc["kind"];
+  for (const DocumentSchema& s : documentSchemas()) {
+    if (kind != s.kind) continue;
+    Json schema = Json::parse(readText(std::string(SRIOV_SOURCE_DIR) + "/schema/" + s.file));
+    return schemaViolations(schema, doc);
+  }
+  return {"/kind: no schema for kind " + kind + " (add it to schema/ and documentSchemas())"};
 }
 
 }  // namespace sriov::test

@@ -21,6 +21,18 @@ struct Run {
   std::string err;  // stderr
 };
 
+// What a run printed on stdout with --output json: exactly one document (parse refuses anything
+// after it), checked against the schema its kind names (json_schema_check's one checker).
+nlohmann::json jsonDocument(const std::string& out) {
+  INFO(out);
+  nlohmann::json doc = nlohmann::json::parse(out);
+  std::vector<std::string> violations = sriov::test::kindViolations(doc);
+  std::string all;
+  for (const std::string& v : violations) all += v + "\n";
+  CHECK_MESSAGE(violations.empty(), all);
+  return doc;
+}
+
 // Runs the built binary (SRIOV_APPLY_BIN, else the one this build made) in the source directory.
 Run sriovApply(const std::string& args) {
   std::string errFile =
@@ -180,7 +192,7 @@ TEST_CASE("plan against a state file: exit codes") {
   CHECK(r.err.rfind("sriov-apply: error: ", 0) == 0);
   r = sriovApply("plan --output json --state examples/lab.state.yaml examples/two-pfs.yaml");
   CHECK(r.code == 0);
-  nlohmann::json plan = nlohmann::json::parse(r.out);
+  nlohmann::json plan = jsonDocument(r.out);
   CHECK(plan["kind"] == "Plan");
   CHECK(plan["highestDisruption"] == "recreate");
 }
@@ -261,13 +273,7 @@ std::string tmpDir() {
 
 // The one JSON document a failing run printed, checked against schema/error.schema.json.
 nlohmann::json errorDocument(const Run& r) {
-  INFO(r.out);
-  nlohmann::json doc = nlohmann::json::parse(r.out);
-  nlohmann::json schema = nlohmann::json::parse(
-      sriov::test::readText(std::string(SRIOV_SOURCE_DIR) + "/schema/error.schema.json"));
-  std::vector<std::string> violations = sriov::test::schemaViolations(schema, doc);
-  for (const std::string& v : violations) INFO(v);
-  CHECK(violations.empty());
+  nlohmann::json doc = jsonDocument(r.out);
   CHECK(doc["kind"] == "Error");
   CHECK(doc["exitCode"] == r.code);
   return doc;
@@ -486,14 +492,69 @@ TEST_CASE("validate --output json conforms to schema/validate-result.schema.json
   REQUIRE(count > 10);
   Run r = sriovApply("validate --output json" + files);
   CHECK(r.code == 3);  // examples/invalid is invalid
-  nlohmann::json doc = nlohmann::json::parse(r.out);
-  nlohmann::json schema = nlohmann::json::parse(
-      sriov::test::readText(std::string(SRIOV_SOURCE_DIR) + "/schema/validate-result.schema.json"));
-  std::vector<std::string> violations = sriov::test::schemaViolations(schema, doc);
-  for (const std::string& v : violations) INFO(v);
-  CHECK(violations.empty());
+  nlohmann::json doc = jsonDocument(r.out);
+  CHECK(doc["kind"] == "ValidationResult");
   CHECK(doc["files"].size() == count);
   // The schema can fail: a document with an unknown field is refused.
   doc["files"][0]["extra"] = 1;
-  CHECK(!sriov::test::schemaViolations(schema, doc).empty());
+  CHECK(!sriov::test::kindViolations(doc).empty());
+}
+
+TEST_CASE("--output json: apply, plan, show and a held lock each print one document of its kind") {
+  std::string state = tmpDir() + "/sriov-cli-json.state.yaml";
+  sriov::test::writeText(
+      state, sriov::test::readText(std::string(SRIOV_SOURCE_DIR) + "/examples/lab.state.yaml"));
+  const std::string spec = " examples/hostdev-interface.yaml";
+
+  Run r = sriovApply("plan -o json --state " + state + spec);
+  CHECK(r.code == 0);
+  nlohmann::json plan = jsonDocument(r.out);
+  CHECK(plan["kind"] == "Plan");
+
+  // Refused (over --max-disruption): the result says so, nothing ran.
+  r = sriovApply("apply -o json --max-disruption none --state " + state + spec);
+  CHECK(r.code == 4);
+  nlohmann::json refused = jsonDocument(r.out);
+  CHECK(refused["kind"] == "ApplyResult");
+  CHECK(refused["status"] == "refused");
+
+  r = sriovApply("apply -o json --state " + state + spec);
+  CHECK(r.code == 0);
+  nlohmann::json applied = jsonDocument(r.out);
+  CHECK(applied["kind"] == "ApplyResult");
+  CHECK(applied["status"] == "converged");
+  REQUIRE(applied["plan"]["actions"].size() == plan["actions"].size());
+  for (const nlohmann::json& a : applied["plan"]["actions"]) CHECK(a["outcome"] == "done");
+  // The structured values sit beside the unchanged strings.
+  for (const nlohmann::json& a : plan["actions"]) {
+    if (a["kind"] != "set-numvfs" || !a["from"].is_string()) continue;
+    CHECK(a["fromValue"] == std::stoi(a["from"].get<std::string>()));
+    CHECK(a["toValue"] == std::stoi(a["to"].get<std::string>()));
+  }
+
+  r = sriovApply("apply -o json --state " + state + spec);
+  CHECK(r.code == 0);
+  CHECK(jsonDocument(r.out)["status"] == "no-changes");
+
+  r = sriovApply("show -o json --state " + state);
+  CHECK(r.code == 0);
+  CHECK(jsonDocument(r.out)["kind"] == "HostState");
+
+  // Another apply holds the lock: the Error document, and nothing else, on stdout.
+  std::string lock = state + ".lock";
+  std::string out =
+      shell("flock " + lock + " sleep 3 & sleep 0.3; cd " + SRIOV_SOURCE_DIR + " && " + binary() +
+            " apply -o json --lock-timeout 1 --state " + state + spec + " 2>/dev/null");
+  nlohmann::json held = jsonDocument(out);
+  CHECK(held["kind"] == "Error");
+  CHECK(held["exitCode"] == 1);
+  CHECK(held["message"].get<std::string>().find("another sriov-apply holds") != std::string::npos);
+
+  // A bad option value and an option version does not take are Error documents too.
+  r = sriovApply("plan -o json --jobs abc" + spec);
+  CHECK(r.code == 1);
+  errorDocument(r);
+  r = sriovApply("version -o json");
+  CHECK(r.code == 1);
+  errorDocument(r);
 }

@@ -3,11 +3,14 @@
 
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "cmd/show_command.h"
 #include "reconcile/as_spec.h"
 #include "reconcile/state_file.h"
+#include "tests/unit/json_schema_check.h"
 #include "tests/unit/lab_state.h"
+#include "tests/unit/test_helpers.h"
 
 using sriov::cmd::OutputFormat;
 using sriov::cmd::runShow;
@@ -65,6 +68,8 @@ TEST_CASE("show prints the observed state") {
     CHECK(run.out.rfind("{\n  \"apiVersion\": \"sriov-apply/v1\",\n", 0) == 0);
     CHECK(nlohmann::json::parse(run.out) ==
           sriov::reconcile::toStateJson(sriov::testing::labState()));
+    CHECK(sriov::test::kindViolations(nlohmann::json::parse(run.out)) ==
+          std::vector<std::string>{});
   }
   SUBCASE("as a spec") {
     options.asSpec = true;
@@ -78,6 +83,11 @@ TEST_CASE("show prints the observed state") {
     Run run = show(options, reader);
     CHECK(run.code == 0);
     CHECK(run.out == sriov::reconcile::toSpecJson(sriov::testing::labState()).dump(2) + "\n");
+    // A spec has no kind: it is checked against the spec's schema.
+    nlohmann::json specSchema = nlohmann::json::parse(
+        sriov::test::readText(std::string(SRIOV_SOURCE_DIR) + "/schema/sriov-apply.schema.json"));
+    CHECK(sriov::test::schemaViolations(specSchema, nlohmann::json::parse(run.out)) ==
+          std::vector<std::string>{});
   }
 }
 
@@ -90,4 +100,12 @@ TEST_CASE("show reports an observe error and exits 1") {
                       "sriov-apply: hint: ",
                       0) == 0);
   CHECK(run.err.find("run it as root") != std::string::npos);
+
+  ShowOptions json;
+  json.output = OutputFormat::json;
+  run = show(json, reader);
+  CHECK(run.code == 1);
+  nlohmann::json doc = nlohmann::json::parse(run.out);
+  CHECK(doc["kind"] == "Error");
+  CHECK(sriov::test::kindViolations(doc) == std::vector<std::string>{});
 }
