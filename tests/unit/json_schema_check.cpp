@@ -85,6 +85,7 @@ const std::vector<DocumentSchema>& documentSchemas() {
       {"HostState", "state.schema.json"},
       {"SavedPlan", "saved-plan.schema.json"},
       {"Error", "error.schema.json"},
+      {"DoctorReport", "doctor.schema.json"},
   };
   return table;
 }
