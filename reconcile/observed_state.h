@@ -43,6 +43,8 @@ struct ObservedPf {
   std::string driver;
   std::string vendorId;  // "0x8086"
   std::string deviceId;  // "0x10c9"
+  std::string subsystemVendorId;  // "0x8086" (sysfs subsystem_vendor); empty: not read
+  std::string subsystemDeviceId;  // "0xa03c" (sysfs subsystem_device)
   unsigned totalVfs = 0;
   unsigned numVfs = 0;
   unsigned vfOffset = 0;

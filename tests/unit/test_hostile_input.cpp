@@ -436,7 +436,8 @@ TEST_CASE("defect 9: CR-only line breaks end lines; columns count characters") {
   CHECK(
       state.error().message ==
       "s.yaml:4:67: unknown key 'bad' in a PF; expected 'name', 'pci', 'driver', 'vendorId', "
-      "'deviceId', 'totalVfs', 'numVfs', 'vfOffset', 'vfStride', 'linkUp', 'iommuGroup' or 'vfs'");
+      "'deviceId', 'subsystemVendorId', 'subsystemDeviceId', 'totalVfs', 'numVfs', 'vfOffset', "
+      "'vfStride', 'linkUp', 'iommuGroup' or 'vfs'");
 }
 
 TEST_CASE("defect 9: YAML tags are honoured: !!str is a string, unknown tags are refused") {
