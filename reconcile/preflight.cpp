@@ -15,9 +15,7 @@ bool tested(const ObservedPf& pf) {
 }
 
 FoundIdentity foundIdentity(const ObservedPf& pf) {
-  return {pf.label(),           pf.pci,
-          pf.vendorId,          pf.deviceId,
-          pf.subsystemVendorId, pf.subsystemDeviceId};
+  return {pf.label(), pf.pci, pf.vendorId, pf.deviceId, pf.subsystemVendorId, pf.subsystemDeviceId};
 }
 
 bool guestsGetDevices(const schema::Spec& spec) {

@@ -329,9 +329,8 @@ std::vector<DoctorFinding> doctorChecks(const HostFacts& f, const schema::Spec* 
                 "the spec names it", "check the name/address (sriov-apply show)");
         continue;
       }
-      FoundIdentity found{label(*p),           p->pci,
-                          p->vendorId,          p->deviceId,
-                          p->subsystemVendorId, p->subsystemDeviceId};
+      FoundIdentity found{
+          label(*p), p->pci, p->vendorId, p->deviceId, p->subsystemVendorId, p->subsystemDeviceId};
       if (std::optional<std::string> m = identityMismatch(pf, found)) {
         out.add(DoctorSeverity::error, "identity", "pf/" + pf.label(), *m,
                 "the spec's VF count and settings were written for the pinned card",

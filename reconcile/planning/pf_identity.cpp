@@ -32,11 +32,12 @@ std::optional<std::string> compare(const std::string& where, const std::string& 
 }  // namespace
 
 std::optional<std::string> identityMismatch(const schema::Pf& pf, const FoundIdentity& found) {
-  std::string where = "PF " + found.label + (found.label == found.pci ? "" : " (" + found.pci + ")");
+  std::string where =
+      "PF " + found.label + (found.label == found.pci ? "" : " (" + found.pci + ")");
   if (pf.device) {
     std::string seen = schema::pciIdFromSysfs(found.vendorId, found.deviceId);
-    if (auto m = compare(where, found.pci, "device", *pf.device, seen,
-                         "the card was swapped or moved"))
+    if (auto m =
+            compare(where, found.pci, "device", *pf.device, seen, "the card was swapped or moved"))
       return m;
   }
   if (pf.subsystem) {

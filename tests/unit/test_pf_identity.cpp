@@ -39,8 +39,8 @@ bool has(const std::string& text, const std::string& part) {
 TEST_CASE("pci ids: normalised from lspci's and sysfs's forms; anything else is not one") {
   CHECK(schema::normalisePciId("8086:10C9") == std::optional<std::string>("8086:10c9"));
   CHECK(schema::normalisePciId("0x8086:0x10c9") == std::optional<std::string>("8086:10c9"));
-  for (const char* bad : {"", "8086", "8086:10c", "8086:10c9:0", "808g:10c9", "8086-10c9",
-                          " 8086:10c9", "0x:10c9"})
+  for (const char* bad :
+       {"", "8086", "8086:10c", "8086:10c9:0", "808g:10c9", "8086-10c9", " 8086:10c9", "0x:10c9"})
     CHECK_MESSAGE(!schema::normalisePciId(bad), bad);
   CHECK(schema::pciIdFromSysfs("0x8086", "0x10C9") == "8086:10c9");
   CHECK(schema::pciIdFromSysfs("", "0x10c9").empty());
@@ -135,7 +135,8 @@ TEST_CASE("doctor: a swapped card blocks, naming both; the pinned card is ok") {
 TEST_CASE("plan's preflight: the swapped card read by SysfsReader is refused, nothing else said") {
   SysfsFixture sys;
   swappedCard(sys);
-  Result<ObservedState> observed = SysfsReader(sys.root(), [] { return Result<std::string>(std::string("h")); }).read();
+  Result<ObservedState> observed =
+      SysfsReader(sys.root(), [] { return Result<std::string>(std::string("h")); }).read();
   REQUIRE(observed.ok());
   REQUIRE(observed->pfs.size() == 1);
   CHECK(observed->pfs[0].subsystemVendorId == "0x8086");
