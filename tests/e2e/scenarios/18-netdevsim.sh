@@ -14,6 +14,8 @@ check "the netdevsim module loads (out of tree, /lib/modules/$(uname -r)/extra)"
 modinfo netdevsim | grep -E '^(filename|vermagic):'
 mountpoint -q /sys/kernel/debug || mount -t debugfs debugfs /sys/kernel/debug
 echo "$ID 1" > /sys/bus/netdevsim/new_device
+# The device goes again however the scenario ends (the next scenarios see no netdevsim port).
+trap 'rc=$?; set +e; { echo 0 > "$BUSDEV/sriov_numvfs"; echo "$ID" > /sys/bus/netdevsim/del_device; } 2>/dev/null; exit $rc' EXIT
 udevadm settle -t 30
 NDS=$(ls "$BUSDEV/net" | head -1)
 check "netdevsim$ID has a port netdev ($NDS)" [ -n "$NDS" ]
@@ -101,6 +103,3 @@ check "512 VFs: ... lower sriov_numvfs" has "lower sriov_numvfs" "$OUT"
 # The VFs set at 512 as the kernel shows them where ip's (wrapped) list still reaches.
 kernel_matches 512
 echo "FIGURE netdevsim 512 VFs: $(printf '%s\n' "$OUT" | grep '^FIGURE' | sed 's/^FIGURE netlink-check //' | tr '\n' ' ') ip-vfinfo-listed=$IP_LISTED"
-
-echo 0 > "$BUSDEV/sriov_numvfs"
-echo "$ID" > /sys/bus/netdevsim/del_device
