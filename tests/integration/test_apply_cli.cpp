@@ -260,3 +260,25 @@ TEST_CASE(
   CHECK(plan.code == 0);
   CHECK(contains(plan.out, "No changes. The host matches"));
 }
+
+TEST_CASE("doctor on the real daemon: libvirt reachable with its version and driver; a dead URI "
+          "is named") {
+  sriov::integration::setUpWorld();
+  std::string uri = sriov::integration::daemonUri();
+  // This machine's own sysfs has no SR-IOV card, so doctor exits 4; the libvirt line is what
+  // this tier proves (the fixture tests in tests/unit/test_doctor.cpp prove the rest).
+  Run up = runCommand(std::string(SRIOV_APPLY_BIN) + " doctor --connect '" + uri + "'");
+  INFO(up.out);
+  CHECK((up.code == 0 || up.code == 4));
+  CHECK(contains(up.out, "ok: libvirt host: libvirt "));
+  CHECK(contains(up.out, " at " + uri + ", driver QEMU"));
+
+  std::string dead = "qemu+unix:///system?socket=/nonexistent/libvirt-sock";
+  Run down = runCommand(std::string(SRIOV_APPLY_BIN) + " doctor --connect '" + dead + "'");
+  INFO(down.out);
+  CHECK(down.code == 4);
+  CHECK(contains(down.out, "libvirt host: "));
+  CHECK(contains(down.out, "/nonexistent/libvirt-sock"));
+  CHECK(contains(down.out, "systemctl enable --now libvirtd"));
+  CHECK_FALSE(contains(down.out, "ok: libvirt"));
+}
