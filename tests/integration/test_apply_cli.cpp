@@ -261,8 +261,9 @@ TEST_CASE(
   CHECK(contains(plan.out, "No changes. The host matches"));
 }
 
-TEST_CASE("doctor on the real daemon: libvirt reachable with its version and driver; a dead URI "
-          "is named") {
+TEST_CASE(
+    "doctor on the real daemon: libvirt reachable with its version and driver; a dead URI "
+    "is named") {
   sriov::integration::setUpWorld();
   std::string uri = sriov::integration::daemonUri();
   // This machine's own sysfs has no SR-IOV card, so doctor exits 4; the libvirt line is what
