@@ -35,9 +35,9 @@ nlohmann::json jsonDocument(const std::string& out) {
 
 // Runs the built binary (SRIOV_APPLY_BIN, else the one this build made) in the source directory.
 Run sriovApply(const std::string& args) {
-  std::string errFile =
-      std::string(std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp") + "/sriov-cli-test." +
-      std::to_string(getpid()) + ".err";  // per process: two test runs at once must not share it
+  std::string errFile = std::string(std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp") +
+                        "/sriov-cli-test." + std::to_string(getpid()) +
+                        ".err";  // per process: two test runs at once must not share it
   sriov::test::CommandRun ran =
       sriov::test::runCommand(std::string("cd ") + SRIOV_SOURCE_DIR + " && NO_COLOR=1 " +
                               sriov::test::binaryUnderTest() + " " + args + " 2>" + errFile);
