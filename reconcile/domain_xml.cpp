@@ -15,6 +15,25 @@
 #include "schema/pci_address.h"
 
 namespace sriov::reconcile {
+
+std::optional<unsigned> parseLibvirtUnsigned(std::string_view text) {
+  std::string s(text);
+  size_t first = s.find_first_not_of(" \t\n\r");
+  if (first == std::string::npos || s[first] == '-' || s[first] == '+') return std::nullopt;
+  errno = 0;
+  char* end = nullptr;
+  unsigned long value = std::strtoul(s.c_str() + first, &end, 0);
+  if (errno != 0 || end == s.c_str() + first || *end != '\0' || value > 0xffffffffUL)
+    return std::nullopt;
+  return static_cast<unsigned>(value);
+}
+
+std::optional<unsigned> pciAddressPart(const pugi::xml_node& address, const char* name) {
+  pugi::xml_attribute a = address.attribute(name);
+  if (!a) return 0u;
+  return parseLibvirtUnsigned(a.value());
+}
+
 namespace {
 
 // What a failure message starts with: "cannot parse domain XML" or "cannot parse network XML".
@@ -37,28 +56,6 @@ std::optional<unsigned> parseUnsigned(std::string_view text) {
   return value;
 }
 
-// A number the way libvirt reads it with base 0 (virStrToLong_uip: strtoul, the whole text, no
-// sign): "0x0b" hex, "010" octal (8), "11" decimal.
-std::optional<unsigned> parseLibvirtUnsigned(std::string_view text) {
-  std::string s(text);
-  size_t first = s.find_first_not_of(" \t\n\r");
-  if (first == std::string::npos || s[first] == '-' || s[first] == '+') return std::nullopt;
-  errno = 0;
-  char* end = nullptr;
-  unsigned long value = std::strtoul(s.c_str() + first, &end, 0);
-  if (errno != 0 || end == s.c_str() + first || *end != '\0' || value > 0xffffffffUL)
-    return std::nullopt;
-  return static_cast<unsigned>(value);
-}
-
-// An attribute of a PCI <address> as libvirt's virPCIDeviceAddressParseXML reads it: optional
-// (0 when missing), base 0.
-std::optional<unsigned> addressPart(const pugi::xml_node& address, const char* name) {
-  pugi::xml_attribute a = address.attribute(name);
-  if (!a) return 0u;
-  return parseLibvirtUnsigned(a.value());
-}
-
 // <address type='pci' domain=.. bus=.. slot=.. function=../> as a normalised PCI address.
 Result<std::string> readPciAddress(const pugi::xml_node& address, const std::string& where,
                                    const Context& context) {
@@ -68,9 +65,10 @@ Result<std::string> readPciAddress(const pugi::xml_node& address, const std::str
     return context.fail(where + " has an <address> of type '" + std::string(type) +
                         "', expected 'pci'");
   }
-  std::optional<unsigned> domain = addressPart(address, "domain"),
-                          bus = addressPart(address, "bus"), slot = addressPart(address, "slot"),
-                          function = addressPart(address, "function");
+  std::optional<unsigned> domain = pciAddressPart(address, "domain"),
+                          bus = pciAddressPart(address, "bus"),
+                          slot = pciAddressPart(address, "slot"),
+                          function = pciAddressPart(address, "function");
   std::optional<schema::PciAddress> pci;
   // virPCIDeviceAddressIsValid's limits (the domain as sriov-apply writes it, 4 hex digits).
   if (domain && bus && slot && function && *domain <= 0xffff && *bus <= 0xff && *slot <= 0x1f &&

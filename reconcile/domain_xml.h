@@ -5,12 +5,18 @@
 // (52:54:0:a:b:c).
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "reconcile/observed_state.h"
 #include "reconcile/result.h"
+
+namespace pugi {
+class xml_node;
+}
 
 namespace sriov::reconcile {
 
@@ -19,6 +25,14 @@ inline constexpr const char* kOwnerNamespace = "http://sriov-apply.org/xmlns/v1"
 inline constexpr const char* kOwnerElement = "sriov-apply:owner";
 // Prefix of the user aliases of guest devices sriov-apply attaches (<alias name='ua-sriov-...'/>).
 inline constexpr const char* kOwnedAliasPrefix = "ua-sriov-";
+
+// A number the way libvirt reads it with base 0 (virStrToLong_uip: strtoul, the whole text, no
+// sign): "0x0b" hex, "010" octal (8), "11" decimal; nullopt when it is not one.
+std::optional<unsigned> parseLibvirtUnsigned(std::string_view text);
+
+// An attribute of a PCI <address> as libvirt's virPCIDeviceAddressParseXML reads it: optional
+// (0 when missing), base 0 (parseLibvirtUnsigned).
+std::optional<unsigned> pciAddressPart(const pugi::xml_node& address, const char* name);
 
 // <interface type='hostdev'>, <interface type='network'> and <hostdev type='pci'> elements of
 // <devices>, in document order. Other devices are skipped. Fails on XML that does not parse.

@@ -115,6 +115,9 @@ struct ObservedDomain {
   std::vector<GuestDevice> configDevices;  // from the inactive (persistent) XML
   std::string xml;                         // live XML; equal to inactiveXml when shut off
   std::string inactiveXml;                 // VIR_DOMAIN_XML_INACTIVE
+  // Free hot-pluggable PCI slots of the live XML (hotplug_slots.h), derived, not a state-file
+  // key; only when not shut off, nullopt when the XML does not tell.
+  std::optional<unsigned> freeHotplugSlots;
   friend bool operator==(const ObservedDomain&, const ObservedDomain&) = default;
 
   bool running() const { return state == DomainState::running || state == DomainState::paused; }

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "reconcile/domain_xml.h"
+#include "reconcile/hotplug_slots.h"
 #include "reconcile/state_keys.h"
 #include "schema/input_file.h"
 #include "schema/mac_address.h"
@@ -236,7 +237,10 @@ ObservedDomain loadDomain(const YAML::Node& node, const std::string& path) {
   domain.persistent = map.boolean("persistent", true);
   domain.xml = map.string("xml");
   domain.inactiveXml = map.string("inactiveXml", domain.xml);
-  if (domain.state != DomainState::shutoff) domain.liveDevices = devicesOf(map, "xml", domain.xml);
+  if (domain.state != DomainState::shutoff) {
+    domain.liveDevices = devicesOf(map, "xml", domain.xml);
+    if (domain.running()) domain.freeHotplugSlots = freeHotplugSlots(domain.xml);
+  }
   // A transient domain has no persistent definition: an empty inactiveXml, no config devices.
   // Each XML is parsed once: without its own inactiveXml, a running domain's config devices
   // are those of its one XML.

@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "reconcile/domain_xml.h"
+#include "reconcile/hotplug_slots.h"
 
 namespace sriov::reconcile {
 namespace {
@@ -126,6 +127,7 @@ Result<std::optional<ObservedDomain>> readDomain(virDomainPtr domain, DomainFlag
     Result<std::vector<GuestDevice>> live = parseGuestDevices(observed.xml);
     if (!live) return Error{what + ": " + live.error().message, live.error().code};
     observed.liveDevices = std::move(*live);
+    if (observed.running()) observed.freeHotplugSlots = freeHotplugSlots(observed.xml);
   }
   if (!observed.persistent) return std::optional<ObservedDomain>(std::move(observed));
   // Below: a running guest's network interfaces on hostdev networks, shown live as the hostdev

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "reconcile/boot_phase.h"
+#include "reconcile/planning/hotplug_capacity.h"
 #include "reconcile/preflight.h"
 
 namespace sriov::reconcile::planning {
@@ -46,6 +47,7 @@ std::vector<Finding> closingFindings(const std::vector<Action>& actions,
     }
   }
   for (Finding& f : phaseFindings(actions, observed, options.phase)) out.push_back(std::move(f));
+  for (Finding& f : hotplugCapacityFindings(actions, observed)) out.push_back(std::move(f));
   return out;
 }
 

@@ -27,7 +27,8 @@ class Findings {
 std::vector<Finding> openingFindings(const schema::Spec& spec, const ObservedState& observed,
                                      const PlanOptions& options);
 
-// The refusals of the ordered actions: each one above --max-disruption, then the boot phase's.
+// The refusals of the ordered actions: each one above --max-disruption, then the boot phase's,
+// then live attaches a guest has no free PCI slot for (hotplug_capacity.h).
 std::vector<Finding> closingFindings(const std::vector<Action>& actions,
                                      const ObservedState& observed, const PlanOptions& options);
 

@@ -11,6 +11,7 @@
 #include "reconcile/domain_xml.h"
 #include "reconcile/domain_xml_edit.h"
 #include "reconcile/host/duration_text.h"
+#include "reconcile/hotplug_slots.h"
 #include "reconcile/xml_document.h"
 #include "schema/mac_address.h"
 #include "schema/pci_address.h"
@@ -153,7 +154,9 @@ Result<void> rederive(const std::string& what, ObservedDomain& domain) {
   if (!config) return Error{what + ": " + config.error().message, VIR_ERR_XML_ERROR};
   domain.configDevices = std::move(config.value());
   domain.liveDevices.clear();
+  domain.freeHotplugSlots.reset();
   if (active(domain)) {
+    if (domain.running()) domain.freeHotplugSlots = freeHotplugSlots(domain.xml);
     Result<std::vector<GuestDevice>> live = parseGuestDevices(domain.xml);
     if (!live) return Error{what + ": " + live.error().message, VIR_ERR_XML_ERROR};
     domain.liveDevices = std::move(live.value());
