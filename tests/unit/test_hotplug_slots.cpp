@@ -50,13 +50,14 @@ std::string q35(const std::string& more) {
          "    </memballoon>\n  </devices>\n</domain>\n";
 }
 
-// A hostdev interface on host VF 0000:04:10.N, at guest bus `bus` slot 0.
+// A hostdev interface on host VF 0000:07:10.N (a host bus that is a free root port's number in
+// the guest: it must not count), at guest bus `bus` slot 0.
 std::string vfOnBus(const std::string& bus, int n = 0) {
   return "    <interface type='hostdev' managed='yes'>\n"
          "      <mac address='52:54:00:a1:00:0" +
          std::to_string(n + 1) +
          "'/>\n      <driver name='vfio'/>\n      <source>\n"
-         "        <address type='pci' domain='0x0000' bus='0x04' slot='0x10' function='0x" +
+         "        <address type='pci' domain='0x0000' bus='0x07' slot='0x10' function='0x" +
          std::to_string(n) + "'/>\n      </source>\n      <alias name='ua-sriov-net" +
          std::to_string(n) + "'/>\n      <address type='pci' domain='0x0000' bus='" + bus +
          "' slot='0x00' function='0x0'/>\n    </interface>\n";
@@ -95,7 +96,7 @@ TEST_CASE("q35: each root port with nothing on its bus is one free slot") {
   CHECK(freeHotplugSlots(q35("")) == 4u);
   // A VF on bus 1 and one on bus 3 (decimal '3'): two left.
   CHECK(freeHotplugSlots(q35(vfOnBus("0x01") + vfOnBus("3", 1))) == 2u);
-  // The VF's host address (<source><address bus='0x04'>) is not a guest slot: bus 6 is.
+  // The VF's host address (<source><address bus='0x07'>) is not a guest slot: bus 6 is.
   CHECK(freeHotplugSlots(q35(vfOnBus("0x06"))) == 3u);
 }
 
