@@ -120,7 +120,8 @@ void vfSetup(PlanState& s, PfPlan& p, unsigned index, const schema::VfSettings& 
   VfDiff diff = diffVf(want, have, fresh);
   if (!vfChangeText(diff.change).empty()) {
     DraftId d = s.drafts.add(
-        kVf, setVf(*p.obs, index, diff.change, fresh ? OptText() : vfChangeText(diff.before),
+        kVf, setVf(*p.obs, index, diff.change,
+                   fresh ? std::nullopt : std::optional<VfChange>(diff.before),
                    fresh ? Disruption::none : Disruption::attribute,
                    fresh ? "settings of a new VF" : "VF settings differ from the spec"));
     s.drafts.dep(d, p.count);

@@ -569,11 +569,11 @@ TEST_CASE("--output json: apply, plan, show and a held lock each print one docum
   CHECK(held["exitCode"] == 1);
   CHECK(held["message"].get<std::string>().find("another sriov-apply holds") != std::string::npos);
 
-  // A bad option value and an option version does not take are Error documents too.
+  // A bad option value and an option a subcommand does not take are Error documents too.
   r = sriovApply("plan -o json --jobs abc" + spec);
   CHECK(r.code == 1);
   errorDocument(r);
-  r = sriovApply("version -o json");
+  r = sriovApply("validate -o json --lock-timeout 3 examples/two-pfs.yaml");
   CHECK(r.code == 1);
   errorDocument(r);
 }
