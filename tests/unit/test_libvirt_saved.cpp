@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <string>
 
@@ -189,7 +190,19 @@ TEST_CASE("the spec's host-side MAC and VLAN win over what libvirt restores on a
     sriov::schema::LoadResult spec = sriov::schema::loadSpec(text, "t.yaml");
     REQUIRE_MESSAGE(!spec.diagnostics.hasErrors(), sriov::test::diagnosticsOf(spec).front());
     rc::ApplySettings settings;
+    settings.execute.jobs = 4;
     rc::ApplyReport first = rc::apply(spec.spec, host, settings);
+    // Each setting of VF 0 waits for its live detach, whatever runs at once (--jobs).
+    std::vector<int> detaches;
+    for (const rc::Action& a : first.plan.actions)
+      if (a.kind == rc::ActionKind::detachDevice && a.target == "guest/web1/ua-sriov-net0")
+        detaches.push_back(a.id);
+    REQUIRE(detaches.size() == 1);
+    for (const rc::Action& a : first.plan.actions) {
+      if (a.kind != rc::ActionKind::setVf || a.target != "vf/enp4s0f0/0") continue;
+      CAPTURE(a.after);
+      CHECK(std::find(a.after.begin(), a.after.end(), detaches[0]) != a.after.end());
+    }
     std::string differences;
     for (const std::string& d : first.differences) differences += d + "\n";
     INFO(differences);
