@@ -58,8 +58,10 @@ struct ObservedPf {
   std::string name;  // netdev name; empty for a non-network PF (NVMe)
   std::string pci;   // normalised PCI address
   std::string driver;
-  std::string vendorId;  // "0x8086"
-  std::string deviceId;  // "0x10c9"
+  std::string vendorId;           // "0x8086"
+  std::string deviceId;           // "0x10c9"
+  std::string subsystemVendorId;  // "0x8086" (sysfs subsystem_vendor); empty: not read
+  std::string subsystemDeviceId;  // "0xa03c" (sysfs subsystem_device)
   unsigned totalVfs = 0;
   unsigned numVfs = 0;
   unsigned vfOffset = 0;

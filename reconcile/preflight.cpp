@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "reconcile/planning/doctor_checks.h"
+#include "reconcile/planning/pf_identity.h"
 #include "reconcile/planning/tested_devices.h"
 
 namespace sriov::reconcile {
@@ -11,6 +12,10 @@ namespace {
 
 bool tested(const ObservedPf& pf) {
   return testedDeviceName(pf.vendorId, pf.deviceId) != nullptr;
+}
+
+FoundIdentity foundIdentity(const ObservedPf& pf) {
+  return {pf.label(), pf.pci, pf.vendorId, pf.deviceId, pf.subsystemVendorId, pf.subsystemDeviceId};
 }
 
 bool guestsGetDevices(const schema::Spec& spec) {
@@ -72,6 +77,11 @@ void checkPf(const schema::Pf& pf, const ObservedState& obs, FindingList& f) {
                           " on this host (none under /sys/class/net/*/device or "
                           "/sys/bus/pci/devices has sriov_totalvfs by that name or address)");
     }
+    return;
+  }
+  if (std::optional<std::string> m = identityMismatch(pf, foundIdentity(*o))) {
+    // Another card: its limits, driver and VFs say nothing about the one the spec means.
+    f.error(target, *m);
     return;
   }
   if (pf.numVfs > o->totalVfs) {

@@ -154,6 +154,8 @@ ObservedPf loadPf(const YAML::Node& node, const std::string& path) {
   pf.driver = map.string("driver", "");
   pf.vendorId = map.string("vendorId", "");
   pf.deviceId = map.string("deviceId", "");
+  pf.subsystemVendorId = map.string("subsystemVendorId", "");
+  pf.subsystemDeviceId = map.string("subsystemDeviceId", "");
   pf.totalVfs = map.number("totalVfs");
   pf.numVfs = map.number("numVfs");
   pf.vfOffset = map.number("vfOffset", 0);

@@ -43,6 +43,8 @@ Json pfJson(const ObservedPf& pf) {
   if (!pf.driver.empty()) j["driver"] = pf.driver;
   j["vendorId"] = pf.vendorId;
   j["deviceId"] = pf.deviceId;
+  if (!pf.subsystemVendorId.empty()) j["subsystemVendorId"] = pf.subsystemVendorId;
+  if (!pf.subsystemDeviceId.empty()) j["subsystemDeviceId"] = pf.subsystemDeviceId;
   j["totalVfs"] = pf.totalVfs;
   j["numVfs"] = pf.numVfs;
   j["vfOffset"] = pf.vfOffset;

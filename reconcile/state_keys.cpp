@@ -90,6 +90,8 @@ constexpr KeyDef kPfKeys[] = {
     text("driver", "The PF's driver"),
     text("vendorId", "PCI vendor ID (sysfs vendor), e.g. 0x8086"),
     text("deviceId", "PCI device ID (sysfs device), e.g. 0x10c9"),
+    text("subsystemVendorId", "PCI subsystem vendor ID (sysfs subsystem_vendor), e.g. 0x8086"),
+    text("subsystemDeviceId", "PCI subsystem device ID (sysfs subsystem_device), e.g. 0xa03c"),
     number("totalVfs", "sriov_totalvfs: the most VFs the device can have", 0, 65535, Required::yes),
     number("numVfs", "sriov_numvfs: how many VFs it has now", 0, 65535, Required::yes),
     number("vfOffset", "sriov_offset: VF 0's routing ID after the PF's", 0, 65535),

@@ -22,6 +22,9 @@ Json formatted(Json schema, Format format) {
     case Format::pciAddress:
       schema["pattern"] = std::string("^") + kPciPattern + "$";
       break;
+    case Format::pciId:
+      schema["pattern"] = "^(0[xX])?[0-9a-fA-F]{4}:(0[xX])?[0-9a-fA-F]{4}$";
+      break;
     case Format::macAddress:
       // Unicast (even first octet) and not all zero.
       schema["pattern"] = "^[0-9a-fA-F][02468aceACE](:[0-9a-fA-F]{2}){5}$";

@@ -24,6 +24,7 @@ enum class ValueKind {
 enum class Format {
   none,
   pciAddress,  // 0000:0b:10.2 or 0b:10.2
+  pciId,       // vendor:device, four hex digits each: 8086:10c9
   macAddress,  // 52:54:00:6d:90:02, unicast, not all zero
   ifname,      // a Linux interface name: it ends up in sysfs paths
   pfRef,       // an ifname or a PCI address

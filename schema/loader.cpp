@@ -11,6 +11,7 @@
 #include "schema/input_file.h"
 #include "schema/mac_address.h"
 #include "schema/pci_address.h"
+#include "schema/pci_id.h"
 #include "schema/shape.h"
 #include "schema/text_position.h"
 #include "schema/validate.h"
@@ -58,6 +59,10 @@ class Builder {
     std::optional<std::string> s = string(node);
     return s ? normalisePci(*s) : std::nullopt;
   }
+  static std::optional<std::string> pciId(const YAML::Node& node) {
+    std::optional<std::string> s = string(node);
+    return s ? normalisePciId(*s) : std::nullopt;
+  }
   static std::optional<std::string> mac(const YAML::Node& node) {
     std::optional<std::string> s = string(node);
     return s ? normaliseMac(*s) : std::nullopt;
@@ -94,6 +99,8 @@ class Builder {
     pf.pos = positionOf(node);
     pf.name = string(node["name"]);
     pf.pci = pci(node["pci"]);
+    pf.device = pciId(node["device"]);
+    pf.subsystem = pciId(node["subsystem"]);
     std::optional<unsigned> numVfs = number(node["numVfs"], 65535);
     pf.numVfs = numVfs.value_or(0);
     pf.numVfsKnown = numVfs.has_value();

@@ -8,6 +8,7 @@
 #include "schema/mac_address.h"
 #include "schema/names.h"
 #include "schema/pci_address.h"
+#include "schema/pci_id.h"
 #include "schema/text_check.h"
 #include "schema/text_position.h"
 #include "schema/yaml_tags.h"
@@ -72,6 +73,11 @@ std::optional<std::string> formatProblem(Format format, const std::string& value
       return quoted(value) +
              " is not a PCI address; write domain:bus:slot.function, e.g. 0000:0b:00.0 or "
              "0b:00.0";
+    case Format::pciId:
+      if (normalisePciId(value)) return std::nullopt;
+      return quoted(value) +
+             " is not a PCI vendor:device ID; write four hex digits each as lspci -nn shows "
+             "them, e.g. 8086:10c9";
     case Format::macAddress: {
       std::optional<std::string> mac = normaliseMac(value);
       if (!mac) {

@@ -58,8 +58,10 @@ struct VfEntry {
 };
 
 struct Pf {
-  std::optional<std::string> name;  // netdev name
-  std::optional<std::string> pci;   // normalised PCI address, 0000:0b:00.0
+  std::optional<std::string> name;       // netdev name
+  std::optional<std::string> pci;        // normalised PCI address, 0000:0b:00.0
+  std::optional<std::string> device;     // pinned identity, normalised vendor:device "8086:10c9"
+  std::optional<std::string> subsystem;  // and subsystem vendor:device
   unsigned numVfs = 0;
   bool numVfsKnown = true;  // false when numVfs was missing or invalid (already reported)
   bool persist = true;

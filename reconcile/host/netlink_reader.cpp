@@ -83,26 +83,12 @@ VfNetlink readVf(rtnl_link_vf* vf) {
   return settings;
 }
 
-// The kernel's one answer to a link request: its bytes (to count the VFs) and libnl's parse.
-struct Answer {
-  std::vector<unsigned char> bytes;
-  LinkHandle link;
-  int parseError = 0;
-};
-
+// Keeps the bytes of the kernel's RTM_NEWLINK answer; parsed by parseLinkAnswer.
 int storeAnswer(nl_msg* message, void* arg) {
-  auto* answer = static_cast<Answer*>(arg);
   nlmsghdr* header = nlmsg_hdr(message);
   if (header->nlmsg_type != RTM_NEWLINK) return NL_SKIP;
   const auto* begin = reinterpret_cast<const unsigned char*>(header);
-  answer->bytes.assign(begin, begin + header->nlmsg_len);
-  answer->parseError = nl_msg_parse(
-      message,
-      [](nl_object* object, void* into) {
-        nl_object_get(object);  // nl_msg_parse puts its reference after the callback
-        static_cast<Answer*>(into)->link.reset(reinterpret_cast<rtnl_link*>(object));
-      },
-      answer);
+  static_cast<std::vector<unsigned char>*>(arg)->assign(begin, begin + header->nlmsg_len);
   return NL_STOP;
 }
 
@@ -116,7 +102,8 @@ struct CbDeleter {
 // RTM_GETLINK for ifindex with VF info and without statistics (RTEXT_FILTER_SKIP_STATS: a VF's
 // statistics are 40% of its entry, and a VF list over 64 KiB cannot be answered), received
 // whole however large (MSG_PEEK sizes the buffer for the message).
-Result<Answer> requestLink(nl_sock* socket, unsigned ifindex, const std::string& ifname) {
+Result<std::vector<unsigned char>> requestLink(nl_sock* socket, unsigned ifindex,
+                                               const std::string& ifname) {
   nl_msg* raw = nullptr;
   int err = rtnl_link_build_get_request(static_cast<int>(ifindex), nullptr, &raw);
   if (err < 0) return readError(ifname, nl_geterror(err), -err);
@@ -132,12 +119,10 @@ Result<Answer> requestLink(nl_sock* socket, unsigned ifindex, const std::string&
 
   std::unique_ptr<nl_cb, CbDeleter> cb(nl_cb_alloc(NL_CB_DEFAULT));
   if (!cb) return readError(ifname, "Out of memory", ENOMEM);
-  Answer answer;
+  std::vector<unsigned char> answer;
   nl_cb_set(cb.get(), NL_CB_VALID, NL_CB_CUSTOM, storeAnswer, &answer);
   if ((err = nl_recvmsgs(socket, cb.get())) < 0) return readError(ifname, nl_geterror(err), -err);
-  if (answer.parseError < 0)
-    return readError(ifname, nl_geterror(answer.parseError), -answer.parseError);
-  if (!answer.link) return readError(ifname, "the kernel sent no link", EPROTO);
+  if (answer.empty()) return readError(ifname, "the kernel sent no link", EPROTO);
   return answer;
 }
 
@@ -161,19 +146,44 @@ Result<PfNetlink> NetlinkReader::readPf(const std::string& ifname) const {
   unsigned ifindex = if_nametoindex(ifname.c_str());
   if (ifindex == 0) return readError(ifname, std::strerror(errno), errno);
 
-  Result<Answer> answer = requestLink(socket_.get(), ifindex, ifname);
+  Result<std::vector<unsigned char>> answer = requestLink(socket_.get(), ifindex, ifname);
   if (!answer) return answer.error();
-  VfListCount count = countVfList(answer->bytes.data(), answer->bytes.size());
+  return parseLinkAnswer(ifname, answer->data(), answer->size());
+}
+
+Result<PfNetlink> parseLinkAnswer(const std::string& ifname, const void* message,
+                                  std::size_t length) {
+  VfListCount count = countVfList(message, length);
   if (!complete(count))
     return readError(ifname,
                      "the kernel's answer lists " + std::to_string(count.listed) + " of " +
                          std::to_string(count.numVfs) +
-                         " VFs (its VF list is over netlink's 64 KiB attribute limit); "
-                         "lower sriov_numvfs or read the VFs with a newer kernel",
+                         " VFs (its VF list is over netlink's 64 KiB attribute limit, which "
+                         "holds about 330 VFs); lower sriov_numvfs to read the VF settings",
                      EMSGSIZE);
-  rtnl_link* link = answer->link.get();
+  if (length < sizeof(nlmsghdr)) return readError(ifname, "the kernel sent no link", EPROTO);
+  nlmsghdr header;
+  std::memcpy(&header, message, sizeof header);
+  if (header.nlmsg_len > length || header.nlmsg_len < NLMSG_HDRLEN)
+    return readError(ifname, "the kernel's answer is cut short", EPROTO);
+  std::unique_ptr<nl_msg, MsgDeleter> parsed(
+      nlmsg_convert(static_cast<nlmsghdr*>(const_cast<void*>(message))));
+  if (!parsed) return readError(ifname, "Out of memory", ENOMEM);
+  nlmsg_set_proto(parsed.get(), NETLINK_ROUTE);
+  LinkHandle handle;
+  int err = nl_msg_parse(
+      parsed.get(),
+      [](nl_object* object, void* into) {
+        nl_object_get(object);  // nl_msg_parse puts its reference after the callback
+        static_cast<LinkHandle*>(into)->reset(reinterpret_cast<rtnl_link*>(object));
+      },
+      &handle);
+  if (err < 0) return readError(ifname, nl_geterror(err), -err);
+  if (!handle) return readError(ifname, "the kernel sent no link", EPROTO);
+  rtnl_link* link = handle.get();
 
   PfNetlink pf;
+  pf.answerBytes = header.nlmsg_len;
   pf.linkUp = (rtnl_link_get_flags(link) & IFF_UP) != 0;
   pf.carrier = rtnl_link_get_carrier(link) != 0;
   uint32_t numVfs = 0;

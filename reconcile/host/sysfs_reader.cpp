@@ -102,6 +102,9 @@ Result<ObservedPf> readPf(const std::string& root, const FoundPf& found) {
   Result<std::string> device = readString(dir + "/device");
   if (!device) return device.error();
   pf.deviceId = *device;
+  // The subsystem IDs only pin a board (spec subsystem:); a device without them reads empty.
+  if (Result<std::string> v = readString(dir + "/subsystem_vendor")) pf.subsystemVendorId = *v;
+  if (Result<std::string> d = readString(dir + "/subsystem_device")) pf.subsystemDeviceId = *d;
 
   struct NumberField {
     const char* file;

@@ -4,7 +4,9 @@
 
 #include <algorithm>
 
+#include "reconcile/planning/pf_identity.h"
 #include "reconcile/planning/tested_devices.h"
+#include "schema/pci_id.h"
 
 namespace sriov::reconcile {
 namespace {
@@ -327,6 +329,19 @@ std::vector<DoctorFinding> doctorChecks(const HostFacts& f, const schema::Spec* 
                 "the spec names it", "check the name/address (sriov-apply show)");
         continue;
       }
+      FoundIdentity found{
+          label(*p), p->pci, p->vendorId, p->deviceId, p->subsystemVendorId, p->subsystemDeviceId};
+      if (std::optional<std::string> m = identityMismatch(pf, found)) {
+        out.add(DoctorSeverity::error, "identity", "pf/" + pf.label(), *m,
+                "the spec's VF count and settings were written for the pinned card",
+                "put the pinned card back, or change device:/subsystem: in the spec");
+        continue;
+      }
+      if (pf.device || pf.subsystem)
+        out.add(DoctorSeverity::ok, "identity", "pf/" + pf.label(),
+                label(*p) + " is the pinned " +
+                    describePciId(schema::pciIdFromSysfs(p->vendorId, p->deviceId)),
+                "the spec pins it");
       pfs.push_back(p);
     }
   } else {

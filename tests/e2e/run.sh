@@ -4,6 +4,8 @@
 # Usage: tests/e2e/run.sh [SCENARIO...]   (default: every tests/e2e/scenarios/[0-9]*.sh)
 # Env:   E2E_CACHE   guest image cache (default build/e2e-cache)
 #        E2E_BIN     the sriov-apply binary to test (default: build it in build/)
+#        E2E_NETLINK_CHECK  scenario 18's test program (default: sriov-netlink-check beside
+#                    E2E_BIN, else built in build/)
 #        E2E_SKIP_HOST_DEPS=1  do not check or install host packages
 #        E2E_TIMEOUT  seconds each boot of the VM may run (default 900)
 # Needs root (apt, debootstrap, chroot). Exit 0 only if every scenario printed RESULT PASS.
@@ -80,12 +82,21 @@ else
   ninja -C build sriov-apply || die "build of sriov-apply failed"
   BIN=$ROOT/build/sriov-apply
 fi
+# The test program of scenario 18-netdevsim (tests/e2e/netlink_check): E2E_NETLINK_CHECK, or the
+# one beside the binary (./dev.sh builds both in build/), or built in build/.
+CHECK=${E2E_NETLINK_CHECK:-$(dirname "$BIN")/sriov-netlink-check}
+if [ ! -x "$CHECK" ]; then
+  [ -f build/build.ninja ] || cmake -S . -B build -G Ninja > "$CACHE/cmake.log" 2>&1 || { tail -30 "$CACHE/cmake.log"; die "cmake failed"; }
+  ninja -C build sriov-netlink-check || die "build of sriov-netlink-check failed"
+  CHECK=$ROOT/build/sriov-netlink-check
+fi
 step "build sriov-apply"
 
 # 4. The 9p share: binary, guest runner, scenarios, the nested guests' boot disks. Results come
 #    back through it.
 rm -rf "$SHARE"; mkdir -p "$SHARE/scenarios" "$SHARE/disks"
 cp "$BIN" "$SHARE/sriov-apply"
+cp "$CHECK" "$SHARE/sriov-netlink-check"
 cp "$HERE/guest/run-scenarios.sh" "$SHARE/"
 if [ -n "${E2E_DEB:-}" ]; then
   [ -f "$E2E_DEB" ] || die "E2E_DEB $E2E_DEB is not a file"

@@ -433,10 +433,10 @@ TEST_CASE("defect 9: CR-only line breaks end lines; columns count characters") {
       "pci: \"0000:01:00.0\", totalVfs: 0, numVfs: 0, bad: 1}]\n",
       "s.yaml");
   REQUIRE_FALSE(state.ok());
-  CHECK(
-      state.error().message ==
-      "s.yaml:4:67: unknown key 'bad' in a PF; expected 'name', 'pci', 'driver', 'vendorId', "
-      "'deviceId', 'totalVfs', 'numVfs', 'vfOffset', 'vfStride', 'linkUp', 'iommuGroup' or 'vfs'");
+  CHECK(state.error().message ==
+        "s.yaml:4:67: unknown key 'bad' in a PF; expected 'name', 'pci', 'driver', 'vendorId', "
+        "'deviceId', 'subsystemVendorId', 'subsystemDeviceId', 'totalVfs', 'numVfs', 'vfOffset', "
+        "'vfStride', 'linkUp', 'iommuGroup' or 'vfs'");
 }
 
 TEST_CASE("defect 9: YAML tags are honoured: !!str is a string, unknown tags are refused") {

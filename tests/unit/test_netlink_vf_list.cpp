@@ -1,7 +1,8 @@
 // Tests of the VF-list check and the receive-buffer size on RTM_NEWLINK messages built the way
 // the kernel builds them (rtnl_fill_vfinfo without statistics), and of libnl parsing the list
 // of an ice-class PF (256 VFs): no kernel device in a network namespace can hold VFs
-// (netdevsim is a module this kernel lacks), so the real answer is tested in a VM (tests/e2e).
+// (netdevsim is a module this kernel lacks), so the real answer is tested in a VM (tests/e2e
+// 18-netdevsim).
 #include <doctest/doctest.h>
 // clang-format off
 #include <net/if.h>
@@ -15,10 +16,12 @@
 #include <netlink/route/link.h>
 #include <netlink/route/link/sriov.h>
 
+#include <cerrno>
 #include <cstdint>
 #include <cstring>
 #include <vector>
 
+#include "reconcile/host/netlink_reader.h"
 #include "reconcile/host/netlink_vf_list.h"
 
 namespace sriov::reconcile {
@@ -145,6 +148,29 @@ TEST_CASE("a VF list over 64 KiB is seen as incomplete") {
   CHECK(count.hasList);
   CHECK(count.listed < 400);
   CHECK_FALSE(complete(count));
+}
+
+TEST_CASE("parseLinkAnswer reads every VF of a whole list and refuses a wrapped one") {
+  std::vector<unsigned char> whole = pfAnswer(334);  // 4 + 334 x 196 = 65,468 bytes: it fits
+  Result<PfNetlink> pf = parseLinkAnswer("ens1f0", whole.data(), whole.size());
+  REQUIRE_MESSAGE(pf.ok(), pf.error().message);
+  CHECK(pf->vfs.size() == 334);
+  CHECK(pf->vfs.at(333).mac == "52:54:00:00:01:4d");
+  CHECK(pf->vfs.at(333).vlan == 100);
+  CHECK(pf->answerBytes == whole.size());
+
+  // 512 VFs: 100,356 bytes, the length wrapped to 34,820 (177 VFs and part of the 178th),
+  // as the 6.1 kernel sends it (tests/e2e 18-netdevsim). libnl reads the rest of the list as
+  // top-level attributes and fails ("Input data out of range"); the count is checked first,
+  // so the error says what is wrong and what to do.
+  std::vector<unsigned char> wrapped = pfAnswer(512);
+  Result<PfNetlink> refused = parseLinkAnswer("ens1f0", wrapped.data(), wrapped.size());
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().message ==
+        "cannot read VF settings of ens1f0 through netlink: the kernel's answer lists 177 of 512 "
+        "VFs (its VF list is over netlink's 64 KiB attribute limit, which holds about 330 VFs); "
+        "lower sriov_numvfs to read the VF settings");
+  CHECK(refused.error().code == EMSGSIZE);
 }
 
 TEST_CASE("the VF-list check of answers without VFs or without the list") {

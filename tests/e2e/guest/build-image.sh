@@ -23,6 +23,31 @@ chroot "$R" /bin/sh -ec "export DEBIAN_FRONTEND=noninteractive
   # libvirtd resolves its built-in qemu user before reading qemu.conf: it must exist.
   getent group libvirt-qemu >/dev/null || groupadd -r libvirt-qemu
   getent passwd libvirt-qemu >/dev/null || useradd -r -g libvirt-qemu -d /var/lib/libvirt -s /usr/sbin/nologin libvirt-qemu"
+
+echo "== netdevsim"; date
+# The kernel's netdevsim (SR-IOV VFs with their netlink settings on a real rtnetlink, scenario
+# 18-netdevsim): Debian builds its kernel without it (# CONFIG_NETDEVSIM is not set), so it is
+# built here as an out-of-tree module from linux-source and the headers of exactly the kernel
+# the image installs (by version: a newer security build would be another ABI), installed under
+# /lib/modules/KVER/extra, and the build packages are purged again.
+chroot "$R" /bin/sh -ec 'export DEBIAN_FRONTEND=noninteractive
+  image=$(dpkg-query -W -f "\${Depends}" linux-image-amd64 | grep -o "linux-image-[0-9][^ ,]*" | head -1)
+  KVER=${image#linux-image-}; VER=$(dpkg-query -W -f "\${Version}" "$image")
+  SERIES=$(echo "$KVER" | cut -d. -f1,2)
+  echo "netdevsim for kernel $KVER ($image $VER)"
+  new="linux-headers-$KVER linux-source-$SERIES"
+  for p in make xz-utils; do dpkg -s "$p" >/dev/null 2>&1 || new="$new $p"; done
+  apt-get install -y -q --no-install-recommends "linux-headers-$KVER=$VER" "linux-source-$SERIES=$VER" make xz-utils
+  rm -rf /tmp/netdevsim; mkdir /tmp/netdevsim
+  tar -xJf "/usr/src/linux-source-$SERIES.tar.xz" -C /tmp/netdevsim --strip-components=4 "linux-source-$SERIES/drivers/net/netdevsim"
+  make -C "/usr/src/linux-headers-$KVER" M=/tmp/netdevsim CONFIG_NETDEVSIM=m -j"$(nproc)" modules
+  install -D -m 644 /tmp/netdevsim/netdevsim.ko "/lib/modules/$KVER/extra/netdevsim.ko"
+  depmod -a "$KVER"
+  modinfo -k "$KVER" netdevsim | grep -E "^(filename|vermagic|depends):"
+  rm -rf /tmp/netdevsim
+  apt-get purge -y -q --auto-remove $new
+  apt-get clean'
+echo "== netdevsim done"; date
 umount "$R/dev" "$R/sys" "$R/proc"; trap - EXIT
 
 echo "== configure"; date
