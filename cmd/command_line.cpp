@@ -208,6 +208,9 @@ CommandLine parseCommandLine(int argc, char** argv) {
   std::string helpTopic;
   helpCmd->add_option("SUBCOMMAND", helpTopic, "The subcommand to explain");
   CLI::App* versionCmd = app.add_subcommand("version", "Print the version");
+  OutputFormat versionOutput = OutputFormat::text;
+  addOutput(versionCmd, versionOutput, {{"text", OutputFormat::text}, {"json", OutputFormat::json}},
+            "Output format: text or json (schema/version.schema.json)");
   // Options of the whole tool (-v, --log-level) are taken after the subcommand too.
   for (CLI::App* sub : app.get_subcommands({})) sub->fallthrough();
 
@@ -229,7 +232,9 @@ CommandLine parseCommandLine(int argc, char** argv) {
     throw UsageError{e.what()};
   }
   if (helpCmd->parsed() || versionCmd->parsed()) {
-    std::cout << (helpCmd->parsed() ? helpOf(app, helpTopic) : versionText() + "\n");
+    std::cout << (helpCmd->parsed()                     ? helpOf(app, helpTopic)
+                  : versionOutput == OutputFormat::json ? versionJson()
+                                                        : versionText() + "\n");
     line.printed = kExitOk;
   }
   line.command = planCmd->parsed()       ? Command::plan

@@ -108,10 +108,14 @@ void addStructuredValues(const Action& a, Json& j) {
       j["toValue"] = a.count;
       return;
     case ActionKind::setVf:
+      if (a.before) j["fromValue"] = vfSettingsJson(*a.before);
       j["toValue"] = vfSettingsJson(a.change);
       return;
-    case ActionKind::attachDevice:
     case ActionKind::updateDevice:
+      if (a.previous) j["fromValue"] = deviceJson(*a.previous);
+      j["toValue"] = deviceJson(a.device);
+      return;
+    case ActionKind::attachDevice:
       j["toValue"] = deviceJson(a.device);
       return;
     case ActionKind::detachDevice:

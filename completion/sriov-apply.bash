@@ -38,7 +38,8 @@ _sriov_apply() {
       show) opts="$host --as-spec" ;;
       doctor) opts="--root --connect -c --output -o" ;;
       validate) opts="--output -o --strict --no-color" ;;
-      schema | help | version) opts="" ;;
+      version) opts="--output -o" ;;
+      schema | help) opts="" ;;
     esac
     COMPREPLY=($(compgen -W "$global $opts -h --help" -- "$cur"))
     return

@@ -28,12 +28,29 @@ struct VfNetlink {
   friend bool operator==(const VfNetlink&, const VfNetlink&) = default;
 };
 
+// What libvirt saved of a VF's PF-side settings when a running guest's <interface
+// type='hostdev'> (or hostdev network interface) took it, and writes back through the PF when the
+// guest lets go of it (live detach, shutdown, destroy), then forgets: virNetDevSaveNetConfig's
+// file <pf>_vf<index> in kLibvirtHostdevDir, JSON {"adminMac", "vlanTag", "mac"} (libvirt 9).
+// libvirt gives back `mac` (the VF netdev's own MAC, saved when the VF had a netdev) as the VF's
+// admin MAC, else `adminMac`, and the VLAN tag with qos 0 (virHostdevRestoreNetConfig).
+struct LibvirtSavedVf {
+  std::string adminMac;             // the PF-side MAC then, lowercase; empty: not in the file
+  std::optional<unsigned> vlanTag;  // the PF-side VLAN then; unset: not in the file (restored as 0)
+  std::string mac;                  // the VF netdev's MAC then; empty: it had no netdev
+  friend bool operator==(const LibvirtSavedVf&, const LibvirtSavedVf&) = default;
+
+  // The MAC libvirt writes back: mac, else adminMac (empty: none, libvirt keeps the MAC).
+  const std::string& restoredMac() const { return mac.empty() ? adminMac : mac; }
+};
+
 struct ObservedVf {
   unsigned index = 0;
   std::string pci;     // from the PF's virtfnN link, normalised
   std::string netdev;  // empty when the VF has no netdev (bound to vfio-pci, no driver, NVMe)
   std::string driver;  // bound driver, empty when none
   VfNetlink settings;
+  std::optional<LibvirtSavedVf> libvirtSaved;  // unset: libvirt holds nothing saved of it
   friend bool operator==(const ObservedVf&, const ObservedVf&) = default;
 };
 
@@ -126,6 +143,8 @@ struct ObservedDomain {
 // Where libvirt keeps the state of running domains (qemu/NAME.xml) and active networks
 // (network/NAME.xml); a boot starts with it empty.
 inline constexpr const char* kLibvirtRuntimeDir = "/run/libvirt";
+// Where libvirt (privileged) saves VFs' settings while guests hold them (LibvirtSavedVf).
+inline constexpr const char* kLibvirtHostdevDir = "/run/libvirt/hostdevmgr";
 
 struct ObservedState {
   std::string hostname;

@@ -46,19 +46,21 @@ struct Action {
   std::string reason;      // one line
 
   // What the executor hands to Host; which fields matter depends on kind.
-  std::string pfPci;          // setNumVfs, setVf, setLinkUp
-  unsigned count = 0;         // setNumVfs
-  unsigned vfIndex = 0;       // setVf
-  VfChange change;            // setVf
-  std::string vfPci;          // bindVfDriver
-  std::string driver;         // bindVfDriver
-  std::string name;           // networks: network name; guests: domain name
-  NetworkDefinition network;  // defineNetwork (the executor writes its XML)
-  GuestDevice device;         // attach/detach/updateDevice (the executor writes its XML)
-  DeviceScope scope;          // attach/detach/updateDevice
-  bool autostart = false;     // setNetworkAutostart
-  std::string path;           // writePersistence
-  std::string content;        // writePersistence
+  std::string pfPci;                    // setNumVfs, setVf, setLinkUp
+  unsigned count = 0;                   // setNumVfs
+  unsigned vfIndex = 0;                 // setVf
+  VfChange change;                      // setVf
+  std::optional<VfChange> before;       // setVf: the settings change replaces (unset for a new VF)
+  std::optional<GuestDevice> previous;  // updateDevice: the device as it is now
+  std::string vfPci;                    // bindVfDriver
+  std::string driver;                   // bindVfDriver
+  std::string name;                     // networks: network name; guests: domain name
+  NetworkDefinition network;            // defineNetwork (the executor writes its XML)
+  GuestDevice device;                   // attach/detach/updateDevice (the executor writes its XML)
+  DeviceScope scope;                    // attach/detach/updateDevice
+  bool autostart = false;               // setNetworkAutostart
+  std::string path;                     // writePersistence
+  std::string content;                  // writePersistence
 };
 
 enum class FindingSeverity { error, warning };

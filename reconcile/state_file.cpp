@@ -92,6 +92,24 @@ std::string readPci(const MapNode& map, const std::string& key) {
   return *pci;
 }
 
+// The MAC under key, normalised; fallback when the key is absent.
+std::string readMac(const MapNode& map, const std::string& key, const std::string& fallback) {
+  if (!map.has(key)) return fallback;
+  std::string text = map.string(key);
+  std::optional<std::string> mac = schema::normaliseMac(text);
+  if (!mac) fail(map.at(key), map.keyPath(key) + ": bad MAC address '" + text + "'");
+  return *mac;
+}
+
+LibvirtSavedVf loadLibvirtSaved(const YAML::Node& node, const std::string& path) {
+  MapNode map(node, path);
+  LibvirtSavedVf saved;
+  saved.adminMac = readMac(map, "adminMac", "");
+  if (map.has("vlanTag")) saved.vlanTag = static_cast<unsigned>(map.number("vlanTag"));
+  saved.mac = readMac(map, "mac", "");
+  return saved;
+}
+
 ObservedVf loadVf(const YAML::Node& node, const std::string& path) {
   MapNode map(node, path);
   ObservedVf vf;
@@ -100,12 +118,7 @@ ObservedVf loadVf(const YAML::Node& node, const std::string& path) {
   vf.netdev = map.string("netdev", "");
   vf.driver = map.string("driver", "");
   VfNetlink& s = vf.settings;
-  if (map.has("mac")) {
-    std::string text = map.string("mac");
-    std::optional<std::string> mac = schema::normaliseMac(text);
-    if (!mac) fail(map.at("mac"), map.keyPath("mac") + ": bad MAC address '" + text + "'");
-    s.mac = *mac;
-  }
+  s.mac = readMac(map, "mac", s.mac);
   s.vlan = map.number("vlan", 0);
   s.qos = map.number("qos", 0);
   s.spoofCheck = map.optionalBool("spoofCheck");
@@ -118,6 +131,8 @@ ObservedVf loadVf(const YAML::Node& node, const std::string& path) {
   }
   s.minTxRate = map.number("minTxRate", 0);
   s.maxTxRate = map.number("maxTxRate", 0);
+  if (map.has("libvirtSaved"))
+    vf.libvirtSaved = loadLibvirtSaved(map.at("libvirtSaved"), map.keyPath("libvirtSaved"));
   return vf;
 }
 

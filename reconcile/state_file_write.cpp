@@ -25,6 +25,14 @@ Json vfJson(const ObservedVf& vf) {
   j["linkState"] = schema::toString(s.linkState);
   j["minTxRate"] = s.minTxRate;
   j["maxTxRate"] = s.maxTxRate;
+  if (vf.libvirtSaved) {
+    const LibvirtSavedVf& saved = *vf.libvirtSaved;
+    Json k = Json::object();
+    if (!saved.adminMac.empty()) k["adminMac"] = saved.adminMac;
+    if (saved.vlanTag) k["vlanTag"] = *saved.vlanTag;
+    if (!saved.mac.empty()) k["mac"] = saved.mac;
+    j["libvirtSaved"] = k;
+  }
   return j;
 }
 

@@ -48,6 +48,17 @@ constexpr KeyDef pci(std::string_view description) {
           .format = Format::pciAddress};
 }
 
+constexpr KeyDef kLibvirtSavedKeys[] = {
+    text("adminMac", "The VF's MAC as the PF reported it then; absent: not saved"),
+    number("vlanTag", "The VF's VLAN tag then; absent: not saved (libvirt restores 0)", 0, 4095),
+    text("mac", "The MAC of the VF's own netdev then; absent: it had none"),
+};
+constexpr ObjectDef kLibvirtSaved = {
+    "libvirtSaved", "libvirt's saved VF settings",
+    "What libvirt saved of the VF when a guest's interface took it (/run/libvirt/hostdevmgr/"
+    "<pf>_vf<index>), and writes back when the guest lets go: mac, else adminMac, and vlanTag",
+    kLibvirtSavedKeys};
+
 constexpr KeyDef kVfKeys[] = {
     number("index", "The VF index (virtfnN); VFs are listed in index order", 0, 65534,
            Required::yes),
@@ -65,6 +76,11 @@ constexpr KeyDef kVfKeys[] = {
      .values = kLinkStates},
     number("minTxRate", "Minimum transmit rate, Mbit/s", 0, kU32),
     number("maxTxRate", "Maximum transmit rate, Mbit/s", 0, kU32),
+    {.name = "libvirtSaved",
+     .kind = K::object,
+     .description = "What libvirt saved of the VF while a guest's interface holds it; absent: "
+                    "nothing",
+     .object = &kLibvirtSaved},
 };
 constexpr ObjectDef kVf = {"vf", "a VF", "One Virtual Function of a PF", kVfKeys};
 
@@ -158,7 +174,8 @@ constexpr KeyDef kRootKeys[] = {
 constexpr ObjectDef kRoot = {"hostState", "a state file",
                              "A host's observed SR-IOV state (sriov-apply show)", kRootKeys};
 
-constexpr const ObjectDef* kObjects[] = {&kRoot, &kFile, &kPf, &kVf, &kNetwork, &kDomain};
+constexpr const ObjectDef* kObjects[] = {&kRoot,    &kFile,         &kPf,    &kVf,
+                                         &kNetwork, &kLibvirtSaved, &kDomain};
 
 }  // namespace
 

@@ -19,6 +19,7 @@
 #include "reconcile/host/atomic_file.h"
 #include "reconcile/host/libvirt_connection.h"
 #include "reconcile/host/libvirt_reader.h"
+#include "reconcile/host/libvirt_saved_vfs.h"
 #include "reconcile/host/libvirt_writer.h"
 #include "reconcile/host/link_wait.h"
 #include "reconcile/host/netlink_reader.h"
@@ -90,6 +91,8 @@ Result<ObservedState> LinuxHost::observe() {
 
   if (options_.netlink == UseNetlink::yes)
     spdlog::debug("observe: netlink: {} requests in {} ms", requests, msSince(begin));
+  size_t saved = readLibvirtSavedVfs(options_.libvirtHostdevDir, *state);
+  spdlog::debug("observe: {} holds saved settings of {} VFs", options_.libvirtHostdevDir, saved);
 
   // 3. The files sriov-apply owns.
   for (const std::string& path : options_.ownedFiles) {

@@ -30,6 +30,7 @@ struct LinuxHostOptions {
   UseNetlink netlink = UseNetlink::yes;
   UseLibvirt libvirt = UseLibvirt::yes;
   std::string libvirtRuntimeDir = kLibvirtRuntimeDir;  // read when libvirt is "no"
+  std::string libvirtHostdevDir = kLibvirtHostdevDir;  // libvirt's saved VF settings
   HostnameSource hostname = systemHostname;
   // How long setNumVfs waits for the VFs to be ready (or gone), and who hears about it.
   std::chrono::milliseconds settleTimeout = std::chrono::seconds(120);
@@ -45,8 +46,8 @@ struct LinuxHostOptions {
 
 // observe() is real: SysfsReader, then NetlinkReader for each PF with a netdev (its IFF_UP
 // from netlink replaces the one from sysfs, which shows the network namespace sysfs was
-// mounted in, not necessarily the caller's), then LibvirtReader. A fresh libvirt connection
-// is opened per observe().
+// mounted in, not necessarily the caller's), then what libvirt saved of VFs guests hold
+// (libvirt_saved_vfs.h), then LibvirtReader. A fresh libvirt connection is opened per observe().
 //
 // The write methods are real too:
 //   setNumVfs     SysfsWriter writes sriov_numvfs with write(2), then VfSettler waits for the

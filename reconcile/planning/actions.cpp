@@ -35,12 +35,13 @@ Action setLinkUp(const ObservedPf& pf, bool up, std::string reason) {
   return a;
 }
 
-Action setVf(const ObservedPf& pf, unsigned index, const VfChange& change, OptText from,
-             Disruption disruption, std::string reason) {
+Action setVf(const ObservedPf& pf, unsigned index, const VfChange& change,
+             std::optional<VfChange> before, Disruption disruption, std::string reason) {
   Action a;
   a.kind = ActionKind::setVf;
   a.target = vfTarget(pf, index);
-  a.from = std::move(from);
+  if (before) a.from = vfChangeText(*before);
+  a.before = std::move(before);
   a.to = vfChangeText(change);
   a.disruption = disruption;
   a.pfPci = pf.pci;
@@ -120,6 +121,7 @@ Action updateDevice(const std::string& guest, const GuestDevice& now, const Gues
                     std::string reason) {
   Action a = deviceAction(ActionKind::updateDevice, guest, want, {false, true}, std::move(reason));
   a.from = deviceSummary(now);
+  a.previous = now;
   return a;
 }
 

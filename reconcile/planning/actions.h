@@ -20,9 +20,9 @@ Action setNumVfs(const ObservedPf& pf, unsigned from, unsigned to, Disruption di
                  std::string reason);
 // pf's link to up or down (from its observed state).
 Action setLinkUp(const ObservedPf& pf, bool up, std::string reason);
-// VF index of pf gets change; from is the text of what it replaces (unset for a new VF).
-Action setVf(const ObservedPf& pf, unsigned index, const VfChange& change, OptText from,
-             Disruption disruption, std::string reason);
+// VF index of pf gets change; before is what it replaces (unset for a new VF), shown as from.
+Action setVf(const ObservedPf& pf, unsigned index, const VfChange& change,
+             std::optional<VfChange> before, Disruption disruption, std::string reason);
 // VF index of pf (at vfPci) is bound to driver.
 Action bindVfDriver(const ObservedPf& pf, unsigned index, const std::string& vfPci, OptText from,
                     const std::string& driver, Disruption disruption, std::string reason);

@@ -38,10 +38,16 @@ bool sortedHas(const std::vector<std::string>& v, const std::string& s) {
   return std::binary_search(v.begin(), v.end(), s);
 }
 
+// AMD-Vi or Intel VT-d: the IOMMU units the kernel found say (ivhd* AMD, dmar* Intel; an
+// emulated VT-d on an AMD CPU, as QEMU's intel-iommu under TCG, is VT-d); with none, the CPU.
 bool isAmd(const HostFacts& f) {
-  if (f.cpuVendor == "AuthenticAMD") return true;
-  return std::any_of(f.iommuUnits.begin(), f.iommuUnits.end(),
-                     [](const std::string& u) { return u.rfind("ivhd", 0) == 0; });
+  auto unit = [&f](const char* prefix) {
+    return std::any_of(f.iommuUnits.begin(), f.iommuUnits.end(),
+                       [prefix](const std::string& u) { return u.rfind(prefix, 0) == 0; });
+  };
+  if (unit("ivhd")) return true;
+  if (unit("dmar")) return false;
+  return f.cpuVendor == "AuthenticAMD";
 }
 
 // The kernel arguments the IOMMU needs that the command line lacks.

@@ -111,16 +111,36 @@ VfDiff diffVf(const schema::VfSettings& want, const VfNetlink& have, bool fresh)
   return d;
 }
 
+// A VF's settings once the running guest that holds it as an interface lets go: libvirt gives
+// back the MAC and VLAN it saved (LibvirtSavedVf). Host-side settings on such a VF are only
+// possible once the plan makes the guest let go (checkConflicts refuses the rest), and then they
+// wait for it (checkConflicts orders them).
+VfNetlink afterLetGo(PlanState& s, const ObservedVf& vf) {
+  VfNetlink have = vf.settings;
+  if (!vf.libvirtSaved) return have;
+  bool held = false;
+  for (const ObservedDomain* d : s.pfs.index.holders[vf.pci])
+    for (const GuestDevice& dev : d->liveDevices)
+      held = held ||
+             (d->running() && dev.kind == GuestDevice::Kind::hostdevInterface && dev.pci == vf.pci);
+  if (!held) return have;
+  if (!vf.libvirtSaved->restoredMac().empty()) have.mac = vf.libvirtSaved->restoredMac();
+  have.vlan = vf.libvirtSaved->vlanTag.value_or(0);
+  have.qos = 0;
+  return have;
+}
+
 void vfSetup(PlanState& s, PfPlan& p, unsigned index, const schema::VfSettings& want) {
   // A VF that is (re-)created starts from the driver's defaults: set everything the spec says.
   bool fresh = p.recreate || index >= p.obs->vfs.size();
-  VfNetlink have = fresh ? VfNetlink{} : p.obs->vfs[index].settings;
+  VfNetlink have = fresh ? VfNetlink{} : afterLetGo(s, p.obs->vfs[index]);
   std::string vfPci = futureVfPci(*p.obs, index);
   std::vector<DraftId>& setup = s.pfs.drafts.setup[vfPci];
   VfDiff diff = diffVf(want, have, fresh);
   if (!vfChangeText(diff.change).empty()) {
     DraftId d = s.drafts.add(
-        kVf, setVf(*p.obs, index, diff.change, fresh ? OptText() : vfChangeText(diff.before),
+        kVf, setVf(*p.obs, index, diff.change,
+                   fresh ? std::nullopt : std::optional<VfChange>(diff.before),
                    fresh ? Disruption::none : Disruption::attribute,
                    fresh ? "settings of a new VF" : "VF settings differ from the spec"));
     s.drafts.dep(d, p.count);

@@ -91,6 +91,18 @@ void checkConflicts(PlanState& s) {
     }
   }
   for (const auto& [draft, pci] : s.claims.takers) s.drafts.deps(draft, s.releases.detachesOf[pci]);
+  // libvirt writes its saved MAC and VLAN back when a guest lets go of a VF (LibvirtSavedVf):
+  // the spec's settings of that VF go after that.
+  for (auto& [pci, drafts] : s.pfs.drafts.setup) {
+    auto at = s.pfs.index.observed.find(pci);
+    if (at == s.pfs.index.observed.end()) continue;
+    if (!at->second.first->obs->vfs[at->second.second].libvirtSaved) continue;
+    for (DraftId d : drafts) {
+      if (s.drafts.action(d).kind != ActionKind::setVf) continue;
+      s.drafts.deps(d, s.releases.live[pci]);  // managed: detaches and shutdowns
+      s.drafts.deps(d, s.releases.detachesOf[pci]);
+    }
+  }
   for (const auto& [pci, guest] : s.claims.wanted)
     if (!pci.empty()) checkClaim(s, pci, guest);
 }

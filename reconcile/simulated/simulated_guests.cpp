@@ -124,11 +124,12 @@ Result<void> useDevice(SimulatedWorld& world, const std::string& what, const std
 // A device the running guest `domain` lets go of (live detach, shutdown).
 void releaseDevice(SimulatedWorld& world, const std::string& domain, const GuestDevice& device) {
   if (device.kind != GuestDevice::Kind::networkInterface) {
-    releaseVf(world, device.pci, device.managed);
+    releaseVf(world, device.pci, device.managed,
+              device.kind == GuestDevice::Kind::hostdevInterface);
     return;
   }
   if (std::optional<std::string> pci = leaseOf(world, domain, device)) {
-    releaseVf(world, *pci, world.leases[*pci].managed);
+    releaseVf(world, *pci, world.leases[*pci].managed, true);
   }
 }
 

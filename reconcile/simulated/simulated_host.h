@@ -18,8 +18,9 @@
 //    goes to one running guest at a time; a hostdev network hands each VF to one guest; live
 //    update of a hostdev interface is unsupported; start needs the VFs, the IOMMU and active
 //    networks. A managed device in use by a running guest is bound to vfio-pci and, for an
-//    interface, gets the guest's MAC and VLAN through the PF; both are given back when the
-//    guest lets go (settings only if this host saw them taken: they are kept in memory).
+//    interface, gets the guest's MAC and VLAN through the PF after libvirt saved the VF's own
+//    (ObservedVf::libvirtSaved, in the state as LinuxHost reads libvirt's files); those are
+//    given back (the VF netdev's MAC, else the admin MAC; the VLAN) when the guest lets go.
 //  - Which VF of a hostdev network each running guest's interface holds is not in the state
 //    file: it is derived (running guests by name, first free VF of the pool), like libvirt does
 //    again when it restarts.
@@ -102,7 +103,7 @@ class SimulatedHost : public Host {
   // failed one leaves the world as it was. mutate: on a copy of the world, kept only when it
   // succeeds (networks: few). mutateChecked: in place, for rules that check everything before
   // they write (the kernel's). mutateGuest: in place with an undo record of the guest domain,
-  // the leases, the saved settings and the VFs it touches.
+  // the leases and the VFs it touches (with what libvirt saved of them).
   template <typename Change>
   Result<void> mutate(std::string description, Change change);
   template <typename Change>

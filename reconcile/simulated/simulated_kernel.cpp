@@ -42,7 +42,6 @@ Result<void> SimulatedHost::setNumVfs(const std::string& pfPci, unsigned count) 
                   Error{what + ": VF " + vf.pci + " is in use by running guest " + *guest, EBUSY});
             }
           }
-          for (const ObservedVf& vf : pf->vfs) w.savedSettings.erase(vf.pci);
           pf->vfs.clear();
           pf->numVfs = 0;
           return Result<void>();

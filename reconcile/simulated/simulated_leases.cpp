@@ -2,6 +2,8 @@
 #include "reconcile/simulated/simulated_leases.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <cstdio>
 
 #include "reconcile/domain_xml.h"
 #include "reconcile/domain_xml_edit.h"
@@ -101,33 +103,65 @@ void deriveLeases(SimulatedWorld& world) {
   }
 }
 
+std::string vfNetdevMac(const ObservedVf& vf) {
+  if (vf.settings.mac != "00:00:00:00:00:00") return vf.settings.mac;
+  uint64_t hash = 1469598103934665603ull;  // FNV-1a 64 of the VF's address
+  for (char c : vf.pci) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 1099511628211ull;
+  }
+  char buf[18];
+  std::snprintf(buf, sizeof buf, "02:%02x:%02x:%02x:%02x:%02x", unsigned(hash >> 32) & 0xff,
+                unsigned(hash >> 24) & 0xff, unsigned(hash >> 16) & 0xff,
+                unsigned(hash >> 8) & 0xff, unsigned(hash) & 0xff);
+  return buf;
+}
+
 void takeVf(SimulatedWorld& world, const std::string& pci, const GuestDevice& device,
             bool managed) {
   VfAt at = findVf(world.state, pci);
   if (!at.vf) return;  // a whole device: nothing of it is modelled
   world.touchVf(*at.vf);
+  if (device.kind != GuestDevice::Kind::hostdev) {
+    // virHostdevSaveNetConfig, before the VF leaves its driver: every time, over any earlier copy.
+    LibvirtSavedVf saved;
+    saved.adminMac = at.vf->settings.mac;
+    saved.vlanTag = at.vf->settings.vlan;
+    if (!at.vf->netdev.empty()) saved.mac = vfNetdevMac(*at.vf);
+    at.vf->libvirtSaved = saved;
+    // virHostdevSetNetConfig: the interface's MAC as the admin MAC; its VLAN (qos 0) if it has
+    // one, else the VLAN stays.
+    if (!device.mac.empty()) at.vf->settings.mac = device.mac;
+    if (device.vlan) {
+      at.vf->settings.vlan = *device.vlan;
+      at.vf->settings.qos = 0;
+    }
+  }
   if (managed) {
     at.vf->driver = "vfio-pci";
     at.vf->netdev.clear();
   }
-  if (device.kind == GuestDevice::Kind::hostdev) return;
-  world.savedSettings.emplace(at.vf->pci, at.vf->settings);  // keeps the first saved
-  if (!device.mac.empty()) at.vf->settings.mac = device.mac;
-  if (device.vlan) at.vf->settings.vlan = *device.vlan;
 }
 
-void releaseVf(SimulatedWorld& world, const std::string& pci, bool managed) {
+void releaseVf(SimulatedWorld& world, const std::string& pci, bool managed, bool interface) {
   VfAt at = findVf(world.state, pci);
   if (!at.vf) return;
   world.touchVf(*at.vf);
+  // virHostdevRestoreNetConfig (an interface only), before the VF goes back to its driver: the
+  // saved MAC and VLAN through the PF, the file removed. With nothing saved, a one-port PF gets
+  // nothing (libvirt then looks for the PF's second netdev, finds none and gives up). igb and
+  // the other modelled drivers take an all-zero MAC (libvirt would retry with 02:00:00:00:00:00
+  // where one does not).
+  if (interface && at.vf->libvirtSaved) {
+    const LibvirtSavedVf saved = *at.vf->libvirtSaved;
+    at.vf->libvirtSaved.reset();
+    if (!saved.restoredMac().empty()) at.vf->settings.mac = saved.restoredMac();
+    at.vf->settings.vlan = saved.vlanTag.value_or(0);
+    at.vf->settings.qos = 0;
+  }
   if (managed && at.vf->driver == "vfio-pci") {
     at.vf->driver = vfDriverFor(at.pf->driver);
     at.vf->netdev = vfNetdevName(*at.pf, *at.vf);
-  }
-  auto saved = world.savedSettings.find(at.vf->pci);
-  if (saved != world.savedSettings.end()) {
-    at.vf->settings = saved->second;
-    world.savedSettings.erase(saved);
   }
   world.leases.erase(at.vf->pci);
 }

@@ -35,10 +35,15 @@ std::optional<std::string> freeVf(const SimulatedWorld& world, const ObservedNet
 // a world loaded from a state file, which does not record them.
 void deriveLeases(SimulatedWorld& world);
 
-// A running guest starts using the VF at pci through device: a managed device binds it to
-// vfio-pci; an interface sets its MAC and VLAN on the VF (saving the old settings).
+// The MAC a VF's netdev has: its admin MAC (the VF driver takes it at probe), else one the VF
+// driver made up (random on a real host; here derived from the VF's address).
+std::string vfNetdevMac(const ObservedVf& vf);
+// A running guest starts using the VF at pci through device: an interface has libvirt save the
+// VF's MAC and VLAN (ObservedVf::libvirtSaved, and its netdev's MAC while it has one) and set
+// the interface's; a managed device then binds it to vfio-pci.
 void takeVf(SimulatedWorld& world, const std::string& pci, const GuestDevice& device, bool managed);
-// The guest lets go: back to the VF driver, old settings restored when they were saved.
-void releaseVf(SimulatedWorld& world, const std::string& pci, bool managed);
+// The guest lets go: an interface (interface true) gets libvirt's saved MAC and VLAN back, the
+// saved copy forgotten; a managed device goes back to the VF driver.
+void releaseVf(SimulatedWorld& world, const std::string& pci, bool managed, bool interface);
 
 }  // namespace sriov::reconcile::simulated

@@ -32,13 +32,11 @@ std::string vfDriverFor(const std::string& pfDriver) {
 }
 
 void SimulatedWorld::record() {
-  savedSettings.record();
   leases.record();
   touchedVfs.emplace();
 }
 
 void SimulatedWorld::undo() {
-  savedSettings.undo();
   leases.undo();
   if (touchedVfs)
     for (auto& [pci, before] : *touchedVfs)
@@ -47,7 +45,6 @@ void SimulatedWorld::undo() {
 }
 
 void SimulatedWorld::commit() {
-  savedSettings.commit();
   leases.commit();
   touchedVfs.reset();
 }

@@ -82,12 +82,12 @@ class JournaledMap {
 
 // Everything a mutation may change. A mutation of the kernel side checks before it writes; one
 // of a network copies the world (there are few networks); one of a guest records what it
-// touches: the guest (SimulatedHost), the leases and saved settings (JournaledMap) and the VFs
-// (touchVf), and undo() puts those back.
+// touches: the guest (SimulatedHost), the leases (JournaledMap) and the VFs (touchVf, with what
+// libvirt saved of them), and undo() puts those back.
 struct SimulatedWorld {
+  // What libvirt saved of each VF a guest's interface holds is in the state
+  // (ObservedVf::libvirtSaved), as LinuxHost observes it: a state file carries it.
   ObservedState state;
-  // VF settings before a guest's interface took the VF, to give back on release (by VF PCI).
-  JournaledMap<std::string, VfNetlink> savedSettings;
   // VFs of hostdev networks held by running guests' network interfaces: VF PCI -> holder.
   struct Lease {
     std::string domain;
@@ -104,10 +104,10 @@ struct SimulatedWorld {
     if (touchedVfs) touchedVfs->emplace(vf.pci, vf);
   }
   void record();
-  void undo();  // the leases, saved settings and VFs as record() found them
+  void undo();  // the leases and VFs as record() found them
   void commit();
   friend bool operator==(const SimulatedWorld& a, const SimulatedWorld& b) {
-    return a.state == b.state && a.savedSettings == b.savedSettings && a.leases == b.leases;
+    return a.state == b.state && a.leases == b.leases;
   }
 };
 

@@ -86,6 +86,7 @@ const std::vector<DocumentSchema>& documentSchemas() {
       {"SavedPlan", "saved-plan.schema.json"},
       {"Error", "error.schema.json"},
       {"DoctorReport", "doctor.schema.json"},
+      {"Version", "version.schema.json"},
   };
   return table;
 }

@@ -313,6 +313,24 @@ TEST_CASE("help and version are subcommands, not spec paths") {
   CHECK(r.out.back() == '\n');
 }
 
+TEST_CASE("version --output json: one document of kind Version, the same facts as the text") {
+  Run text = sriovApply("version");
+  Run r = sriovApply("version --output json");
+  CHECK(r.code == 0);
+  CHECK(r.err.empty());
+  nlohmann::json doc = jsonDocument(r.out);  // checked against version.schema.json
+  CHECK(doc["kind"] == "Version");
+  CHECK(doc["specApiVersion"] == "sriov-apply/v1");
+  CHECK(doc["savedPlanFormat"] == 1);
+  std::string version = doc["version"];
+  std::string revision = doc["revision"];
+  std::string buildType = doc["buildType"];
+  CHECK(text.out ==
+        "sriov-apply " + version + "\nrevision: " + revision + "\nbuild type: " + buildType + "\n");
+  r = sriovApply("version -o yaml");
+  CHECK(r.code == 1);
+}
+
 TEST_CASE("a misspelled subcommand gets 'did you mean', not a spec read") {
   Run r = sriovApply("paln x.yaml");
   CHECK(r.code == 1);
@@ -551,11 +569,11 @@ TEST_CASE("--output json: apply, plan, show and a held lock each print one docum
   CHECK(held["exitCode"] == 1);
   CHECK(held["message"].get<std::string>().find("another sriov-apply holds") != std::string::npos);
 
-  // A bad option value and an option version does not take are Error documents too.
+  // A bad option value and an option a subcommand does not take are Error documents too.
   r = sriovApply("plan -o json --jobs abc" + spec);
   CHECK(r.code == 1);
   errorDocument(r);
-  r = sriovApply("version -o json");
+  r = sriovApply("validate -o json --lock-timeout 3 examples/two-pfs.yaml");
   CHECK(r.code == 1);
   errorDocument(r);
 }

@@ -111,6 +111,21 @@ TEST_CASE("doctor: AMD-Vi on, and off: the firmware, and iommu=pt to add") {
   CHECK(mentions(find(all, "interrupt-remapping", DoctorSeverity::info), "AMD-Vi"));
 }
 
+// Found by e2e 19-doctor: QEMU's emulated VT-d (dmar0) under TCG, whose CPU says AuthenticAMD,
+// was reported as "AMD-Vi on". The unit the kernel found decides; the CPU only when there is none.
+TEST_CASE("doctor: a VT-d unit on an AMD CPU is Intel VT-d, with its interrupt remapping") {
+  HostRoot host;
+  host.pf();
+  host.iommuOn();
+  host.sys.file("proc/cpuinfo", "vendor_id\t: AuthenticAMD\n");
+  std::vector<DoctorFinding> all = host.check();
+  CHECK(
+      mentions(find(all, "iommu", DoctorSeverity::ok), "Intel VT-d on (/sys/class/iommu: dmar0)"));
+  CHECK(
+      mentions(find(all, "interrupt-remapping", DoctorSeverity::ok), "bit 3 of intel-iommu/ecap"));
+  CHECK_FALSE(mentions(find(all, "iommu", DoctorSeverity::ok), "AMD-Vi"));
+}
+
 TEST_CASE("doctor: a PF's driver, VF counts, NUMA node and tested name; vfio-pci absent") {
   HostRoot host;
   host.pf();

@@ -553,12 +553,16 @@ TEST_CASE("a hostdev network hands out each VF to one guest at a time") {
         "cannot attach device to guest 'build1': Requested operation is not valid: PCI device "
         "0000:03:10.2 is in use by driver QEMU, domain build1");
 
-  // Letting go gives the VF back: driver and settings as before.
+  // Letting go gives the VF back: its driver, and what libvirt saved: the VLAN, and for the
+  // all-zero admin MAC of a VF that had an igbvf netdev, that netdev's own MAC.
   REQUIRE(host.detachDevice("build1", networkInterface("passthrough", "52:54:00:c3:00:02"), kLive)
               .ok());
   CHECK(vf(host, "enp3s0f0", 1).driver == "igbvf");
   CHECK(vf(host, "enp3s0f0", 1).netdev == "enp3s0f0v1");
-  CHECK(vf(host, "enp3s0f0", 1).settings == labState().pfs[0].vfs[1].settings);
+  VfNetlink before = labState().pfs[0].vfs[1].settings;
+  before.mac = sriov::reconcile::simulated::vfNetdevMac(labState().pfs[0].vfs[1]);
+  CHECK(before.mac != "00:00:00:00:00:00");
+  CHECK(vf(host, "enp3s0f0", 1).settings == before);
   CHECK(host.attachDevice("build1", networkInterface("passthrough", "52:54:00:c3:00:03"), kLive)
             .ok());
 }
@@ -586,9 +590,10 @@ TEST_CASE("detachDevice follows libvirt") {
     CHECK(d.configDevices.empty());
     CHECK(vf(host, "enp4s0f0", 0).driver == "ixgbevf");
     CHECK(vf(host, "enp4s0f0", 0).netdev == "enp4s0f0v0");
-    // Settings the guest's interface set before this host saw it stay (libvirt kept them in
-    // its own files).
+    // libvirt saved nothing of it (ObservedVf::libvirtSaved unset): the guest's MAC and VLAN
+    // stay (virHostdevRestoreNetConfig finds no file and gives up).
     CHECK(vf(host, "enp4s0f0", 0).settings.mac == "52:54:00:a1:00:01");
+    CHECK(vf(host, "enp4s0f0", 0).settings.vlan == 100);
   }
   SUBCASE("by PCI address, config only") {
     REQUIRE(host.detachDevice("web1", hostdevInterface("0x04", "0x10", "0x0", "52:54:00:a1:00:01"),
@@ -723,6 +728,102 @@ TEST_CASE("startGuest and shutdownGuest follow libvirt") {
   SUBCASE("unknown guest") {
     CHECK(failure(host.startGuest("nope")) ==
           "cannot start guest 'nope': Domain not found: no domain with matching name 'nope'");
+  }
+}
+
+TEST_CASE("libvirt saves a VF's MAC and VLAN when an interface takes it, and gives them back") {
+  // virHostdevSaveNetConfig / virHostdevRestoreNetConfig (libvirt 9), found by tests/e2e 16.
+  SimulatedHost host(labState());
+  using sriov::reconcile::LibvirtSavedVf;
+  const std::string onVf1 = hostdevInterface("0x04", "0x10", "0x2", "52:54:00:a1:00:02");
+  const std::string onVf2 = hostdevInterface("0x04", "0x10", "0x4", "52:54:00:a1:00:03");
+
+  SUBCASE("live attach saves the PF-side MAC and VLAN and the netdev's MAC; detach restores") {
+    REQUIRE(host.attachDevice("web1", onVf1, kBoth).ok());
+    const ObservedVf& v = vf(host, "enp4s0f0", 1);
+    CHECK(v.libvirtSaved == LibvirtSavedVf{"02:00:00:00:10:01", 100u, "02:00:00:00:10:01"});
+    CHECK(v.settings.mac == "52:54:00:a1:00:02");
+    CHECK(v.settings.vlan == 7);
+    VfChange untrust;
+    untrust.trust = false;
+    REQUIRE(host.setVf("0000:04:00.0", 1, untrust).ok());
+    REQUIRE(host.detachDevice("web1", onVf1, kLive).ok());
+    const ObservedVf& after = vf(host, "enp4s0f0", 1);
+    CHECK(after.settings.mac == "02:00:00:00:10:01");
+    CHECK(after.settings.vlan == 100);
+    CHECK(after.settings.trust == false);  // libvirt gives back MAC and VLAN only
+    CHECK(after.settings.maxTxRate == 1000);
+    CHECK_FALSE(after.libvirtSaved);  // and forgets them
+    CHECK(after.driver == "ixgbevf");
+  }
+  SUBCASE("an all-zero MAC with a netdev: the netdev's own MAC comes back, not zero") {
+    REQUIRE(host.attachDevice("web1", onVf2, kBoth).ok());
+    const ObservedVf& v = vf(host, "enp4s0f0", 2);
+    REQUIRE(v.libvirtSaved);
+    CHECK(v.libvirtSaved->adminMac == "00:00:00:00:00:00");
+    CHECK(v.libvirtSaved->vlanTag == 0u);
+    const std::string own = v.libvirtSaved->mac;
+    CHECK(own.size() == 17);
+    CHECK(own != "00:00:00:00:00:00");
+    REQUIRE(host.detachDevice("web1", onVf2, kBoth).ok());
+    CHECK(vf(host, "enp4s0f0", 2).settings.mac == own);
+    CHECK(vf(host, "enp4s0f0", 2).settings.vlan == 0);
+  }
+  SUBCASE("a VF without netdev then: the admin MAC comes back") {
+    REQUIRE(host.bindVfDriver("0000:04:10.4", "vfio-pci").ok());
+    REQUIRE(host.attachDevice("web1", onVf2, kLive).ok());
+    CHECK(vf(host, "enp4s0f0", 2).libvirtSaved == LibvirtSavedVf{"00:00:00:00:00:00", 0u, ""});
+    REQUIRE(host.detachDevice("web1", onVf2, kLive).ok());
+    CHECK(vf(host, "enp4s0f0", 2).settings.mac == "00:00:00:00:00:00");
+  }
+  SUBCASE("what the real libvirt saved, from a state file, comes back on a live detach") {
+    ObservedState state = labState();
+    state.pfs[2].vfs[0].libvirtSaved = LibvirtSavedVf{"00:00:00:00:00:00", 0u, "52:9d:3d:fa:1b:e6"};
+    const std::string path = std::filesystem::temp_directory_path() / "sriov-saved-state.yaml";
+    REQUIRE(SimulatedHost(state).save(path).ok());
+    Result<SimulatedHost> loaded = SimulatedHost::load(path);
+    std::filesystem::remove(path);
+    REQUIRE(loaded.ok());
+    REQUIRE(loaded->detachDevice("web1", kWeb1VfXml, kBoth).ok());
+    const ObservedVf& v = vf(*loaded, "enp4s0f0", 0);
+    CHECK(v.settings.mac == "52:9d:3d:fa:1b:e6");
+    CHECK(v.settings.vlan == 0);
+    CHECK_FALSE(v.libvirtSaved);
+  }
+  SUBCASE("shutdown gives back; start saves again, a pool interface's VF too") {
+    ObservedState state = labState();
+    state.pfs[2].vfs[0].libvirtSaved = LibvirtSavedVf{"02:00:00:00:00:07", 3u, ""};
+    SimulatedHost saved(state);
+    REQUIRE(saved.shutdownGuest("web1", kTimeout).ok());
+    CHECK(vf(saved, "enp4s0f0", 0).settings.mac == "02:00:00:00:00:07");
+    CHECK(vf(saved, "enp4s0f0", 0).settings.vlan == 3);
+    CHECK_FALSE(vf(saved, "enp4s0f0", 0).libvirtSaved);
+    REQUIRE(saved.startGuest("web1").ok());
+    CHECK(vf(saved, "enp4s0f0", 0).libvirtSaved ==
+          LibvirtSavedVf{"02:00:00:00:00:07", 3u, "02:00:00:00:00:07"});
+    CHECK(vf(saved, "enp4s0f0", 0).settings.mac == "52:54:00:a1:00:01");
+    REQUIRE(saved.startGuest("db1").ok());  // 03:10.0 of the passthrough pool
+    CHECK(vf(saved, "enp3s0f0", 0).libvirtSaved);
+    CHECK(vf(saved, "enp3s0f0", 0).settings.mac == "52:54:00:b2:00:01");
+    REQUIRE(saved.shutdownGuest("db1", kTimeout).ok());
+    CHECK_FALSE(vf(saved, "enp3s0f0", 0).libvirtSaved);
+    CHECK(vf(saved, "enp3s0f0", 0).settings.mac != "52:54:00:b2:00:01");
+  }
+  SUBCASE("a plain hostdev: nothing saved, nothing given back") {
+    REQUIRE(host.attachDevice("web1", hostdev("0000:04:10.2"), kLive).ok());
+    CHECK_FALSE(vf(host, "enp4s0f0", 1).libvirtSaved);
+    REQUIRE(host.detachDevice("web1", hostdev("0000:04:10.2"), kLive).ok());
+    CHECK(vf(host, "enp4s0f0", 1).settings.mac == "02:00:00:00:10:01");
+  }
+  SUBCASE("a start that fails after saving one VF leaves nothing saved") {
+    host.checkUndo();
+    REQUIRE(host.attachDevice("build1", onVf2, kConfig).ok());
+    REQUIRE(host.attachDevice("build1", hostdev("0000:04:10.0"), kConfig).ok());  // web1's
+    const ObservedState before = host.state();
+    CHECK_FALSE(host.startGuest("build1").ok());
+    checkUnchanged(host, before);
+    CHECK_FALSE(vf(host, "enp4s0f0", 2).libvirtSaved);
+    CHECK(host.undoMismatches() == 0);
   }
 }
 

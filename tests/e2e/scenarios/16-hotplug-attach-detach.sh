@@ -38,10 +38,17 @@ check "live: VF 0, not VF 1" [ "$(on_vf live-before.xml 0)/$(on_vf live-before.x
 check "the nested QEMU has one igb VF" [ "$(vf_devices)" = 1 ]
 check "VF 0 on vfio-pci, VF 1 on igbvf" [ "$(vf_driver "$(vf_pci 0)") $(vf_driver "$(vf_pci 1)")" = "vfio-pci igbvf" ]
 
+# What libvirt saved of VF 0 when g6 started (its admin MAC and VLAN, and igbvf's own MAC):
+# the state carries it (libvirtSaved), so the simulation restores it on the detach like libvirt.
+SAVED=/run/libvirt/hostdevmgr
+echo "--- $SAVED/${PF}_vf0"; cat "$SAVED/${PF}_vf0" || true; echo
+sriov-apply show --output json | jq -c ".pfs[0].vfs[0].libvirtSaved"
+check "show: what libvirt saved of VF 0" [ "$(sriov-apply show --output json | jq -r '.pfs[0].vfs[0].libvirtSaved.adminMac // "none"')" != none ]
+check "show: nothing saved of VF 1" [ "$(sriov-apply show --output json | jq -r '.pfs[0].vfs[1].libvirtSaved // "none"')" = none ]
+
 g6_spec vf1.yaml 1 52:54:00:6d:90:61
-# tool, not tool_sim: SimulatedHost leaves the guest's MAC and VLAN on a VF libvirt detached,
-# the real libvirt restores what the VF had before (README "Differences found").
-tool apply --detailed-exitcode vf1.yaml
+restored=$(sriov-apply show --output json | jq -r '.pfs[0].vfs[0].libvirtSaved | .mac // .adminMac')
+tool_sim apply --detailed-exitcode vf1.yaml
 check "apply exits 2" [ "$RC" = 2 ]
 check "sriov_numvfs still 3 (no count change)" [ "$(numvfs)" = 3 ]
 check "g6 never restarted (same domain id)" [ "$(dom_state g6)/$(virsh domid g6)" = "running/$id" ]
@@ -53,6 +60,16 @@ check "the nested QEMU has one igb VF" [ "$(vf_devices)" = 1 ]
 check "VF 1 on vfio-pci, VF 0 back on igbvf" [ "$(vf_driver "$(vf_pci 1)") $(vf_driver "$(vf_pci 0)")" = "vfio-pci igbvf" ]
 echo "VF 0 after its detach: $(vf_json 0)"
 check "libvirt restored VF 0: not the guest's MAC, no VLAN" [ "$(vf_json 0 | jq -r '(.address != "52:54:00:6d:90:60") and ((.vlan_list[0].vlan // 0) == 0)')" = true ]
+check "VF 0 got the MAC libvirt saved ($restored)" [ "$(vf_json 0 | jq -r .address)" = "$restored" ]
+check "libvirt forgot VF 0" [ ! -e "$SAVED/${PF}_vf0" ]
+check "libvirt saved VF 1" [ -f "$SAVED/${PF}_vf1" ]
+echo "--- $SAVED/${PF}_vf1"; cat "$SAVED/${PF}_vf1" || true; echo
+# The simulation saved VF 1's admin MAC and VLAN as libvirt did (igbvf's own random MAC it
+# cannot know: it makes one up).
+for side in real sim; do
+  sriov-apply show --output json --state $side.state.yaml | jq -c '.pfs[0].vfs[1].libvirtSaved | {adminMac, vlanTag}' > $side.saved.json
+done
+check "the simulation saved VF 1 as libvirt did (admin MAC, VLAN)" diff real.saved.json sim.saved.json
 check "VF 1's MAC and VLAN on the PF" [ "$(vf_json 1 | jq -r '.address + " " + (.vlan_list[0].vlan|tostring)')" = "52:54:00:6d:90:61 46" ]
 
 tool_sim apply --detailed-exitcode vf1.yaml
