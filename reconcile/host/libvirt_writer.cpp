@@ -93,6 +93,24 @@ std::optional<bool> liveXmlHas(virDomainPtr domain, const DeviceKey& key) {
   return false;
 }
 
+// The PCI source address of the live device matching key when libvirt manages it.
+std::optional<std::string> managedSourceIn(virDomainPtr domain, const DeviceKey& key) {
+  char* raw = virDomainGetXMLDesc(domain, 0);
+  if (!raw) return std::nullopt;
+  pugi::xml_document doc;
+  bool parsed = static_cast<bool>(loadXml(doc, raw, "domain"));
+  std::free(raw);
+  if (!parsed) return std::nullopt;
+  for (pugi::xml_node device : doc.child("domain").child("devices").children()) {
+    DeviceKey live = DeviceKey::of(device);
+    if (!key.matches(live)) continue;
+    if (live.pci.empty() || std::string(device.attribute("managed").as_string()) != "yes")
+      return std::nullopt;
+    return live.pci;
+  }
+  return std::nullopt;
+}
+
 // The <name> of a network's XML, for messages; empty when it has none.
 std::string networkName(const std::string& xml) {
   pugi::xml_document doc;
@@ -235,6 +253,20 @@ Result<void> LibvirtWriter::detachDevice(const std::string& domain, const std::s
                          "in the guest)",
                      released.error().code};
       });
+}
+
+std::optional<std::string> LibvirtWriter::managedVfOf(const std::string& domain,
+                                                      const std::string& deviceXml) const {
+  std::optional<DeviceKey> key = keyOfDeviceXml(deviceXml);
+  if (!key) return std::nullopt;
+  std::optional<std::string> vf;
+  Result<void> looked =
+      onDomain(connection_, domain, "cannot look up guest " + domain, [&](virDomainPtr d) {
+        if (virDomainIsActive(d) == 1) vf = managedSourceIn(d, *key);
+        return Result<void>();
+      });
+  if (!looked) virResetLastError();  // the detach that follows says what is wrong
+  return vf;
 }
 
 Result<void> LibvirtWriter::waitForRelease(virDomainPtr domain, const std::string& name,

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 
 #include "reconcile/host/host.h"
@@ -43,6 +44,14 @@ class LibvirtWriter {
                             DeviceScope scope) const;
   Result<void> updateDevice(const std::string& domain, const std::string& deviceXml,
                             DeviceScope scope) const;
+
+  // The PCI address ("0000:03:10.0") of the VF that the device (found in the guest's live XML
+  // as detachDevice finds it) passes through when libvirt manages it (managed='yes', also a
+  // pool interface, whose live XML libvirt writes as a managed hostdev interface): libvirt gives
+  // such a VF back to its host driver once the guest let go of it. nullopt for any other
+  // device, a guest that is not running, or a live XML that cannot be read.
+  std::optional<std::string> managedVfOf(const std::string& domain,
+                                         const std::string& deviceXml) const;
 
   // virDomainShutdown (an ACPI request the guest's OS must answer), then waits up to timeout
   // for the guest to be shut off. Never forces it off: on timeout fails with "guest NAME did

@@ -17,15 +17,18 @@
 #include <utility>
 
 #include "reconcile/host/atomic_file.h"
+#include "reconcile/host/duration_text.h"
 #include "reconcile/host/libvirt_connection.h"
 #include "reconcile/host/libvirt_reader.h"
 #include "reconcile/host/libvirt_saved_vfs.h"
+#include "reconcile/host/libvirt_status.h"
 #include "reconcile/host/libvirt_writer.h"
 #include "reconcile/host/link_wait.h"
 #include "reconcile/host/netlink_reader.h"
 #include "reconcile/host/netlink_writer.h"
 #include "reconcile/host/sysfs_files.h"
 #include "reconcile/host/sysfs_writer.h"
+#include "reconcile/host/vf_settle.h"
 #include "schema/input_file.h"
 
 namespace sriov::reconcile {
@@ -234,8 +237,32 @@ Result<void> LinuxHost::attachDevice(const std::string& domain, const std::strin
 }
 Result<void> LinuxHost::detachDevice(const std::string& domain, const std::string& deviceXml,
                                      DeviceScope scope) {
-  return withLibvirt(
-      [&](const LibvirtWriter& w) { return w.detachDevice(domain, deviceXml, scope); });
+  std::optional<std::string> vf;
+  Result<void> detached = withLibvirt([&](const LibvirtWriter& w) {
+    if (scope.live) vf = w.managedVfOf(domain, deviceXml);
+    return w.detachDevice(domain, deviceXml, scope);
+  });
+  if (!detached || !vf) return detached;
+  // libvirt gives a managed VF back to its host driver only after the device left the live XML;
+  // wait for that, so that what follows (a new VF count, VF settings, the next observe) does
+  // not race it. Its status file says whether it will (it leaves a VF that was on vfio-pci
+  // before the guest got it); when it cannot be read, a short wait.
+  std::optional<bool> unbinds = libvirtUnbindsVfOf(options_.libvirtRuntimeDir, domain, *vf);
+  if (unbinds == false) return detached;
+  std::chrono::milliseconds timeout = unbinds ? options_.settleTimeout : kUnknownRebindWait;
+  std::string pfDir = options_.sysfsRoot + "/bus/pci/devices/" + *vf + "/physfn";
+  Result<std::optional<std::string>> pf = sysfs::readLinkBasename(pfDir);
+  if (!pf || !*pf) return detached;  // not a VF (a plain PCI device): nothing to wait for
+  Result<VfSettler> settler =
+      VfSettler::start(options_.sysfsRoot, **pf, **pf, settleModeFor(options_.sysfsRoot));
+  if (!settler) return settler.error();
+  Result<bool> back = settler->waitForHostDriver(*vf, timeout, options_.progress);
+  if (!back) return back.error();
+  if (!*back && options_.progress)
+    options_.progress("note: " + *vf + " is still not back on its host driver " +
+                      secondsText(timeout) + " after guest " + domain +
+                      " let go of it; libvirt has not given it back (yet)");
+  return detached;
 }
 Result<void> LinuxHost::updateDevice(const std::string& domain, const std::string& deviceXml,
                                      DeviceScope scope) {

@@ -24,6 +24,9 @@ enum class UseNetlink { yes, no };
 // runtime folder shows running (ObservedState::libvirtActive), and the libvirt calls fail.
 enum class UseLibvirt { yes, no };
 
+// See LinuxHostOptions::libvirtRuntimeDir.
+inline constexpr std::chrono::milliseconds kUnknownRebindWait{10000};
+
 struct LinuxHostOptions {
   std::string sysfsRoot = "/sys";
   std::string connectUri = "qemu:///system";
@@ -37,6 +40,11 @@ struct LinuxHostOptions {
   ProgressCallback progress;
   // How long a live detach waits for the guest to release the device.
   std::chrono::milliseconds detachTimeout = std::chrono::seconds(30);
+  // libvirtRuntimeDir is also where a running guest's status file is (qemu/NAME.xml): after a
+  // live detach of a VF libvirt manages, detachDevice waits until libvirt has given the VF back
+  // to its host driver (up to settleTimeout) when that file says libvirt will, not at all when
+  // it says libvirt leaves the VF on vfio-pci, and up to kUnknownRebindWait when it cannot be
+  // read; past the wait it goes on with a note through progress.
   // How long setVf waits for the PF's carrier when the driver refused a tx rate without it.
   LinkWait linkWait;
   // Files sriov-apply owns (the persistence rules): observe() reads them into

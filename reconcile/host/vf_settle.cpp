@@ -93,6 +93,57 @@ Result<bool> VfSettler::udevInitialized(const std::string& path) const {
   return initialized;
 }
 
+Result<VfSettler::Expect> VfSettler::expectationsOf(const std::string& pfDir) {
+  Result<std::string> pfNetdev = sysfs::netdevOf(pfDir);
+  if (!pfNetdev) return pfNetdev.error();
+  Expect expect;
+  expect.netdev = !pfNetdev->empty();
+  Result<std::optional<std::string>> autoprobe =
+      sysfs::readFile(pfDir + "/sriov_drivers_autoprobe", sysfs::Missing::isAbsent);
+  if (!autoprobe) return autoprobe.error();
+  expect.driver = expect.netdev && (!*autoprobe || sysfs::trim(**autoprobe) != "0");
+  return expect;
+}
+
+Result<std::optional<std::string>> VfSettler::missingOf(const std::string& pfDir, unsigned index,
+                                                        Expect expect) const {
+  using Why = std::optional<std::string>;
+  std::string name = "virtfn" + std::to_string(index);
+  std::string link = pfDir + "/" + name;
+  Result<std::optional<std::string>> vfPci = sysfs::readLinkBasename(link);
+  if (!vfPci) return vfPci.error();
+  std::string vf = "VF " + std::to_string(index);
+  if (!*vfPci) return Why(vf + " has no " + name + " link yet");
+  vf += " (" + **vfPci + ")";
+  if (udev_) {
+    Result<bool> initialized = udevInitialized(link);
+    if (!initialized) return initialized.error();
+    if (!*initialized) return Why(vf + " is not yet processed by udev");
+  }
+  Result<std::string> driver = sysfs::driverOf(link);
+  if (!driver) return driver.error();
+  if (driver->empty()) {
+    if (expect.driver) return Why(vf + " has no driver bound");
+    return Why();
+  }
+  if (isPassthroughDriver(*driver)) {
+    if (expect.hostDriver) return Why(vf + " is still bound to " + *driver);
+    return Why();
+  }
+  if (!expect.netdev) return Why();
+  Result<std::optional<std::vector<std::string>>> netdevs =
+      sysfs::listDir(link + "/net", sysfs::Missing::isAbsent);
+  if (!netdevs) return netdevs.error();
+  if (!*netdevs || (*netdevs)->empty()) return Why(vf + " has no netdev yet (driver " + *driver + ")");
+  for (const std::string& netdev : **netdevs) {
+    if (!udev_) break;
+    Result<bool> initialized = udevInitialized(link + "/net/" + netdev);
+    if (!initialized) return initialized.error();
+    if (!*initialized) return Why(vf + " has netdev " + netdev + " not yet renamed by udev");
+  }
+  return Why();
+}
+
 Result<VfProgress> VfSettler::check(unsigned count) const {
   std::string pfDir = root_ + "/bus/pci/devices/" + pfPci_;
   if (!sysfs::exists(pfDir)) return sysfs::readError(pfDir, ENOENT);
@@ -107,62 +158,13 @@ Result<VfProgress> VfSettler::check(unsigned count) const {
     return progress;
   }
 
-  Result<std::string> pfNetdev = sysfs::netdevOf(pfDir);
-  if (!pfNetdev) return pfNetdev.error();
-  bool networkPf = !pfNetdev->empty();
-  Result<std::optional<std::string>> autoprobe =
-      sysfs::readFile(pfDir + "/sriov_drivers_autoprobe", sysfs::Missing::isAbsent);
-  if (!autoprobe) return autoprobe.error();
-  bool driverExpected = networkPf && (!*autoprobe || sysfs::trim(**autoprobe) != "0");
-
+  Result<Expect> expect = expectationsOf(pfDir);
+  if (!expect) return expect.error();
   for (unsigned index = 0; index < count; ++index) {
-    std::string name = "virtfn" + std::to_string(index);
-    std::string link = pfDir + "/" + name;
-    Result<std::optional<std::string>> vfPci = sysfs::readLinkBasename(link);
-    if (!vfPci) return vfPci.error();
-    std::string vf = "VF " + std::to_string(index);
-    if (!*vfPci) {
-      progress.missing.push_back(vf + " has no " + name + " link yet");
-      continue;
-    }
-    vf += " (" + **vfPci + ")";
-    if (udev_) {
-      Result<bool> initialized = udevInitialized(link);
-      if (!initialized) return initialized.error();
-      if (!*initialized) {
-        progress.missing.push_back(vf + " is not yet processed by udev");
-        continue;
-      }
-    }
-    Result<std::string> driver = sysfs::driverOf(link);
-    if (!driver) return driver.error();
-    if (driver->empty()) {
-      if (driverExpected)
-        progress.missing.push_back(vf + " has no driver bound");
-      else
-        ++progress.ready;
-      continue;
-    }
-    if (!networkPf || isPassthroughDriver(*driver)) {
-      ++progress.ready;
-      continue;
-    }
-    Result<std::optional<std::vector<std::string>>> netdevs =
-        sysfs::listDir(link + "/net", sysfs::Missing::isAbsent);
-    if (!netdevs) return netdevs.error();
-    if (!*netdevs || (*netdevs)->empty()) {
-      progress.missing.push_back(vf + " has no netdev yet (driver " + *driver + ")");
-      continue;
-    }
-    std::string unprocessed;
-    for (const std::string& netdev : **netdevs) {
-      if (!udev_) break;
-      Result<bool> initialized = udevInitialized(link + "/net/" + netdev);
-      if (!initialized) return initialized.error();
-      if (!*initialized) unprocessed = netdev;
-    }
-    if (!unprocessed.empty())
-      progress.missing.push_back(vf + " has netdev " + unprocessed + " not yet renamed by udev");
+    Result<std::optional<std::string>> missing = missingOf(pfDir, index, *expect);
+    if (!missing) return missing.error();
+    if (*missing)
+      progress.missing.push_back(std::move(**missing));
     else
       ++progress.ready;
   }
@@ -208,6 +210,42 @@ Result<void> VfSettler::wait(unsigned count, milliseconds timeout,
                                 " to be removed: " + std::to_string(state->missing.size()) + " left"
                           : "waiting for VFs of " + pfLabel_ + ": " + std::to_string(state->ready) +
                                 "/" + std::to_string(count) + " ready");
+      lastProgress = now;
+    }
+    pause(std::chrono::duration_cast<milliseconds>(deadline - now));
+  }
+}
+
+Result<bool> VfSettler::waitForHostDriver(const std::string& vfPci, milliseconds timeout,
+                                          const ProgressCallback& progress) {
+  std::string pfDir = root_ + "/bus/pci/devices/" + pfPci_;
+  Clock::time_point start = Clock::now();
+  Clock::time_point deadline = start + timeout;
+  Clock::time_point lastProgress = start;
+  for (;;) {
+    if (!sysfs::exists(pfDir)) return sysfs::readError(pfDir, ENOENT);
+    Result<Expect> expect = expectationsOf(pfDir);
+    if (!expect) return expect.error();
+    expect->hostDriver = true;
+    Result<std::optional<std::vector<std::string>>> names =
+        sysfs::listDir(pfDir, sysfs::Missing::isError);
+    if (!names) return names.error();
+    std::optional<unsigned> index;
+    for (const std::string& name : **names) {
+      std::optional<unsigned> n = sysfs::virtfnIndex(name);
+      if (!n) continue;
+      Result<std::optional<std::string>> target = sysfs::readLinkBasename(pfDir + "/" + name);
+      if (!target) return target.error();
+      if (*target == vfPci) index = n;
+    }
+    if (!index) return true;  // the VF is gone: nothing to give back
+    Result<std::optional<std::string>> missing = missingOf(pfDir, *index, *expect);
+    if (!missing) return missing.error();
+    if (!*missing) return true;
+    Clock::time_point now = Clock::now();
+    if (now >= deadline) return false;
+    if (progress && now - lastProgress >= kProgressInterval) {
+      progress("waiting for libvirt to give " + vfPci + " back to its host driver: " + **missing);
       lastProgress = now;
     }
     pause(std::chrono::duration_cast<milliseconds>(deadline - now));

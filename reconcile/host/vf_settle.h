@@ -5,6 +5,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -63,7 +64,27 @@ class VfSettler {
   // One look at the tree (and udev's database in udev mode).
   Result<VfProgress> check(unsigned count) const;
 
+  // After a guest let go of the PF's VF vfPci ("0000:03:10.0") that libvirt manages: waits
+  // until libvirt has given it back to the host, i.e. it is ready as above and not bound to a
+  // passthrough stub (vfio-pci, ...) any more. libvirt does that after the device is gone from
+  // the guest's live XML, so a change that follows (a new VF count, VF settings) would race it.
+  // Returns false when timeout passed first (the caller says so; it is not an error: libvirt
+  // may have been told to leave the VF there), true when ready or the VF is gone.
+  Result<bool> waitForHostDriver(const std::string& vfPci, std::chrono::milliseconds timeout,
+                                 const ProgressCallback& progress);
+
  private:
+  // What a ready VF of the PF must have.
+  struct Expect {
+    bool netdev = false;      // a netdev (the PF is a network device), unless on a stub
+    bool driver = false;      // a driver bound (network PF, sriov_drivers_autoprobe not 0)
+    bool hostDriver = false;  // not a passthrough stub either
+  };
+  static Result<Expect> expectationsOf(const std::string& pfDir);
+  // Why VF index of the PF folder pfDir is not ready; nullopt when it is.
+  Result<std::optional<std::string>> missingOf(const std::string& pfDir, unsigned index,
+                                               Expect expect) const;
+
   struct UdevDeleter {
     void operator()(udev* u) const;
   };

@@ -7,6 +7,7 @@
 #include <thread>
 #include <vector>
 
+#include "reconcile/host/sysfs_files.h"
 #include "reconcile/host/vf_settle.h"
 #include "tests/unit/sysfs_fixture.h"
 
@@ -123,6 +124,53 @@ TEST_CASE("VfSettler::wait") {
     REQUIRE_FALSE(result.ok());
     CHECK(result.error().message ==
           "VFs of eth3 not removed within 0.2 s: virtfn0, virtfn1 still exist");
+  }
+}
+
+TEST_CASE("VfSettler::waitForHostDriver: after a guest let go of a VF libvirt manages") {
+  SysfsFixture sys;
+  networkPf(sys, {{"0000:03:10.0", "igbvf", "eth4"}, {"0000:03:10.2", "vfio-pci", ""}});
+  const std::string vf = SysfsFixture::deviceDir("0000:03:10.2");
+  std::vector<std::string> told;
+  ProgressCallback progress = [&](const std::string& line) { told.push_back(line); };
+
+  SUBCASE("waits while it is on vfio-pci, then for its driver and netdev, as libvirt rebinds it") {
+    std::thread libvirt([&] {
+      std::this_thread::sleep_for(200ms);
+      sys.remove(vf + "/driver");  // unbound from vfio-pci
+      std::this_thread::sleep_for(200ms);
+      sys.link(vf + "/driver", "../../../../bus/pci/drivers/igbvf");  // reprobed
+      std::this_thread::sleep_for(200ms);
+      sys.netdev("0000:03:10.2", "eth5", "0x1002");
+    });
+    auto start = std::chrono::steady_clock::now();
+    Result<bool> back = settler(sys).waitForHostDriver("0000:03:10.2", 10s, progress);
+    auto waited = std::chrono::steady_clock::now() - start;
+    libvirt.join();
+    REQUIRE_MESSAGE(back.ok(), back.error().message);
+    CHECK(*back);
+    CHECK(waited >= 600ms);  // not before the netdev came
+    CHECK(sysfs::exists(sys.root() + "/" + vf + "/net/eth5"));
+  }
+  SUBCASE("a VF left on vfio-pci: false once the timeout passed, telling progress why") {
+    Result<bool> back = settler(sys).waitForHostDriver("0000:03:10.2", 1200ms, progress);
+    REQUIRE_MESSAGE(back.ok(), back.error().message);
+    CHECK_FALSE(*back);
+    CHECK(told == std::vector<std::string>{
+                      "waiting for libvirt to give 0000:03:10.2 back to its host driver: VF 1 "
+                      "(0000:03:10.2) is still bound to vfio-pci"});
+  }
+  SUBCASE("with sriov_drivers_autoprobe 0, unbound from vfio-pci is back") {
+    sys.file(SysfsFixture::deviceDir(kPf) + "/sriov_drivers_autoprobe", "0\n");
+    sys.remove(vf + "/driver");
+    Result<bool> back = settler(sys).waitForHostDriver("0000:03:10.2", 200ms, progress);
+    REQUIRE(back.ok());
+    CHECK(*back);
+  }
+  SUBCASE("a VF that is gone (its PF's count changed) is not waited for") {
+    Result<bool> back = settler(sys).waitForHostDriver("0000:03:10.6", 10s, progress);
+    REQUIRE(back.ok());
+    CHECK(*back);
   }
 }
 

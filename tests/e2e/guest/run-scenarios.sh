@@ -9,6 +9,9 @@
 # E2E_PHASE=2, 3..., without cleaning first: it checks what survived the reboot. Order on a boot:
 # scenarios continuing from an earlier boot, then those of this boot only, then those that
 # continue on a later boot (so that nothing cleans the host between their phase and the reboot).
+# A scenario with a "# e2e-independent" line carries nothing across its boots: each of its phases
+# starts clean and runs with this boot's own scenarios, never between another's phase and the
+# reboot (it would clean that scenario's state away).
 export PATH=/share:/usr/sbin:/usr/bin:/sbin:/bin
 S=/share; R=$S/results.txt
 mkdir -p "$S/logs"; touch "$R"
@@ -21,6 +24,7 @@ if [ -z "${E2E_TEED:-}" ]; then
 fi
 echo "guest: boot $BOOT, kernel $(uname -r), uptime $(up) s"
 boots_of() { sed -n 's/^# e2e-boot: *//p' "$1" | head -1 | grep . || echo plain; }
+independent() { grep -q '^# e2e-independent' "$1"; }
 
 modprobe igb; modprobe igbvf; modprobe vfio-pci
 udevadm settle -t 30
@@ -78,7 +82,8 @@ clean() {
 # run NAME PHASE PHASES: one phase of a scenario; its result line once it failed or is complete.
 run() {
   name=$1; phase=$2; phases=$3; f=$S/scenarios/$name.sh
-  if [ "$phase" = 1 ]; then clean; : > "$S/logs/$name.log"; fi
+  if [ "$phase" = 1 ]; then clean; : > "$S/logs/$name.log"
+  elif independent "$f"; then clean; fi
   mkdir -p /tmp/e2e
   echo "guest: == $name, phase $phase of $phases (uptime $(up) s)"
   echo "==== $name phase $phase of $phases, boot $BOOT" >> "$S/logs/$name.log"
@@ -104,8 +109,8 @@ for f in "$S"/scenarios/*.sh; do
   boots=$(boots_of "$f"); phases=$(echo $boots | wc -w)
   phase=$(echo $boots | tr ' ' '\n' | grep -nx "$BOOT" | cut -d: -f1)
   [ -n "$phase" ] || continue
-  if [ "$phase" -gt 1 ]; then continuing="$continuing $name:$phase:$phases"
-  elif [ "$phases" = 1 ]; then here="$here $name:1:1"
+  if [ "$phases" = 1 ] || independent "$f"; then here="$here $name:$phase:$phases"
+  elif [ "$phase" -gt 1 ]; then continuing="$continuing $name:$phase:$phases"
   else later="$later $name:1:$phases"; fi
 done
 for s in $continuing $here $later; do

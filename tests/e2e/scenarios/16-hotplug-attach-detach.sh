@@ -37,6 +37,11 @@ dump g6 live-before.xml
 check "live: VF 0, not VF 1" [ "$(on_vf live-before.xml 0)/$(on_vf live-before.xml 1)" = 1/0 ]
 check "the nested QEMU has one igb VF" [ "$(vf_devices)" = 1 ]
 check "VF 0 on vfio-pci, VF 1 on igbvf" [ "$(vf_driver "$(vf_pci 0)") $(vf_driver "$(vf_pci 1)")" = "vfio-pci igbvf" ]
+# libvirt's status file says it took VF 0 off igbvf (origstates/unbind): the tool, after the
+# live detach, waits until libvirt has given it back (a run once read the state between the
+# device leaving the live XML and libvirt's rebind: VF 0 still on vfio-pci).
+echo "--- origstates in /run/libvirt/qemu/g6.xml"; grep -A4 '<origstates' /run/libvirt/qemu/g6.xml || true
+check "libvirt's status file: VF 0's origstates say unbind" sh -c 'grep -A3 "<origstates" /run/libvirt/qemu/g6.xml | grep -q "<unbind/>"'
 
 # What libvirt saved of VF 0 when g6 started (its admin MAC and VLAN, and igbvf's own MAC):
 # the state carries it (libvirtSaved), so the simulation restores it on the detach like libvirt.
@@ -50,6 +55,7 @@ g6_spec vf1.yaml 1 52:54:00:6d:90:61
 restored=$(sriov-apply show --output json | jq -r '.pfs[0].vfs[0].libvirtSaved | .mac // .adminMac')
 tool_sim apply --detailed-exitcode vf1.yaml
 check "apply exits 2" [ "$RC" = 2 ]
+check "it waited until libvirt gave VF 0 back (no note that it did not)" sh -c '! printf "%s" "$1" | grep -q "still not back"' - "$OUT"
 check "sriov_numvfs still 3 (no count change)" [ "$(numvfs)" = 3 ]
 check "g6 never restarted (same domain id)" [ "$(dom_state g6)/$(virsh domid g6)" = "running/$id" ]
 dump g6 live-after.xml

@@ -1,4 +1,5 @@
 # e2e-boot: plain iommu
+# e2e-independent
 # Scenario 19: `sriov-apply doctor` on the real kernel. Plain boot: the IOMMU is off and doctor
 # prints the exact kernel arguments to add (exit 4); the IOMMU boot: ready (exit 0). Both: a
 # NetworkManager keyfile with an [sriov] section on the PF is named as a competing manager.
