@@ -45,8 +45,7 @@ std::optional<bool> libvirtUnbindsVf(std::string_view statusXml, const std::stri
 
 std::optional<bool> libvirtUnbindsVfOf(const std::string& runtimeDir, const std::string& domain,
                                        const std::string& vfPci) {
-  if (domain.empty() || domain == "." || domain == ".." ||
-      domain.find('/') != std::string::npos)
+  if (domain.empty() || domain == "." || domain == ".." || domain.find('/') != std::string::npos)
     return std::nullopt;
   RegularFile file = openRegularNoFollow(runtimeDir + "/qemu/" + domain + ".xml", O_RDONLY);
   if (file.fd < 0) return std::nullopt;

@@ -134,7 +134,8 @@ Result<std::optional<std::string>> VfSettler::missingOf(const std::string& pfDir
   Result<std::optional<std::vector<std::string>>> netdevs =
       sysfs::listDir(link + "/net", sysfs::Missing::isAbsent);
   if (!netdevs) return netdevs.error();
-  if (!*netdevs || (*netdevs)->empty()) return Why(vf + " has no netdev yet (driver " + *driver + ")");
+  if (!*netdevs || (*netdevs)->empty())
+    return Why(vf + " has no netdev yet (driver " + *driver + ")");
   for (const std::string& netdev : **netdevs) {
     if (!udev_) break;
     Result<bool> initialized = udevInitialized(link + "/net/" + netdev);
