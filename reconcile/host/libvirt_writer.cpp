@@ -79,15 +79,20 @@ std::optional<DeviceKey> keyOfDeviceXml(const std::string& deviceXml) {
   return key;
 }
 
+// Loads the domain's live XML into doc; false when it cannot be read or parsed.
+bool loadLiveXml(virDomainPtr domain, pugi::xml_document& doc) {
+  char* raw = virDomainGetXMLDesc(domain, 0);
+  if (!raw) return false;
+  bool parsed = static_cast<bool>(loadXml(doc, raw, "domain"));  // within the limits
+  std::free(raw);
+  return parsed;
+}
+
 // Whether the domain's live XML still holds a device matching key; nullopt when the XML
 // cannot be read (an error is pending in libvirt) or parsed.
 std::optional<bool> liveXmlHas(virDomainPtr domain, const DeviceKey& key) {
-  char* raw = virDomainGetXMLDesc(domain, 0);
-  if (!raw) return std::nullopt;
   pugi::xml_document doc;
-  bool parsed = static_cast<bool>(loadXml(doc, raw, "domain"));  // within the limits
-  std::free(raw);
-  if (!parsed) return std::nullopt;
+  if (!loadLiveXml(domain, doc)) return std::nullopt;
   for (pugi::xml_node device : doc.child("domain").child("devices").children())
     if (key.matches(DeviceKey::of(device))) return true;
   return false;
@@ -95,12 +100,8 @@ std::optional<bool> liveXmlHas(virDomainPtr domain, const DeviceKey& key) {
 
 // The PCI source address of the live device matching key when libvirt manages it.
 std::optional<std::string> managedSourceIn(virDomainPtr domain, const DeviceKey& key) {
-  char* raw = virDomainGetXMLDesc(domain, 0);
-  if (!raw) return std::nullopt;
   pugi::xml_document doc;
-  bool parsed = static_cast<bool>(loadXml(doc, raw, "domain"));
-  std::free(raw);
-  if (!parsed) return std::nullopt;
+  if (!loadLiveXml(domain, doc)) return std::nullopt;
   for (pugi::xml_node device : doc.child("domain").child("devices").children()) {
     DeviceKey live = DeviceKey::of(device);
     if (!key.matches(live)) continue;
