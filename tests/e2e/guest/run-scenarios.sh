@@ -97,7 +97,8 @@ run() {
   elif [ "$phase" = "$phases" ]; then
     echo "RESULT PASS $name $total" | tee -a "$R"
   else
-    echo "PHASE PASS $name $secs (phase $phase of $phases; continues after the reboot)" | tee -a "$R"
+    next="continues after the reboot"; independent "$f" && next="the next phase starts clean"
+    echo "PHASE PASS $name $secs (phase $phase of $phases; $next)" | tee -a "$R"
   fi
   sync
 }
