@@ -250,8 +250,8 @@ Result<void> LinuxHost::detachDevice(const std::string& domain, const std::strin
   std::optional<bool> unbinds = libvirtUnbindsVfOf(options_.libvirtRuntimeDir, domain, *vf);
   if (unbinds == false) return detached;
   std::chrono::milliseconds timeout = unbinds ? options_.settleTimeout : kUnknownRebindWait;
-  std::string pfDir = options_.sysfsRoot + "/bus/pci/devices/" + *vf + "/physfn";
-  Result<std::optional<std::string>> pf = sysfs::readLinkBasename(pfDir);
+  std::string physfn = options_.sysfsRoot + "/bus/pci/devices/" + *vf + "/physfn";
+  Result<std::optional<std::string>> pf = sysfs::readLinkBasename(physfn);
   if (!pf || !*pf) return detached;  // not a VF (a plain PCI device): nothing to wait for
   Result<VfSettler> settler =
       VfSettler::start(options_.sysfsRoot, **pf, **pf, settleModeFor(options_.sysfsRoot));
