@@ -237,18 +237,21 @@ Result<void> LinuxHost::attachDevice(const std::string& domain, const std::strin
 }
 Result<void> LinuxHost::detachDevice(const std::string& domain, const std::string& deviceXml,
                                      DeviceScope scope) {
+  // libvirt gives a managed VF back to its host driver while it removes the device, before the
+  // device leaves the live XML; udev renames its netdev after that. Wait for that, so that what
+  // follows (a new VF count, VF settings, the next observe) sees the VF ready. libvirt's status
+  // file says whether it was to give it back (it leaves a VF that was on vfio-pci before the
+  // guest got it), read before the detach: libvirt drops the VF from it with the device. When
+  // it cannot be read, a shorter wait. A VF libvirt left on vfio-pci is told about, never waited
+  // for.
   std::optional<std::string> vf;
+  std::optional<bool> unbinds;
   Result<void> detached = withLibvirt([&](const LibvirtWriter& w) {
     if (scope.live) vf = w.managedVfOf(domain, deviceXml);
+    if (vf) unbinds = libvirtUnbindsVfOf(options_.libvirtRuntimeDir, domain, *vf);
     return w.detachDevice(domain, deviceXml, scope);
   });
-  if (!detached || !vf) return detached;
-  // libvirt gives a managed VF back to its host driver only after the device left the live XML;
-  // wait for that, so that what follows (a new VF count, VF settings, the next observe) does
-  // not race it. Its status file says whether it will (it leaves a VF that was on vfio-pci
-  // before the guest got it); when it cannot be read, a short wait.
-  std::optional<bool> unbinds = libvirtUnbindsVfOf(options_.libvirtRuntimeDir, domain, *vf);
-  if (unbinds == false) return detached;
+  if (!detached || !vf || unbinds == false) return detached;
   std::chrono::milliseconds timeout = unbinds ? options_.settleTimeout : kUnknownRebindWait;
   std::string physfn = options_.sysfsRoot + "/bus/pci/devices/" + *vf + "/physfn";
   Result<std::optional<std::string>> pf = sysfs::readLinkBasename(physfn);
@@ -256,12 +259,25 @@ Result<void> LinuxHost::detachDevice(const std::string& domain, const std::strin
   Result<VfSettler> settler =
       VfSettler::start(options_.sysfsRoot, **pf, **pf, settleModeFor(options_.sysfsRoot));
   if (!settler) return settler.error();
-  Result<bool> back = settler->waitForHostDriver(*vf, timeout, options_.progress);
+  Result<HostDriverWait> back = settler->waitForHostDriver(*vf, timeout, options_.progress);
   if (!back) return back.error();
-  if (!*back && options_.progress)
-    options_.progress("note: " + *vf + " is still not back on its host driver " +
-                      secondsText(timeout) + " after guest " + domain +
-                      " let go of it; libvirt has not given it back (yet)");
+  if (!options_.progress || *back == HostDriverWait::back) return detached;
+  std::string nodedev = "pci_" + *vf;
+  std::replace_if(
+      nodedev.begin(), nodedev.end(), [](char c) { return c == ':' || c == '.'; }, '_');
+  if (*back == HostDriverWait::leftOnStub)
+    options_.progress(
+        "note: " + *vf + " stays on its passthrough driver after guest " + domain +
+        " let go of it" +
+        (unbinds == true
+             ? ", though libvirt had taken it off its host driver (libvirt may still count it as "
+               "detached by hand, after a 'virsh nodedev-detach' of it or of an earlier VF at "
+               "this address, or it failed to re-attach it: see its log)"
+             : "") +
+        "; 'virsh nodedev-reattach " + nodedev + "' gives it back to its host driver");
+  else
+    options_.progress("note: " + *vf + " is still not ready on its host driver " +
+                      secondsText(timeout) + " after guest " + domain + " let go of it");
   return detached;
 }
 Result<void> LinuxHost::updateDevice(const std::string& domain, const std::string& deviceXml,

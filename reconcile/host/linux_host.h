@@ -41,10 +41,12 @@ struct LinuxHostOptions {
   // How long a live detach waits for the guest to release the device.
   std::chrono::milliseconds detachTimeout = std::chrono::seconds(30);
   // libvirtRuntimeDir is also where a running guest's status file is (qemu/NAME.xml): after a
-  // live detach of a VF libvirt manages, detachDevice waits until libvirt has given the VF back
-  // to its host driver (up to settleTimeout) when that file says libvirt will, not at all when
-  // it says libvirt leaves the VF on vfio-pci, and up to kUnknownRebindWait when it cannot be
-  // read; past the wait it goes on with a note through progress.
+  // live detach of a VF libvirt manages, detachDevice waits until the VF libvirt gave back is
+  // ready on its host driver (netdev renamed; up to settleTimeout) when that file says libvirt
+  // gives it back, not at all when it says libvirt leaves the VF on vfio-pci, and up to
+  // kUnknownRebindWait when it cannot be read. A VF still on vfio-pci once the device left the
+  // live XML stays there (libvirt rebinds before that): a note through progress says so and how
+  // to give it back, at once; a wait that runs out is a note too, never an error.
   // How long setVf waits for the PF's carrier when the driver refused a tx rate without it.
   LinkWait linkWait;
   // Files sriov-apply owns (the persistence rules): observe() reads them into

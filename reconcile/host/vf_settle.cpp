@@ -126,10 +126,7 @@ Result<std::optional<std::string>> VfSettler::missingOf(const std::string& pfDir
     if (expect.driver) return Why(vf + " has no driver bound");
     return Why();
   }
-  if (isPassthroughDriver(*driver)) {
-    if (expect.hostDriver) return Why(vf + " is still bound to " + *driver);
-    return Why();
-  }
+  if (isPassthroughDriver(*driver)) return Why();
   if (!expect.netdev) return Why();
   Result<std::optional<std::vector<std::string>>> netdevs =
       sysfs::listDir(link + "/net", sysfs::Missing::isAbsent);
@@ -217,8 +214,8 @@ Result<void> VfSettler::wait(unsigned count, milliseconds timeout,
   }
 }
 
-Result<bool> VfSettler::waitForHostDriver(const std::string& vfPci, milliseconds timeout,
-                                          const ProgressCallback& progress) {
+Result<HostDriverWait> VfSettler::waitForHostDriver(const std::string& vfPci, milliseconds timeout,
+                                                    const ProgressCallback& progress) {
   std::string pfDir = root_ + "/bus/pci/devices/" + pfPci_;
   Clock::time_point start = Clock::now();
   Clock::time_point deadline = start + timeout;
@@ -227,7 +224,6 @@ Result<bool> VfSettler::waitForHostDriver(const std::string& vfPci, milliseconds
     if (!sysfs::exists(pfDir)) return sysfs::readError(pfDir, ENOENT);
     Result<Expect> expect = expectationsOf(pfDir);
     if (!expect) return expect.error();
-    expect->hostDriver = true;
     Result<std::optional<std::vector<std::string>>> names =
         sysfs::listDir(pfDir, sysfs::Missing::isError);
     if (!names) return names.error();
@@ -239,14 +235,17 @@ Result<bool> VfSettler::waitForHostDriver(const std::string& vfPci, milliseconds
       if (!target) return target.error();
       if (*target == vfPci) index = n;
     }
-    if (!index) return true;  // the VF is gone: nothing to give back
+    if (!index) return HostDriverWait::back;  // the VF is gone: nothing to give back
+    Result<std::string> driver = sysfs::driverOf(pfDir + "/virtfn" + std::to_string(*index));
+    if (!driver) return driver.error();
+    if (isPassthroughDriver(*driver)) return HostDriverWait::leftOnStub;
     Result<std::optional<std::string>> missing = missingOf(pfDir, *index, *expect);
     if (!missing) return missing.error();
-    if (!*missing) return true;
+    if (!*missing) return HostDriverWait::back;
     Clock::time_point now = Clock::now();
-    if (now >= deadline) return false;
+    if (now >= deadline) return HostDriverWait::timedOut;
     if (progress && now - lastProgress >= kProgressInterval) {
-      progress("waiting for libvirt to give " + vfPci + " back to its host driver: " + **missing);
+      progress("waiting for " + vfPci + " on its host driver: " + **missing);
       lastProgress = now;
     }
     pause(std::chrono::duration_cast<milliseconds>(deadline - now));

@@ -29,6 +29,10 @@ enum class SettleMode { udev, poll };
 // udev mode when root is "/sys" and udevd runs (/run/udev/control exists), else poll.
 SettleMode settleModeFor(const std::string& sysfsRoot);
 
+// How VfSettler::waitForHostDriver ended: the VF is ready on a host driver (or gone), it is
+// still on a passthrough stub (libvirt left it there), or the timeout passed first.
+enum class HostDriverWait { back, leftOnStub, timedOut };
+
 // How far a PF's VFs are. A VF is ready when
 //   1. the PF's virtfnN link exists;
 //   2. it has a driver bound, when one is expected: the PF is a network device (has a
@@ -64,21 +68,20 @@ class VfSettler {
   // One look at the tree (and udev's database in udev mode).
   Result<VfProgress> check(unsigned count) const;
 
-  // After a guest let go of the PF's VF vfPci ("0000:03:10.0") that libvirt manages: waits
-  // until libvirt has given it back to the host, i.e. it is ready as above and not bound to a
-  // passthrough stub (vfio-pci, ...) any more. libvirt does that after the device is gone from
-  // the guest's live XML, so a change that follows (a new VF count, VF settings) would race it.
-  // Returns false when timeout passed first (the caller says so; it is not an error: libvirt
-  // may have been told to leave the VF there), true when ready or the VF is gone.
-  Result<bool> waitForHostDriver(const std::string& vfPci, std::chrono::milliseconds timeout,
-                                 const ProgressCallback& progress);
+  // After a guest let go of the PF's VF vfPci ("0000:03:10.0") that libvirt manages and was to
+  // give back: libvirt rebinds it (clears driver_override, unbinds it from the stub, probes a
+  // host driver) before the device leaves the guest's live XML, so from then on only udev (the
+  // netdev's rename) and a late driver are waited for, until the VF is ready as above. A VF
+  // still on a passthrough stub (vfio-pci, ...) by then stays there: that is said at once.
+  Result<HostDriverWait> waitForHostDriver(const std::string& vfPci,
+                                           std::chrono::milliseconds timeout,
+                                           const ProgressCallback& progress);
 
  private:
   // What a ready VF of the PF must have.
   struct Expect {
-    bool netdev = false;      // a netdev (the PF is a network device), unless on a stub
-    bool driver = false;      // a driver bound (network PF, sriov_drivers_autoprobe not 0)
-    bool hostDriver = false;  // not a passthrough stub either
+    bool netdev = false;  // a netdev (the PF is a network device), unless on a stub
+    bool driver = false;  // a driver bound (network PF, sriov_drivers_autoprobe not 0)
   };
   static Result<Expect> expectationsOf(const std::string& pfDir);
   // Why VF index of the PF folder pfDir is not ready; nullopt when it is.

@@ -129,50 +129,55 @@ TEST_CASE("VfSettler::wait") {
 
 TEST_CASE("VfSettler::waitForHostDriver: after a guest let go of a VF libvirt manages") {
   SysfsFixture sys;
-  networkPf(sys, {{"0000:03:10.0", "igbvf", "eth4"}, {"0000:03:10.2", "vfio-pci", ""}});
+  networkPf(sys, {{"0000:03:10.0", "igbvf", "eth4"}, {"0000:03:10.2", "igbvf", ""}});
   const std::string vf = SysfsFixture::deviceDir("0000:03:10.2");
   std::vector<std::string> told;
   ProgressCallback progress = [&](const std::string& line) { told.push_back(line); };
 
-  SUBCASE("waits while it is on vfio-pci, then for its driver and netdev, as libvirt rebinds it") {
-    std::thread libvirt([&] {
-      std::this_thread::sleep_for(200ms);
-      sys.remove(vf + "/driver");  // unbound from vfio-pci
-      std::this_thread::sleep_for(200ms);
-      sys.link(vf + "/driver", "../../../../bus/pci/drivers/igbvf");  // reprobed
-      std::this_thread::sleep_for(200ms);
+  SUBCASE("back on igbvf (libvirt rebound it): waits for its netdev") {
+    std::thread udev([&] {
+      std::this_thread::sleep_for(300ms);
       sys.netdev("0000:03:10.2", "eth5", "0x1002");
     });
     auto start = std::chrono::steady_clock::now();
-    Result<bool> back = settler(sys).waitForHostDriver("0000:03:10.2", 10s, progress);
+    Result<HostDriverWait> back = settler(sys).waitForHostDriver("0000:03:10.2", 10s, progress);
     auto waited = std::chrono::steady_clock::now() - start;
-    // Looked at when the wait returned, before the "libvirt" thread is joined.
+    // Looked at when the wait returned, before the "udev" thread is joined.
     bool netdevThen = sysfs::exists(sys.root() + "/" + vf + "/net/eth5");
-    libvirt.join();
+    udev.join();
     REQUIRE_MESSAGE(back.ok(), back.error().message);
-    CHECK(*back);
-    CHECK(waited >= 600ms);
+    CHECK(*back == HostDriverWait::back);
+    CHECK(waited >= 300ms);
     CHECK(netdevThen);  // not before the netdev came
   }
-  SUBCASE("a VF left on vfio-pci: false once the timeout passed, telling progress why") {
-    Result<bool> back = settler(sys).waitForHostDriver("0000:03:10.2", 1200ms, progress);
+  SUBCASE("no netdev within the timeout: timedOut, telling progress why") {
+    Result<HostDriverWait> back = settler(sys).waitForHostDriver("0000:03:10.2", 1200ms, progress);
     REQUIRE_MESSAGE(back.ok(), back.error().message);
-    CHECK_FALSE(*back);
-    CHECK(told == std::vector<std::string>{
-                      "waiting for libvirt to give 0000:03:10.2 back to its host driver: VF 1 "
-                      "(0000:03:10.2) is still bound to vfio-pci"});
+    CHECK(*back == HostDriverWait::timedOut);
+    CHECK(told == std::vector<std::string>{"waiting for 0000:03:10.2 on its host driver: VF 1 "
+                                           "(0000:03:10.2) has no netdev yet (driver igbvf)"});
+  }
+  SUBCASE("still on vfio-pci: libvirt left it there, said at once") {
+    sys.remove(vf + "/driver");
+    sys.link(vf + "/driver", "../../../../bus/pci/drivers/vfio-pci");
+    auto start = std::chrono::steady_clock::now();
+    Result<HostDriverWait> back = settler(sys).waitForHostDriver("0000:03:10.2", 10s, progress);
+    REQUIRE(back.ok());
+    CHECK(*back == HostDriverWait::leftOnStub);
+    CHECK(std::chrono::steady_clock::now() - start < 5s);
+    CHECK(told.empty());
   }
   SUBCASE("with sriov_drivers_autoprobe 0, unbound from vfio-pci is back") {
     sys.file(SysfsFixture::deviceDir(kPf) + "/sriov_drivers_autoprobe", "0\n");
     sys.remove(vf + "/driver");
-    Result<bool> back = settler(sys).waitForHostDriver("0000:03:10.2", 200ms, progress);
+    Result<HostDriverWait> back = settler(sys).waitForHostDriver("0000:03:10.2", 200ms, progress);
     REQUIRE(back.ok());
-    CHECK(*back);
+    CHECK(*back == HostDriverWait::back);
   }
   SUBCASE("a VF that is gone (its PF's count changed) is not waited for") {
-    Result<bool> back = settler(sys).waitForHostDriver("0000:03:10.6", 10s, progress);
+    Result<HostDriverWait> back = settler(sys).waitForHostDriver("0000:03:10.6", 10s, progress);
     REQUIRE(back.ok());
-    CHECK(*back);
+    CHECK(*back == HostDriverWait::back);
   }
 }
 

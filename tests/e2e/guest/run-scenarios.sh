@@ -72,6 +72,16 @@ clean() {
   for n in $(virsh net-list --all --name); do
     virsh net-destroy "$n" >/dev/null 2>&1; virsh net-undefine "$n" >/dev/null 2>&1
   done
+  # A VF given to vfio-pci by hand (virsh nodedev-detach: 14-adopt-by-hand) stays in libvirt's
+  # books as detached by hand after the VF is gone, and libvirt then leaves a new VF at that
+  # address on vfio-pci when a guest lets go of it, managed or not. Give every VF on vfio-pci
+  # back through libvirt, which forgets it then.
+  for p in $PFS; do
+    for l in /sys/class/net/"$p"/device/virtfn*; do
+      [ "$(basename "$(readlink -f "$l/driver" 2>/dev/null)")" = vfio-pci ] || continue
+      virsh nodedev-reattach "pci_$(basename "$(readlink -f "$l")" | tr ':.' '__')" >/dev/null 2>&1 || true
+    done
+  done
   for p in $PFS; do
     echo 0 > "/sys/class/net/$p/device/sriov_numvfs"; udevadm settle -t 30
     ip link set "$p" down
