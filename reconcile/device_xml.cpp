@@ -158,22 +158,62 @@ std::string deviceXml(const GuestDevice& dev) {
   return dev.keep.empty() ? freshDeviceXml(dev) : editedElementXml(dev.keep, dev);
 }
 
+namespace {
+
+// The <network> element of xml when it is a hostdev pool (a network of another mode has parts,
+// <bridge>, <ip>, that a hostdev pool must not have); an empty node when it is not.
+pugi::xml_node hostdevNetwork(pugi::xml_document& doc, const std::string& xml) {
+  if (xml.empty() || !loadXml(doc, xml, "network")) return {};
+  pugi::xml_node network = doc.child("network");
+  if (std::string_view(network.child("forward").attribute("mode").as_string()) != "hostdev")
+    return {};
+  return network;
+}
+
+pugi::xml_node childOrNew(pugi::xml_node parent, const char* name) {
+  pugi::xml_node child = parent.child(name);
+  return child ? child : parent.append_child(name);
+}
+
+pugi::xml_attribute attributeOrNew(pugi::xml_node node, const char* name) {
+  pugi::xml_attribute attribute = node.attribute(name);
+  return attribute ? attribute : node.append_attribute(name);
+}
+
+void removeChildren(pugi::xml_node parent, const char* name) {
+  while (pugi::xml_node child = parent.child(name)) parent.remove_child(child);
+}
+
+}  // namespace
+
 std::string networkXml(const NetworkDefinition& def) {
   pugi::xml_document doc;
-  pugi::xml_node network = doc.append_child("network");
-  network.append_child("name").text() = def.name.c_str();
-  std::string uuid = uuidOf(def.replaces);
-  if (!uuid.empty()) network.append_child("uuid").text() = uuid.c_str();
-  pugi::xml_node owner = network.append_child("metadata").append_child(kOwnerElement);
-  owner.append_attribute("xmlns:sriov-apply") = kOwnerNamespace;
-  pugi::xml_node forward = network.append_child("forward");
-  forward.append_attribute("mode") = "hostdev";
-  forward.append_attribute("managed") = def.managed ? "yes" : "no";
+  // A pool it redefines is edited: what the spec does not model stays (portgroups,
+  // <bandwidth>, <mtu>, forward's <driver>, other metadata, the uuid libvirt insists on).
+  pugi::xml_node network = hostdevNetwork(doc, def.replaces);
+  if (!network) {
+    doc.reset();
+    network = doc.append_child("network");
+    network.append_child("name");
+    std::string uuid = uuidOf(def.replaces);
+    if (!uuid.empty()) network.append_child("uuid").text() = uuid.c_str();
+  }
+  childOrNew(network, "name").text() = def.name.c_str();
+  if (!hasOwnerMark(network)) {
+    pugi::xml_node owner = childOrNew(network, "metadata").append_child(kOwnerElement);
+    owner.append_attribute("xmlns:sriov-apply") = kOwnerNamespace;
+  }
+  pugi::xml_node forward = childOrNew(network, "forward");
+  attributeOrNew(forward, "mode") = "hostdev";
+  attributeOrNew(forward, "managed") = def.managed ? "yes" : "no";
+  removeChildren(forward, "pf");
+  removeChildren(forward, "address");
   if (!def.pfDev.empty()) {
     forward.append_child("pf").append_attribute("dev") = def.pfDev.c_str();
   } else {
     for (const std::string& vf : def.vfs) addPciAddress(forward, vf);
   }
+  removeChildren(network, "vlan");
   addVlan(network, def.vlan, def.vlanForm);
   return print(doc);
 }

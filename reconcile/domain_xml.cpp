@@ -324,13 +324,14 @@ Result<ObservedNetwork> parseNetworkXml(const std::string& networkXml) {
   network.vlan = vlan->first;
   network.vlanForm = vlan->form;
 
-  for (pugi::xml_node child : root.child("metadata").children()) {
-    if (child.type() == pugi::node_element && namespaceOf(child) == kOwnerNamespace) {
-      network.owned = true;
-      break;
-    }
-  }
+  network.owned = hasOwnerMark(root);
   return network;
+}
+
+bool hasOwnerMark(const pugi::xml_node& network) {
+  for (pugi::xml_node child : network.child("metadata").children())
+    if (child.type() == pugi::node_element && namespaceOf(child) == kOwnerNamespace) return true;
+  return false;
 }
 
 std::string uuidOf(const std::string& xml) {

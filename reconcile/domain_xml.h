@@ -57,4 +57,8 @@ std::string uuidOf(const std::string& xml);
 // active, autostart and persistent are left at their defaults; xml is set to the input.
 Result<ObservedNetwork> parseNetworkXml(const std::string& networkXml);
 
+// Whether the <metadata> of a <network> element holds an element in kOwnerNamespace (whatever
+// its prefix).
+bool hasOwnerMark(const pugi::xml_node& network);
+
 }  // namespace sriov::reconcile

@@ -1,6 +1,7 @@
 // Adopting guests set up by hand (issue 13), against the test daemon through LinuxHost: an
 // unmanaged hostdev, an alias-less hostdev interface whose vlan changes (edited in place,
-// libvirt's view of the rest kept), and a trunk, written whole by as-spec, one field changed.
+// libvirt's view of the rest kept), a trunk, written whole by as-spec, one field changed, and
+// a pool edited by hand (portgroups) whose redefine keeps what the spec does not model.
 #include <doctest/doctest.h>
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
@@ -10,6 +11,7 @@
 
 #include "reconcile/as_spec.h"
 #include "reconcile/device_xml.h"
+#include "reconcile/domain_xml.h"
 #include "reconcile/host/libvirt_connection.h"
 #include "reconcile/host/linux_host.h"
 #include "reconcile/planner.h"
@@ -177,6 +179,73 @@ TEST_CASE("adopt: a trunk is read whole, as-spec writes it, and its native mode 
   Result<ObservedState> after = linux.observe();
   REQUIRE_MESSAGE(after.ok(), after.error().message);
   CHECK(actionsOn(plan(spec, *after, {}), "adopt-trunk").empty());
+}
+
+TEST_CASE("adopt: a pool edited by hand keeps its portgroup, driver and metadata when redefined") {
+  LinuxHost linux = adoptHost();
+  Result<LibvirtConnection> c = LibvirtConnection::open(integration::daemonUri());
+  REQUIRE_MESSAGE(c.ok(), c.error().message);
+  // What sriov-apply defined, then `virsh net-edit` added: a portgroup, forward's <driver>,
+  // another application's metadata.
+  const std::string handEdited =
+      std::string(
+          "<network><name>adopt-pool</name><metadata>"
+          "<app:note xmlns:app='http://example.org/app'>kept</app:note>"
+          "<sriov-apply:owner xmlns:sriov-apply='") +
+      kOwnerNamespace +
+      "'/></metadata><forward mode='hostdev' managed='yes'><driver name='vfio'/>"
+      "<pf dev='eth3'/></forward><vlan><tag id='42'/></vlan>"
+      "<portgroup name='storage'><vlan><tag id='100'/></vlan></portgroup></network>";
+  NetworkHandle network(virNetworkDefineXML(c->get(), handEdited.c_str()));
+  REQUIRE_MESSAGE(network, virGetLastErrorMessage());
+  auto inactiveXml = [&] {
+    char* xml = virNetworkGetXMLDesc(network.get(), VIR_NETWORK_XML_INACTIVE);
+    REQUIRE(xml != nullptr);
+    std::string text = xml;
+    std::free(xml);
+    return text;
+  };
+  const std::string uuid = uuidOf(inactiveXml());
+
+  Result<ObservedState> state = linux.observe();
+  REQUIRE_MESSAGE(state.ok(), state.error().message);
+  schema::Spec spec = hostSpec(*state).spec;
+  schema::Network* pool = nullptr;
+  for (schema::Network& n : spec.networks)
+    if (n.name == "adopt-pool") pool = &n;
+  REQUIRE(pool);
+  auto poolActions = [](const Plan& p) {
+    std::vector<Action> out;
+    for (const Action& a : p.actions)
+      if (a.target == "network/adopt-pool") out.push_back(a);
+    return out;
+  };
+  CHECK(poolActions(plan(spec, *state, {})).empty());
+
+  pool->vlan = 7;
+  std::vector<Action> actions = poolActions(plan(spec, *state, {}));
+  REQUIRE(actions.size() == 1);
+  CHECK(std::string(toString(actions[0].kind)) == toString(ActionKind::defineNetwork));
+  Result<void> r = linux.defineNetwork(networkXml(actions[0].network));
+  REQUIRE_MESSAGE(r.ok(), r.error().message);
+
+  const std::string xml = inactiveXml();
+  CAPTURE(xml);
+  CHECK(uuidOf(xml) == uuid);
+  CHECK(xml.find("<portgroup name='storage'>") != std::string::npos);
+  CHECK(xml.find("<tag id='100'/>") != std::string::npos);
+  CHECK(xml.find("<driver name='vfio'/>") != std::string::npos);
+  CHECK(xml.find("http://example.org/app") != std::string::npos);
+  CHECK(xml.find(">kept</app:note>") != std::string::npos);
+  CHECK(xml.find("<tag id='7'/>") != std::string::npos);
+  CHECK(xml.find("<tag id='42'/>") == std::string::npos);
+  Result<ObservedState> after = linux.observe();
+  REQUIRE_MESSAGE(after.ok(), after.error().message);
+  const ObservedNetwork* observed = after->findNetwork("adopt-pool");
+  REQUIRE(observed);
+  CHECK(observed->owned);
+  CHECK(poolActions(plan(spec, *after, {})).empty());
+  virNetworkUndefine(network.get());
 }
 
 }  // namespace sriov::reconcile
