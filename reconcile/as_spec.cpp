@@ -280,6 +280,12 @@ void addGuests(Conversion& c) {
     schema::Guest g;
     g.name = d.name;
     size_t notes = c.out.notes.size();
+    if (!d.unreadable.empty()) {
+      if (!c.rollback())
+        c.note("", "guest " + d.name + " is left out: its SR-IOV devices cannot be read from " +
+                       d.unreadable);
+      continue;
+    }
     if (!c.rollback() && leftOutForTwice(c, d)) {
       c.out.spec.guests.push_back(g);  // its name and the notes only
       continue;

@@ -34,6 +34,12 @@ const ObservedNetwork* ObservedState::findNetwork(const std::string& name) const
   return nullptr;
 }
 
+void ObservedDomain::markUnreadable(const std::string& why) {
+  if (unreadable.empty()) unreadable = why;
+  liveDevices.clear();
+  configDevices.clear();
+}
+
 const ObservedDomain* ObservedState::findDomain(const std::string& name) const {
   for (const ObservedDomain& d : domains)
     if (d.name == name) return &d;

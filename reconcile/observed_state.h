@@ -135,9 +135,17 @@ struct ObservedDomain {
   // Free hot-pluggable PCI slots of the live XML (hotplug_slots.h), derived, not a state-file
   // key; only when not shut off, nullopt when the XML does not tell.
   std::optional<unsigned> freeHotplugSlots;
+  // Why its SR-IOV devices cannot be read from its XML (parseGuestDevices' error: an address
+  // or MAC libvirt would not write, XML over the limits), derived, not a state-file key; empty
+  // when they were read. Such a domain has no devices here and is left alone: the plan reports
+  // it and refuses whatever could touch it.
+  std::string unreadable;
   friend bool operator==(const ObservedDomain&, const ObservedDomain&) = default;
 
   bool running() const { return state == DomainState::running || state == DomainState::paused; }
+  // Sets unreadable (the first reason stays) and drops the devices read so far: a domain is
+  // left alone whole.
+  void markUnreadable(const std::string& why);
 };
 
 // Where libvirt keeps the state of running domains (qemu/NAME.xml) and active networks

@@ -233,10 +233,15 @@ ObservedNetwork loadNetwork(const YAML::Node& node, const std::string& path) {
   return network;
 }
 
-std::vector<GuestDevice> devicesOf(const MapNode& map, const std::string& key,
+// The SR-IOV devices of a domain's XML; none, with the domain marked unreadable as LibvirtReader
+// marks it, when they cannot be read.
+std::vector<GuestDevice> devicesOf(ObservedDomain& domain, const std::string& what,
                                    const std::string& xml) {
   Result<std::vector<GuestDevice>> devices = parseGuestDevices(xml);
-  if (!devices) fail(map.at(key), map.keyPath(key) + ": " + devices.error().message);
+  if (!devices) {
+    domain.markUnreadable(what + ": " + devices.error().message);
+    return {};
+  }
   return std::move(devices.value());
 }
 
@@ -253,7 +258,7 @@ ObservedDomain loadDomain(const YAML::Node& node, const std::string& path) {
   domain.xml = map.string("xml");
   domain.inactiveXml = map.string("inactiveXml", domain.xml);
   if (domain.state != DomainState::shutoff) {
-    domain.liveDevices = devicesOf(map, "xml", domain.xml);
+    domain.liveDevices = devicesOf(domain, "its live XML", domain.xml);
     if (domain.running()) domain.freeHotplugSlots = freeHotplugSlots(domain.xml);
   }
   // A transient domain has no persistent definition: an empty inactiveXml, no config devices.
@@ -263,8 +268,8 @@ ObservedDomain loadDomain(const YAML::Node& node, const std::string& path) {
       domain.state != DomainState::shutoff) {
     domain.configDevices = domain.liveDevices;
   } else if (!domain.inactiveXml.empty()) {
-    domain.configDevices =
-        devicesOf(map, map.has("inactiveXml") ? "inactiveXml" : "xml", domain.inactiveXml);
+    std::vector<GuestDevice> config = devicesOf(domain, "its XML", domain.inactiveXml);
+    if (domain.unreadable.empty()) domain.configDevices = std::move(config);
   }
   // As LibvirtReader does: pool interfaces that libvirt shows live as hostdev interfaces.
   restoreNetworkInterfaces(domain.liveDevices, domain.configDevices);

@@ -125,8 +125,10 @@ Result<std::optional<ObservedDomain>> readDomain(virDomainPtr domain, DomainFlag
 
   if (active) {
     Result<std::vector<GuestDevice>> live = parseGuestDevices(observed.xml);
-    if (!live) return Error{what + ": " + live.error().message, live.error().code};
-    observed.liveDevices = std::move(*live);
+    if (live)
+      observed.liveDevices = std::move(*live);
+    else
+      observed.markUnreadable("its live XML: " + live.error().message);
     if (observed.running()) observed.freeHotplugSlots = freeHotplugSlots(observed.xml);
   }
   if (!observed.persistent) return std::optional<ObservedDomain>(std::move(observed));
@@ -144,8 +146,10 @@ Result<std::optional<ObservedDomain>> readDomain(virDomainPtr domain, DomainFlag
     observed.inactiveXml = observed.xml;
   }
   Result<std::vector<GuestDevice>> config = parseGuestDevices(observed.inactiveXml);
-  if (!config) return Error{what + ": " + config.error().message, config.error().code};
-  observed.configDevices = std::move(*config);
+  if (!config)
+    observed.markUnreadable("its XML: " + config.error().message);
+  else if (observed.unreadable.empty())
+    observed.configDevices = std::move(*config);
   restoreNetworkInterfaces(observed.liveDevices, observed.configDevices);
   return std::optional<ObservedDomain>(std::move(observed));
 }

@@ -353,7 +353,40 @@ void planPower(PlanState& s, GuestRun& r) {
 
 // One observed domain, in sections whose order matters: what the change hits, the refusals, the
 // shutdown for a restart, the hotplug detaches, the spec's devices, the checks, prune, power.
+// A domain whose XML cannot be read (ObservedDomain::unreadable) is left alone: refused when
+// the spec lists it, and when it runs while the plan re-creates VFs or stops a pool (nothing
+// tells whether it holds one); otherwise a warning.
+void planUnreadableGuest(PlanState& s, const ObservedDomain& dom, const schema::Guest* g,
+                         const std::string& target) {
+  std::string cannot =
+      "guest '" + dom.name + "': its SR-IOV devices cannot be read from " + dom.unreadable + "; ";
+  std::string fix = "fix its definition (virsh edit " + dom.name + ")";
+  if (g) {
+    s.findings.error(
+        target, cannot + "sriov-apply cannot plan for it: " + fix + " or take it out of the spec");
+    return;
+  }
+  std::string touched;
+  for (const PfPlan& p : s.pfs.list) {
+    if (!p.obs) continue;
+    bool recreated = false;
+    for (const ObservedVf& vf : p.obs->vfs)
+      recreated = recreated || s.pfs.index.recreated.count(vf.pci);
+    if (recreated) touched += (touched.empty() ? "the VFs of " : ", ") + p.obs->label();
+  }
+  for (const std::string& n : s.nets.stopped)
+    touched += (touched.empty() ? "" : ", ") + ("network '" + n + "'");
+  if (dom.state != DomainState::shutoff && !touched.empty()) {
+    s.findings.error(target, cannot + "it is " + toString(dom.state) +
+                                 " and the plan re-creates or stops " + touched +
+                                 ", which it may hold: " + fix + " or shut it down first");
+    return;
+  }
+  s.findings.warning(target, cannot + "it is left alone");
+}
+
 void planGuest(PlanState& s, const ObservedDomain& dom, const schema::Guest* g) {
+  if (!dom.unreadable.empty()) return planUnreadableGuest(s, dom, g, "guest/" + dom.name);
   std::vector<const GuestDevice*> hit;
   if (dom.running())
     for (const GuestDevice& d : dom.liveDevices)

@@ -46,7 +46,14 @@ TEST_CASE("fuzz reproducers: the state file loader refuses each with FILE:LINE:C
   for (const fs::path& f : reproducers("state_file")) {
     CAPTURE(f.filename().string());
     auto state = sriov::reconcile::parseStateYaml(sriov::test::readText(f.string()), "r.yaml");
-    REQUIRE_FALSE(state.ok());
+    if (state.ok()) {
+      // Domain XML the readers refuse leaves that one domain unreadable, not the file.
+      bool unreadable = false;
+      for (const sriov::reconcile::ObservedDomain& d : state->domains)
+        unreadable = unreadable || !d.unreadable.empty();
+      CHECK(unreadable);
+      continue;
+    }
     CHECK(state.error().message.rfind("r.yaml:", 0) == 0);
   }
 }

@@ -390,7 +390,8 @@ TEST_CASE("defect 2: an apply on deep domain XML keeps the state file's size lin
   const std::string after = sriov::test::readText(dir + "/s.yaml");
   CHECK(after.find("52:54:00:6d:90:02") != std::string::npos);
   CHECK(after.size() < lab.size() + 4096);
-  // Deeper than the limit of 256 levels: a clear error, nothing changed.
+  // Deeper than the limit of 256 levels: the guest cannot be read, so a plan for it is
+  // refused (exit 4) saying why, and nothing changed.
   std::string chain;
   for (int i = 0; i < 300; ++i) chain += "<m>";
   for (int i = 0; i < 300; ++i) chain += "</m>";
@@ -399,8 +400,11 @@ TEST_CASE("defect 2: an apply on deep domain XML keeps the state file's size lin
   sriov::test::writeText(dir + "/d.yaml", deeper);
   Run d = shell("$B plan --state " + dir + "/d.yaml examples/hostdev-interface.yaml; echo rc=$?");
   CAPTURE(d.out.substr(0, 2000));
-  CHECK(d.out.find("elements nest more than 256 levels deep") != std::string::npos);
-  CHECK(d.out.find("rc=1") != std::string::npos);
+  CHECK(d.out.find("guest 'build1': its SR-IOV devices cannot be read from its XML: cannot "
+                   "parse domain XML: elements nest more than 256 levels deep") !=
+        std::string::npos);
+  CHECK(d.out.find("rc=4") != std::string::npos);
+  CHECK(sriov::test::readText(dir + "/d.yaml") == deeper);
   for (const char* f : {"/s.yaml", "/s.yaml.lock", "/d.yaml"}) std::remove((dir + f).c_str());
   ::rmdir(dir.c_str());
 }

@@ -261,9 +261,17 @@ TEST_CASE("state file load errors") {
     CHECK(loadError(replaced(kSmall, "<name>pool</name>", "<name>other</name>")) ==
           "s.yaml:30:11: networks[0].name: 'pool' does not match the network XML's <name> "
           "'other'");
-    CHECK(loadError(replaced(kSmall, "      </domain>\n    inactiveXml", "    inactiveXml")) ==
-          "s.yaml:46:10: domains[0].xml: cannot parse domain XML: Start-end tags mismatch at "
-          "offset 244");
+  }
+  SUBCASE("a domain whose XML cannot be read loads, marked unreadable, without devices") {
+    auto loaded = parseStateYaml(
+        replaced(kSmall, "      </domain>\n    inactiveXml", "    inactiveXml"), "s.yaml");
+    REQUIRE_MESSAGE(loaded.ok(), loaded.error().message);
+    REQUIRE(loaded->domains.size() == 1);
+    const sriov::reconcile::ObservedDomain& d = loaded->domains[0];
+    CHECK(d.unreadable ==
+          "its live XML: cannot parse domain XML: Start-end tags mismatch at offset 244");
+    CHECK(d.liveDevices.empty());
+    CHECK(d.configDevices.empty());
   }
   SUBCASE("duplicates") {
     std::string twice = replaced(kSmall, "domains:\n",
