@@ -179,7 +179,17 @@ class Validator {
       }
       for (const VfRef& ref : n.vfs)
         if (std::optional<VfKey> key = resolveVf(ref)) {
-          use(*key, ref.pos, "network '" + n.name + "'");
+          auto [it, fresh] = pooledVfs_.emplace(*key, Use{ref.pos, n.name});
+          if (fresh) {
+            std::optional<std::string> pf = pfPoolOf(key->first);
+            if (pf && *pf != n.name) alsoPooled(*key, ref.pos, *pf);
+          } else if (it->second.by == n.name) {
+            d_.error(ref.pos, "VF " + vfName(*key) + " is listed twice in network '" + n.name +
+                                  "' (first at " + at(it->second.pos) +
+                                  "), which libvirt refuses; list it once");
+          } else {
+            alsoPooled(*key, ref.pos, it->second.by);
+          }
           pooledMac(*key, ref.pos);
         }
     }
@@ -245,12 +255,25 @@ class Validator {
     std::optional<VfKey> key = resolveVf(ref);
     if (!key) return key;
     use(*key, ref.pos, by);
-    auto pool = pooled_.find(key->first);
-    if (pool != pooled_.end()) {
-      d_.warning(ref.pos, "VF " + vfName(*key) + " is also in the pool of network '" +
-                              pool->second + "', which may hand it to another guest first");
-    }
+    if (std::optional<std::string> pf = pfPoolOf(key->first)) alsoPooled(*key, ref.pos, *pf);
+    if (auto pool = pooledVfs_.find(*key); pool != pooledVfs_.end())
+      alsoPooled(*key, ref.pos, pool->second.by);
     return key;
+  }
+
+  // libvirt lets a pool hold a VF that a guest holds directly or another pool holds too, and
+  // hands it out regardless (the plan refuses that while guests use the pool: pool_capacity):
+  // a warning, for <pf dev> pools and VF lists alike.
+  void alsoPooled(const VfKey& key, Position pos, const std::string& network) {
+    d_.warning(pos, "VF " + vfName(key) + " is also in the pool of network '" + network +
+                        "', which may hand it to another guest first");
+  }
+
+  // The network pooling every VF of PF pf (<pf dev>); nullopt when none does.
+  std::optional<std::string> pfPoolOf(size_t pf) const {
+    auto pool = pooled_.find(pf);
+    if (pool == pooled_.end()) return std::nullopt;
+    return pool->second;
   }
 
   // virNetDevVlanParse's rules, and the warning for what libvirt defines but never starts on a VF
@@ -296,6 +319,7 @@ class Validator {
   std::map<VfKey, Use> users_;
   std::map<std::string, Position> macs_;
   std::map<size_t, std::string> pooled_;
+  std::map<VfKey, Use> pooledVfs_;           // VFs of explicit pools: where, and which network (by)
   std::map<VfKey, Position> hostAddressed_;  // VFs with a mac or vlan set under pfs  // PF index ->
                                              // name of a network pooling all its VFs
 };

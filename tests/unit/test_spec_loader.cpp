@@ -300,8 +300,12 @@ TEST_CASE("PFs, networks and guests refer to each other correctly") {
                 "pci)"});
     CHECK(diagnosticsOf(pfs + "networks:\n  - name: a\n    vfs: [{pf: eth0, index: 1}]\n"
                               "  - name: b\n    vfs: [{pf: 0000:03:00.0, index: 1}]\n") ==
-          Lines{"t.yaml:10:11: error: VF eth0/1 is already used by network 'a' at 8:11; a VF has "
-                "one user"});
+          Lines{"t.yaml:10:11: warning: VF eth0/1 is also in the pool of network 'a', which may "
+                "hand it to another guest first"});
+    CHECK(diagnosticsOf(pfs + "networks:\n  - name: a\n    vfs: [{pf: eth0, index: 1}, "
+                              "{pf: 0000:03:00.0, index: 1}]\n") ==
+          Lines{"t.yaml:8:33: error: VF eth0/1 is listed twice in network 'a' (first at 8:11), "
+                "which libvirt refuses; list it once"});
   }
   SUBCASE("guests") {
     const std::string net = pfs + "networks:\n  - name: pool\n    vfs: [{pf: eth0, index: 0}]\n";
@@ -312,8 +316,8 @@ TEST_CASE("PFs, networks and guests refer to each other correctly") {
                               "      - network: other\n"
                               "      - {}\n"
                               "  - name: g\n") ==
-          Lines{"t.yaml:12:13: error: VF eth0/0 is already used by network 'pool' at 8:11; a VF "
-                "has one user",
+          Lines{"t.yaml:12:13: warning: VF eth0/0 is also in the pool of network 'pool', which "
+                "may hand it to another guest first",
                 "t.yaml:13:13: error: VF 9 of eth0 does not exist: eth0 has numVfs 4 (VFs 0-3)",
                 "t.yaml:14:13: error: PF eth2 is not declared under pfs; declare it there (name or "
                 "pci)",
