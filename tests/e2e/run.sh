@@ -95,7 +95,8 @@ step "build sriov-apply"
 # 4. The 9p share: binary, guest runner, scenarios, the nested guests' boot disks. Results come
 #    back through it.
 rm -rf "$SHARE"; mkdir -p "$SHARE/scenarios" "$SHARE/disks"
-cp "$BIN" "$SHARE/sriov-apply"
+cp "$BIN" "$SHARE/sriov-apply.bin"
+cp "$HERE/guest/sriov-apply-json.sh" "$SHARE/sriov-apply"
 cp "$CHECK" "$SHARE/sriov-netlink-check"
 cp "$HERE/guest/run-scenarios.sh" "$SHARE/"
 if [ -n "${E2E_DEB:-}" ]; then
@@ -197,4 +198,15 @@ for s in $expected; do
   esac
 done
 [ $fail = 0 ] || die "some scenarios failed (see above)"
+
+# 7. Every JSON document sriov-apply printed in the guest (sriov-apply-json.sh kept them) against
+#    the schema its kind names, with Ajv as tests/schema does (npm ci there installs it).
+docs=$(ls "$SHARE"/json/*.json 2>/dev/null | wc -l)
+if [ "$docs" -gt 0 ]; then
+  command -v node >/dev/null && [ -d "$ROOT/tests/schema/node_modules/ajv" ] ||
+    die "$docs JSON documents from the guest, but no Ajv to check them: run npm ci in tests/schema"
+  node "$ROOT/tests/schema/check-outputs.mjs" "$ROOT/schema" "$ROOT/tests/golden" "$SHARE"/json/*.json ||
+    die "JSON documents from the guest do not match their schemas (commands: $SHARE/json/*.cmd)"
+  step "check $docs JSON documents from the guest against schema/"
+fi
 echo "e2e: all $(echo "$expected" | wc -w) scenarios passed in $(( $(date +%s) - t0 )) s"

@@ -50,7 +50,7 @@ export PF
 echo "guest: PF $PF pci $(basename "$(readlink -f /sys/class/net/$PF/device)") totalvfs $(cat /sys/class/net/$PF/device/sriov_totalvfs) numvfs $(cat /sys/class/net/$PF/device/sriov_numvfs) (uptime $(up) s)"
 echo "guest: IOMMU groups: $(ls /sys/kernel/iommu_groups 2>/dev/null | wc -l)"
 echo "guest: sriov-apply: $(sriov-apply --version 2>&1 | head -1)"
-missing=$(ldd /share/sriov-apply | grep 'not found')
+missing=$(ldd /share/sriov-apply.bin | grep 'not found')
 [ -z "$missing" ] || echo "guest: sriov-apply misses libraries: $missing"
 
 if [ $SYSTEMD = 0 ]; then
