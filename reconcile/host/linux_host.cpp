@@ -242,8 +242,8 @@ Result<void> LinuxHost::detachDevice(const std::string& domain, const std::strin
   // follows (a new VF count, VF settings, the next observe) sees the VF ready. libvirt's status
   // file says whether it was to give it back (it leaves a VF that was on vfio-pci before the
   // guest got it), read before the detach: libvirt rewrites it without the VF once the device
-  // is gone. When it cannot be read, a shorter wait. A VF libvirt left on vfio-pci is told about, never waited
-  // for.
+  // is gone. When it cannot be read, a shorter wait. A VF libvirt left on vfio-pci is told about,
+  // never waited for.
   std::optional<std::string> vf;
   std::optional<bool> unbinds;
   Result<void> detached = withLibvirt([&](const LibvirtWriter& w) {
