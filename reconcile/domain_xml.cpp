@@ -328,6 +328,14 @@ Result<ObservedNetwork> parseNetworkXml(const std::string& networkXml) {
   return network;
 }
 
+std::vector<GuestDevice> readDomainDevices(ObservedDomain& domain, const std::string& what,
+                                           const std::string& xml) {
+  Result<std::vector<GuestDevice>> devices = parseGuestDevices(xml);
+  if (!devices) domain.markUnreadable(what + ": " + devices.error().message);
+  if (!devices || !domain.unreadable.empty()) return {};
+  return std::move(devices.value());
+}
+
 bool hasOwnerMark(const pugi::xml_node& network) {
   for (pugi::xml_node child : network.child("metadata").children())
     if (child.type() == pugi::node_element && namespaceOf(child) == kOwnerNamespace) return true;

@@ -38,6 +38,12 @@ std::optional<unsigned> pciAddressPart(const pugi::xml_node& address, const char
 // <devices>, in document order. Other devices are skipped. Fails on XML that does not parse.
 Result<std::vector<GuestDevice>> parseGuestDevices(const std::string& domainXml);
 
+// parseGuestDevices of one of domain's XMLs (what: "its live XML", "its XML"), as observe and
+// a state file read them: none when they cannot be read (domain.markUnreadable, saying why)
+// or when domain is unreadable already.
+std::vector<GuestDevice> readDomainDevices(ObservedDomain& domain, const std::string& what,
+                                           const std::string& xml);
+
 // libvirt shows a running guest's <interface type='network'> on a hostdev network, in its live
 // XML, as what the network gave it: an <interface type='hostdev'> on that VF, the network's name
 // gone (VIR_DOMAIN_DEF_FORMAT "publicActual"; the inactive XML keeps type='network'). This turns

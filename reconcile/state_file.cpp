@@ -233,18 +233,6 @@ ObservedNetwork loadNetwork(const YAML::Node& node, const std::string& path) {
   return network;
 }
 
-// The SR-IOV devices of a domain's XML; none, with the domain marked unreadable as LibvirtReader
-// marks it, when they cannot be read.
-std::vector<GuestDevice> devicesOf(ObservedDomain& domain, const std::string& what,
-                                   const std::string& xml) {
-  Result<std::vector<GuestDevice>> devices = parseGuestDevices(xml);
-  if (!devices) {
-    domain.markUnreadable(what + ": " + devices.error().message);
-    return {};
-  }
-  return std::move(devices.value());
-}
-
 ObservedDomain loadDomain(const YAML::Node& node, const std::string& path) {
   MapNode map(node, path);
   ObservedDomain domain;
@@ -258,7 +246,7 @@ ObservedDomain loadDomain(const YAML::Node& node, const std::string& path) {
   domain.xml = map.string("xml");
   domain.inactiveXml = map.string("inactiveXml", domain.xml);
   if (domain.state != DomainState::shutoff) {
-    domain.liveDevices = devicesOf(domain, "its live XML", domain.xml);
+    domain.liveDevices = readDomainDevices(domain, "its live XML", domain.xml);
     if (domain.running()) domain.freeHotplugSlots = freeHotplugSlots(domain.xml);
   }
   // A transient domain has no persistent definition: an empty inactiveXml, no config devices.
@@ -268,8 +256,7 @@ ObservedDomain loadDomain(const YAML::Node& node, const std::string& path) {
       domain.state != DomainState::shutoff) {
     domain.configDevices = domain.liveDevices;
   } else if (!domain.inactiveXml.empty()) {
-    std::vector<GuestDevice> config = devicesOf(domain, "its XML", domain.inactiveXml);
-    if (domain.unreadable.empty()) domain.configDevices = std::move(config);
+    domain.configDevices = readDomainDevices(domain, "its XML", domain.inactiveXml);
   }
   // As LibvirtReader does: pool interfaces that libvirt shows live as hostdev interfaces.
   restoreNetworkInterfaces(domain.liveDevices, domain.configDevices);

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -102,6 +103,19 @@ RegularFile openRegularNoFollow(const std::string& path, int flags, unsigned mod
     file.notRegular = true;
   }
   return file;
+}
+
+std::optional<std::string> readAtMost(int fd, size_t maxBytes) {
+  std::string text;
+  char buf[65536];
+  while (text.size() <= maxBytes) {
+    ssize_t n = ::read(fd, buf, std::min(sizeof buf, maxBytes + 1 - text.size()));
+    if (n <= 0) break;
+    text.append(buf, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  if (text.size() > maxBytes) return std::nullopt;
+  return text;
 }
 
 }  // namespace sriov::reconcile

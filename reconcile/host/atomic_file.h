@@ -1,7 +1,9 @@
-// Writing a whole file atomically: readers see the old content or the new one, never a part,
-// also across a crash.
+// Files without surprises: written whole and atomically (readers see the old content or the new
+// one, never a part, also across a crash), opened without following a link, read with a bound.
 #pragma once
 
+#include <cstddef>
+#include <optional>
 #include <string>
 
 #include "reconcile/result.h"
@@ -30,5 +32,9 @@ struct RegularFile {
 // open(2) with O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC added to flags, then a check that it is a
 // regular file: a link someone planted at path is never followed.
 RegularFile openRegularNoFollow(const std::string& path, int flags, unsigned mode = 0);
+
+// The rest of what fd reads (at most maxBytes + 1 bytes are read), then closes fd; nullopt when
+// there is more than maxBytes.
+std::optional<std::string> readAtMost(int fd, size_t maxBytes);
 
 }  // namespace sriov::reconcile

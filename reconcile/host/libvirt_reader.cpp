@@ -124,11 +124,7 @@ Result<std::optional<ObservedDomain>> readDomain(virDomainPtr domain, DomainFlag
   bool active = state != VIR_DOMAIN_SHUTOFF && state != VIR_DOMAIN_CRASHED;
 
   if (active) {
-    Result<std::vector<GuestDevice>> live = parseGuestDevices(observed.xml);
-    if (live)
-      observed.liveDevices = std::move(*live);
-    else
-      observed.markUnreadable("its live XML: " + live.error().message);
+    observed.liveDevices = readDomainDevices(observed, "its live XML", observed.xml);
     if (observed.running()) observed.freeHotplugSlots = freeHotplugSlots(observed.xml);
   }
   if (!observed.persistent) return std::optional<ObservedDomain>(std::move(observed));
@@ -145,11 +141,7 @@ Result<std::optional<ObservedDomain>> readDomain(virDomainPtr domain, DomainFlag
   } else {
     observed.inactiveXml = observed.xml;
   }
-  Result<std::vector<GuestDevice>> config = parseGuestDevices(observed.inactiveXml);
-  if (!config)
-    observed.markUnreadable("its XML: " + config.error().message);
-  else if (observed.unreadable.empty())
-    observed.configDevices = std::move(*config);
+  observed.configDevices = readDomainDevices(observed, "its XML", observed.inactiveXml);
   restoreNetworkInterfaces(observed.liveDevices, observed.configDevices);
   return std::optional<ObservedDomain>(std::move(observed));
 }

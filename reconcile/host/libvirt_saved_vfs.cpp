@@ -9,6 +9,7 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
+#include "reconcile/host/atomic_file.h"
 #include "schema/mac_address.h"
 
 namespace sriov::reconcile {
@@ -67,23 +68,11 @@ std::optional<std::string> readBounded(int dirFd, const std::string& name) {
   int fd = ::openat(dirFd, name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) return std::nullopt;
   struct stat st {};
-  std::string text;
-  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
-    char buf[kMaxLibvirtSavedBytes + 1];
-    size_t total = 0;
-    while (total < sizeof buf) {
-      ssize_t n = ::read(fd, buf + total, sizeof buf - total);
-      if (n <= 0) break;
-      total += static_cast<size_t>(n);
-    }
-    text.assign(buf, total);
-  } else {
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
     ::close(fd);
     return std::nullopt;
   }
-  ::close(fd);
-  if (text.size() > kMaxLibvirtSavedBytes) return std::nullopt;
-  return text;
+  return readAtMost(fd, kMaxLibvirtSavedBytes);
 }
 
 }  // namespace

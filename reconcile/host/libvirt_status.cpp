@@ -2,7 +2,6 @@
 #include "reconcile/host/libvirt_status.h"
 
 #include <fcntl.h>
-#include <unistd.h>
 
 #include <pugixml.hpp>
 
@@ -49,16 +48,9 @@ std::optional<bool> libvirtUnbindsVfOf(const std::string& runtimeDir, const std:
     return std::nullopt;
   RegularFile file = openRegularNoFollow(runtimeDir + "/qemu/" + domain + ".xml", O_RDONLY);
   if (file.fd < 0) return std::nullopt;
-  std::string text;
-  char buf[65536];
-  for (;;) {
-    ssize_t n = ::read(file.fd, buf, sizeof buf);
-    if (n <= 0) break;
-    text.append(buf, static_cast<size_t>(n));
-    if (text.size() > kMaxXmlBytes) break;  // loadXml refuses it
-  }
-  ::close(file.fd);
-  return libvirtUnbindsVf(text, vfPci);
+  std::optional<std::string> text = readAtMost(file.fd, kMaxXmlBytes);
+  if (!text) return std::nullopt;
+  return libvirtUnbindsVf(*text, vfPci);
 }
 
 }  // namespace sriov::reconcile

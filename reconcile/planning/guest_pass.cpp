@@ -351,8 +351,6 @@ void planPower(PlanState& s, GuestRun& r) {
   if (r.disturb.restart || (!r.dom.running() && wantRunning)) draftStart(s, r);
 }
 
-// One observed domain, in sections whose order matters: what the change hits, the refusals, the
-// shutdown for a restart, the hotplug detaches, the spec's devices, the checks, prune, power.
 // A domain whose XML cannot be read (ObservedDomain::unreadable) is left alone: refused when
 // the spec lists it, and when it runs while the plan re-creates VFs or stops a pool (nothing
 // tells whether it holds one); otherwise a warning.
@@ -385,6 +383,8 @@ void planUnreadableGuest(PlanState& s, const ObservedDomain& dom, const schema::
   s.findings.warning(target, cannot + "it is left alone");
 }
 
+// One observed domain, in sections whose order matters: what the change hits, the refusals, the
+// shutdown for a restart, the hotplug detaches, the spec's devices, the checks, prune, power.
 void planGuest(PlanState& s, const ObservedDomain& dom, const schema::Guest* g) {
   if (!dom.unreadable.empty()) return planUnreadableGuest(s, dom, g, "guest/" + dom.name);
   std::vector<const GuestDevice*> hit;

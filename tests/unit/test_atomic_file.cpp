@@ -1,5 +1,6 @@
 // Tests of writeFileAtomically in a temporary folder: content, mode, no leftovers, failures.
 #include <doctest/doctest.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -75,6 +76,23 @@ TEST_CASE("writeFileAtomically") {
     CHECK(message.substr(message.size() - suffix.size()) == suffix);
     CHECK(entries(dir.root() + "/rules.d") == std::vector<std::string>{"70-sriov-apply.rules"});
   }
+}
+
+TEST_CASE("readAtMost: the whole file up to the bound, nothing beyond it") {
+  SysfsFixture dir;  // just a temporary folder here
+  const std::string path = dir.root() + "/f";
+  auto readBack = [&](const std::string& content, size_t max) {
+    test::writeText(path, content);
+    RegularFile file = openRegularNoFollow(path, O_RDONLY);
+    REQUIRE(file.fd >= 0);
+    return readAtMost(file.fd, max);
+  };
+  CHECK(readBack("", 4) == std::string());
+  CHECK(readBack("abcd", 4) == std::string("abcd"));
+  CHECK_FALSE(readBack("abcde", 4));
+  const std::string big(200000, 'x');  // over one read's buffer
+  CHECK(readBack(big, big.size()) == big);
+  CHECK_FALSE(readBack(big, big.size() - 1));
 }
 
 }  // namespace
