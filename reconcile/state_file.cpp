@@ -2,8 +2,6 @@
 // kernel's and libvirt's invariants checked (writing: state_file_write.cpp).
 #include "reconcile/state_file.h"
 
-#include <yaml-cpp/yaml.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
@@ -23,6 +21,7 @@
 #include "schema/shape.h"
 #include "schema/text_position.h"
 #include "schema/yaml_budget.h"
+#include "schema/yaml_tree.h"
 
 namespace sriov::reconcile {
 namespace {
@@ -32,29 +31,29 @@ namespace {
 // an Error value. Nothing escapes this file.
 
 struct LoadError {
-  YAML::Mark mark;
+  schema::Position position;
   std::string message;
 };
 
-[[noreturn]] void fail(const YAML::Node& node, std::string message) {
-  throw LoadError{node.Mark(), std::move(message)};
+[[noreturn]] void fail(const schema::YamlNode& node, std::string message) {
+  throw LoadError{node.position(), std::move(message)};
 }
 
 // A map of the state file whose keys and types checkShape has already checked against the key
 // table (state_keys.cpp): typed access, the defaults of absent keys, and paths for messages.
 class MapNode {
  public:
-  MapNode(const YAML::Node& node, std::string path) : node_(node), path_(std::move(path)) {}
+  MapNode(const schema::YamlNode& node, std::string path) : node_(node), path_(std::move(path)) {}
 
-  // The value under key (a missing key: an undefined node whose mark is the map's).
-  YAML::Node at(const std::string& key) const { return node_[key]; }
-  bool has(const std::string& key) const { return node_[key].IsDefined(); }
+  // The value under key (a missing key: an undefined node positioned at the map).
+  schema::YamlNode at(const std::string& key) const { return node_[key]; }
+  bool has(const std::string& key) const { return node_[key].defined(); }
 
   std::string keyPath(const std::string& key) const {
     return path_.empty() ? key : path_ + "." + key;
   }
 
-  std::string string(const std::string& key) const { return node_[key].Scalar(); }
+  std::string string(const std::string& key) const { return node_[key].scalar(); }
   std::string string(const std::string& key, const std::string& fallback) const {
     return has(key) ? string(key) : fallback;
   }
@@ -68,16 +67,10 @@ class MapNode {
     return has(key) ? schema::readBoolean(node_[key]) : std::nullopt;
   }
   // A list under key, empty when the key is absent.
-  std::vector<YAML::Node> list(const std::string& key) const {
-    std::vector<YAML::Node> items;
-    if (!has(key)) return items;
-    YAML::Node value = node_[key];
-    for (YAML::const_iterator it = value.begin(); it != value.end(); ++it) items.push_back(*it);
-    return items;
-  }
+  std::vector<schema::YamlNode> list(const std::string& key) const { return node_[key].items(); }
 
  private:
-  YAML::Node node_;
+  schema::YamlNode node_;
   std::string path_;
 };
 
@@ -101,7 +94,7 @@ std::string readMac(const MapNode& map, const std::string& key, const std::strin
   return *mac;
 }
 
-LibvirtSavedVf loadLibvirtSaved(const YAML::Node& node, const std::string& path) {
+LibvirtSavedVf loadLibvirtSaved(const schema::YamlNode& node, const std::string& path) {
   MapNode map(node, path);
   LibvirtSavedVf saved;
   saved.adminMac = readMac(map, "adminMac", "");
@@ -110,7 +103,7 @@ LibvirtSavedVf loadLibvirtSaved(const YAML::Node& node, const std::string& path)
   return saved;
 }
 
-ObservedVf loadVf(const YAML::Node& node, const std::string& path) {
+ObservedVf loadVf(const schema::YamlNode& node, const std::string& path) {
   MapNode map(node, path);
   ObservedVf vf;
   vf.index = map.number("index");
@@ -147,7 +140,7 @@ std::string kernelVfAddress(const ObservedPf& pf, unsigned index) {
 // sriov_offset, sriov_stride, the virtfnN links): numVfs <= totalVfs, a stride of at least 1
 // when there can be more than one VF and an offset of at least 1 (else VFs share an address),
 // each VF listed once, at its index, within totalVfs, at the address offset and stride give.
-ObservedPf loadPf(const YAML::Node& node, const std::string& path) {
+ObservedPf loadPf(const schema::YamlNode& node, const std::string& path) {
   MapNode map(node, path);
   ObservedPf pf;
   pf.name = map.string("name", "");
@@ -163,7 +156,7 @@ ObservedPf loadPf(const YAML::Node& node, const std::string& path) {
   pf.vfStride = map.number("vfStride", 0);
   pf.linkUp = map.boolean("linkUp", false);
   pf.iommuGroup = static_cast<int>(map.number("iommuGroup", -1));
-  const YAML::Node& at = node;
+  const schema::YamlNode& at = node;
   if (pf.numVfs > pf.totalVfs) {
     fail(map.at("numVfs"), map.keyPath("numVfs") + ": " + std::to_string(pf.numVfs) +
                                " is more than totalVfs " + std::to_string(pf.totalVfs) +
@@ -179,7 +172,7 @@ ObservedPf loadPf(const YAML::Node& node, const std::string& path) {
          map.keyPath("vfStride") + ": 0 puts every VF at one PCI address; a device with " +
              std::to_string(pf.totalVfs) + " VFs has a VF stride of at least 1 (sriov_stride)");
   }
-  std::vector<YAML::Node> vfs = map.list("vfs");
+  std::vector<schema::YamlNode> vfs = map.list("vfs");
   std::map<unsigned, size_t> listedAt;
   for (size_t i = 0; i < vfs.size(); ++i) {
     const std::string vfPath = itemPath(map.keyPath("vfs"), i);
@@ -216,7 +209,7 @@ ObservedPf loadPf(const YAML::Node& node, const std::string& path) {
   return pf;
 }
 
-ObservedNetwork loadNetwork(const YAML::Node& node, const std::string& path) {
+ObservedNetwork loadNetwork(const schema::YamlNode& node, const std::string& path) {
   MapNode map(node, path);
   std::string name = map.string("name");
   std::string xml = map.string("xml");
@@ -233,7 +226,7 @@ ObservedNetwork loadNetwork(const YAML::Node& node, const std::string& path) {
   return network;
 }
 
-ObservedDomain loadDomain(const YAML::Node& node, const std::string& path) {
+ObservedDomain loadDomain(const schema::YamlNode& node, const std::string& path) {
   MapNode map(node, path);
   ObservedDomain domain;
   domain.name = map.string("name");
@@ -264,42 +257,41 @@ ObservedDomain loadDomain(const YAML::Node& node, const std::string& path) {
 }
 
 // What kind of file this is comes first: a spec given by mistake should say so.
-void checkKind(const YAML::Node& root) {  // const: a missing key is not added
-  if (!root.IsMap()) return;              // checkShape says so
-  const YAML::Node apiVersion = root["apiVersion"];
-  if (apiVersion.IsDefined() && apiVersion.IsScalar() &&
-      apiVersion.Scalar() != schema::kApiVersion) {
-    fail(apiVersion, "unsupported apiVersion '" + apiVersion.Scalar() + "', expected '" +
+void checkKind(const schema::YamlNode& root) {  // const: a missing key is not added
+  if (!root.isMap()) return;                    // checkShape says so
+  const schema::YamlNode apiVersion = root["apiVersion"];
+  if (apiVersion.defined() && apiVersion.isScalar() && apiVersion.scalar() != schema::kApiVersion) {
+    fail(apiVersion, "unsupported apiVersion '" + apiVersion.scalar() + "', expected '" +
                          schema::kApiVersion + "'");
   }
-  const YAML::Node kind = root["kind"];
-  if (kind.IsDefined() && kind.IsScalar() && kind.Scalar() != kStateKind)
-    fail(kind, "unknown kind '" + kind.Scalar() + "', expected '" + std::string(kStateKind) + "'");
+  const schema::YamlNode kind = root["kind"];
+  if (kind.defined() && kind.isScalar() && kind.scalar() != kStateKind)
+    fail(kind, "unknown kind '" + kind.scalar() + "', expected '" + std::string(kStateKind) + "'");
 }
 
 // The document's keys, types and ranges (the key table, state_keys.cpp), then what the kernel
 // and libvirt guarantee across them.
-ObservedState loadDocument(const YAML::Node& root) {
+ObservedState loadDocument(const schema::YamlNode& root) {
   MapNode map(root, "");
   ObservedState state;
   state.hostname = map.string("hostname");
   state.iommuEnabled = map.boolean("iommuEnabled", false);
   state.selinuxVirtUseSysfs = map.optionalBool("selinuxVirtUseSysfs");
-  for (const YAML::Node& driver : map.list("pciDrivers"))
-    state.pciDrivers.push_back(driver.Scalar());
+  for (const schema::YamlNode& driver : map.list("pciDrivers"))
+    state.pciDrivers.push_back(driver.scalar());
   std::sort(state.pciDrivers.begin(), state.pciDrivers.end());
-  std::vector<YAML::Node> files = map.list("files");
+  std::vector<schema::YamlNode> files = map.list("files");
   for (size_t i = 0; i < files.size(); ++i) {
     MapNode file(files[i], itemPath("files", i));
     state.files[file.string("path")] = file.string("content");
   }
 
-  std::vector<YAML::Node> pfs = map.list("pfs");
+  std::vector<schema::YamlNode> pfs = map.list("pfs");
   // One device per PCI address and one interface per name on a host: PFs and VFs of every PF.
   std::map<std::string, std::string> pciUsers;
   std::map<std::string, std::string> nameUsers;
   auto claim = [](std::map<std::string, std::string>& users, const std::string& key,
-                  const std::string& user, const YAML::Node& node, const std::string& what) {
+                  const std::string& user, const schema::YamlNode& node, const std::string& what) {
     auto [other, inserted] = users.emplace(key, user);
     if (!inserted) fail(node, user + ": " + what + " is also " + other->second);
   };
@@ -314,7 +306,7 @@ ObservedState loadDocument(const YAML::Node& root) {
       claim(nameUsers, pf.name, pfPath + ".name", pfs[i]["name"], "interface '" + pf.name + "'");
     for (size_t v = 0; v < pf.vfs.size(); ++v) {
       const std::string vfPath = itemPath(pfPath + ".vfs", v);
-      const YAML::Node vfNode = pfs[i]["vfs"][v];
+      const schema::YamlNode vfNode = pfs[i]["vfs"][v];
       claim(pciUsers, pf.vfs[v].pci, vfPath + ".pci", vfNode["pci"],
             "PCI address " + pf.vfs[v].pci);
       if (!pf.vfs[v].netdev.empty()) {
@@ -324,7 +316,7 @@ ObservedState loadDocument(const YAML::Node& root) {
     }
     state.pfs.push_back(std::move(pf));
   }
-  std::vector<YAML::Node> networks = map.list("networks");
+  std::vector<schema::YamlNode> networks = map.list("networks");
   std::set<std::string> networkNames;
   for (size_t i = 0; i < networks.size(); ++i) {
     ObservedNetwork network = loadNetwork(networks[i], itemPath("networks", i));
@@ -334,7 +326,7 @@ ObservedState loadDocument(const YAML::Node& root) {
     }
     state.networks.push_back(std::move(network));
   }
-  std::vector<YAML::Node> domains = map.list("domains");
+  std::vector<schema::YamlNode> domains = map.list("domains");
   std::set<std::string> domainNames;
   for (size_t i = 0; i < domains.size(); ++i) {
     ObservedDomain domain = loadDomain(domains[i], itemPath("domains", i));
@@ -348,12 +340,10 @@ ObservedState loadDocument(const YAML::Node& root) {
   return state;
 }
 
-Error positioned(const std::string& fileName, const schema::TextColumns& columns,
-                 const YAML::Mark& mark, const std::string& message) {
-  // yaml-cpp counts from 0, columns in bytes; a null mark (no position known) is at 1:1.
-  int line = mark.is_null() ? 1 : mark.line + 1;
-  int col = mark.is_null() ? 1 : columns.characterColumn(line, mark.column + 1);
-  return Error::at(fileName, line, col, message);
+Error positioned(const std::string& fileName, const schema::Position& at,
+                 const std::string& message) {
+  // No position known: 1:1.
+  return Error::at(fileName, at.line > 0 ? at.line : 1, at.col > 0 ? at.col : 1, message);
 }
 
 }  // namespace
@@ -364,7 +354,8 @@ Result<ObservedState> parseStateYaml(const std::string& rawText, const std::stri
   const schema::TextColumns columns(text);
   schema::YamlLimits limits;
   limits.maxScalarBytes = schema::kMaxStateBytes;
-  schema::YamlScan scan = schema::scanYaml(text, limits);
+  schema::YamlRead read = schema::readYaml(text, limits, columns);
+  const schema::YamlScan& scan = read.scan;
   if (scan.error)
     return Error::at(fileName, scan.line, columns.characterColumn(scan.line, scan.column),
                      *scan.error);
@@ -373,22 +364,17 @@ Result<ObservedState> parseStateYaml(const std::string& rawText, const std::stri
                      columns.characterColumn(scan.secondDocumentLine, scan.secondDocumentColumn),
                      "expected one YAML document (a state file as `sriov-apply show` prints)");
   try {
-    YAML::Node root = YAML::Load(text);
+    const schema::YamlNode root = read.tree.root();
     checkKind(root);
     schema::Diagnostics shape(fileName);
-    {
-      schema::CharacterColumnsScope scope(columns);
-      schema::checkShape(root, stateRoot(), shape);
-    }
+    schema::checkShape(root, stateRoot(), shape);
     if (shape.hasErrors()) {
       const schema::Diagnostic first = shape.sorted().front();
       return Error::at(fileName, std::max(first.line, 1), std::max(first.col, 1), first.message);
     }
     return loadDocument(root);
   } catch (const LoadError& e) {
-    return positioned(fileName, columns, e.mark, e.message);
-  } catch (const YAML::Exception& e) {
-    return positioned(fileName, columns, e.mark, e.msg);
+    return positioned(fileName, e.position, e.message);
   }
 }
 

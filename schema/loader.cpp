@@ -1,8 +1,6 @@
 // From YAML text to a Spec: parse, check the shape against the key table, build, cross-check.
 #include "schema/loader.h"
 
-#include <yaml-cpp/yaml.h>
-
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -25,56 +23,56 @@ namespace {
 // are skipped here (left at their defaults), so this code never reports anything itself.
 class Builder {
  public:
-  Spec build(const YAML::Node& root, const std::string& file) {
+  Spec build(const YamlNode& root, const std::string& file) {
     Spec spec;
     spec.file = file;
     spec.host = string(root["host"]);
     spec.prune = boolean(root["prune"]).value_or(false);
-    for (const YAML::Node& n : sequence(root["pfs"])) spec.pfs.push_back(pf(n));
-    for (const YAML::Node& n : sequence(root["networks"])) spec.networks.push_back(network(n));
-    for (const YAML::Node& n : sequence(root["guests"])) spec.guests.push_back(guest(n));
+    for (const YamlNode& n : sequence(root["pfs"])) spec.pfs.push_back(pf(n));
+    for (const YamlNode& n : sequence(root["networks"])) spec.networks.push_back(network(n));
+    for (const YamlNode& n : sequence(root["guests"])) spec.guests.push_back(guest(n));
     return spec;
   }
 
  private:
-  static std::vector<YAML::Node> sequence(const YAML::Node& node) {
-    std::vector<YAML::Node> out;
-    if (node && node.IsSequence())
-      for (const YAML::Node& item : node)
-        if (item.IsMap()) out.push_back(item);
+  static std::vector<YamlNode> sequence(const YamlNode& node) {
+    std::vector<YamlNode> out;
+    if (node && node.isSequence())
+      for (const YamlNode& item : node.items())
+        if (item.isMap()) out.push_back(item);
     return out;
   }
-  static std::optional<std::string> string(const YAML::Node& node) {
+  static std::optional<std::string> string(const YamlNode& node) {
     return node ? readString(node) : std::nullopt;
   }
-  static std::optional<bool> boolean(const YAML::Node& node) {
+  static std::optional<bool> boolean(const YamlNode& node) {
     return node ? readBoolean(node) : std::nullopt;
   }
-  static std::optional<unsigned> number(const YAML::Node& node, int64_t max) {
+  static std::optional<unsigned> number(const YamlNode& node, int64_t max) {
     std::optional<int64_t> v = node ? readInteger(node) : std::nullopt;
     if (!v || *v < 0 || *v > max) return std::nullopt;
     return static_cast<unsigned>(*v);
   }
-  static std::optional<std::string> pci(const YAML::Node& node) {
+  static std::optional<std::string> pci(const YamlNode& node) {
     std::optional<std::string> s = string(node);
     return s ? normalisePci(*s) : std::nullopt;
   }
-  static std::optional<std::string> pciId(const YAML::Node& node) {
+  static std::optional<std::string> pciId(const YamlNode& node) {
     std::optional<std::string> s = string(node);
     return s ? normalisePciId(*s) : std::nullopt;
   }
-  static std::optional<std::string> mac(const YAML::Node& node) {
+  static std::optional<std::string> mac(const YamlNode& node) {
     std::optional<std::string> s = string(node);
     return s ? normaliseMac(*s) : std::nullopt;
   }
 
   // vlan: {tags, trunk, native, nativeMode}; unset for vlan: 42 or none. Several tags are a
   // trunk unless trunk: false says otherwise (validate refuses that).
-  static std::optional<VlanTrunk> vlanTrunk(const YAML::Node& node) {
-    if (!node || !node.IsMap()) return std::nullopt;
+  static std::optional<VlanTrunk> vlanTrunk(const YamlNode& node) {
+    if (!node || !node.isMap()) return std::nullopt;
     VlanTrunk v;
-    if (node["tags"] && node["tags"].IsSequence())
-      for (const YAML::Node& tag : node["tags"])
+    if (node["tags"] && node["tags"].isSequence())
+      for (const YamlNode& tag : node["tags"].items())
         if (std::optional<unsigned> id = number(tag, 4095)) v.tags.push_back(*id);
     v.trunk = boolean(node["trunk"]).value_or(v.tags.size() > 1);
     v.native = number(node["native"], 4095);
@@ -85,16 +83,16 @@ class Builder {
     return v.tags.empty() ? std::nullopt : std::optional<unsigned>(v.tags.front());
   }
 
-  static VfRef vfRef(const YAML::Node& node) {
+  static VfRef vfRef(const YamlNode& node) {
     VfRef ref;
     ref.pos = positionOf(node);
-    if (!node.IsMap()) return ref;
+    if (!node.isMap()) return ref;
     ref.pf = string(node["pf"]).value_or("");
     ref.index = number(node["index"], 65534).value_or(0);
     return ref;
   }
 
-  static Pf pf(const YAML::Node& node) {
+  static Pf pf(const YamlNode& node) {
     Pf pf;
     pf.pos = positionOf(node);
     pf.name = string(node["name"]);
@@ -105,7 +103,7 @@ class Builder {
     pf.numVfs = numVfs.value_or(0);
     pf.numVfsKnown = numVfs.has_value();
     pf.persist = boolean(node["persist"]).value_or(true);
-    for (const YAML::Node& n : sequence(node["vfs"])) {
+    for (const YamlNode& n : sequence(node["vfs"])) {
       VfEntry entry;
       entry.pos = positionOf(n);
       std::optional<std::pair<unsigned, unsigned>> range =
@@ -130,12 +128,12 @@ class Builder {
     return pf;
   }
 
-  static Network network(const YAML::Node& node) {
+  static Network network(const YamlNode& node) {
     Network net;
     net.pos = positionOf(node);
     net.name = string(node["name"]).value_or("");
     net.pf = string(node["pf"]);
-    for (const YAML::Node& n : sequence(node["vfs"])) net.vfs.push_back(vfRef(n));
+    for (const YamlNode& n : sequence(node["vfs"])) net.vfs.push_back(vfRef(n));
     net.managed = boolean(node["managed"]).value_or(true);
     net.vlanTrunk = vlanTrunk(node["vlan"]);
     net.vlan = net.vlanTrunk ? first(*net.vlanTrunk) : number(node["vlan"], 4095);
@@ -144,7 +142,7 @@ class Builder {
     return net;
   }
 
-  static Guest guest(const YAML::Node& node) {
+  static Guest guest(const YamlNode& node) {
     Guest g;
     g.pos = positionOf(node);
     g.name = string(node["name"]).value_or("");
@@ -152,10 +150,10 @@ class Builder {
       if (*mode == "restart") g.onDisruption = OnDisruption::restart;
       if (*mode == "refuse") g.onDisruption = OnDisruption::refuse;
     }
-    for (const YAML::Node& n : sequence(node["interfaces"])) {
+    for (const YamlNode& n : sequence(node["interfaces"])) {
       Interface i;
       i.pos = positionOf(n);
-      if (n["vf"] && n["vf"].IsMap()) {
+      if (n["vf"] && n["vf"].isMap()) {
         i.kind = Interface::Kind::vf;
         i.vf = vfRef(n["vf"]);
       } else if (std::optional<std::string> net = string(n["network"])) {
@@ -166,8 +164,8 @@ class Builder {
       i.vlanTrunk = vlanTrunk(n["vlan"]);
       i.vlan = i.vlanTrunk ? first(*i.vlanTrunk) : number(n["vlan"], 4095);
       i.managed = boolean(n["managed"]).value_or(true);
-      const YAML::Node vp = n["virtualport"];
-      if (vp && vp.IsMap()) {
+      const YamlNode vp = n["virtualport"];
+      if (vp && vp.isMap()) {
         Virtualport v;
         v.type = string(vp["type"]).value_or("");
         v.profileid = string(vp["profileid"]);
@@ -179,11 +177,11 @@ class Builder {
       }
       g.interfaces.push_back(i);
     }
-    for (const YAML::Node& n : sequence(node["hostdevs"])) {
+    for (const YamlNode& n : sequence(node["hostdevs"])) {
       Hostdev h;
       h.pos = positionOf(n);
       h.pci = pci(n["pci"]);
-      if (n["vf"] && n["vf"].IsMap()) h.vf = vfRef(n["vf"]);
+      if (n["vf"] && n["vf"].isMap()) h.vf = vfRef(n["vf"]);
       h.managed = boolean(n["managed"]).value_or(true);
       g.hostdevs.push_back(h);
     }
@@ -208,15 +206,16 @@ LoadResult loadSpec(const std::string& rawText, const std::string& fileName) {
   // Lines end at LF, CRLF or a lone CR; columns count characters (text_position.h).
   const std::string text = normaliseLineBreaks(rawText);
   const TextColumns columns(text);
-  const CharacterColumnsScope inCharacters(columns);
   result.spec.file = fileName;
   Diagnostics& d = result.diagnostics;
   if (blank(text)) {
     d.error({1, 1}, "the file is empty; a spec starts with 'apiVersion: sriov-apply/v1'");
     return result;
   }
-  // The event scan first: it ends for any text, and bounds what the tree can cost to walk.
-  YamlScan scan = scanYaml(text, YamlLimits{});
+  // One pass of libyaml's parser within the limits: it ends for any text, and bounds what the
+  // tree can cost to walk (yaml_budget.h).
+  YamlRead read = readYaml(text, YamlLimits{}, columns);
+  const YamlScan& scan = read.scan;
   if (scan.error) {
     d.error({scan.line, columns.characterColumn(scan.line, scan.column)},
             (scan.syntax ? "YAML syntax error: " : "") + *scan.error);
@@ -233,22 +232,15 @@ LoadResult loadSpec(const std::string& rawText, const std::string& fileName) {
                      "; put one host's spec in each file");
     return result;
   }
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::Exception& e) {
-    d.error({e.mark.line + 1, columns.characterColumn(e.mark.line + 1, e.mark.column + 1)},
-            "YAML syntax error: " + e.msg);
-    return result;
-  }
-  if (!root.IsMap()) {
+  const YamlNode root = read.tree.root();
+  if (!root.isMap()) {
     d.error(positionOf(root).line ? positionOf(root) : Position{1, 1},
             "a spec must be a mapping (apiVersion, pfs, networks, guests), got " +
-                std::string(root.IsSequence() ? "a sequence" : "a scalar"));
+                std::string(root.isSequence() ? "a sequence" : "a scalar"));
     return result;
   }
-  const YAML::Node kind = root["kind"];
-  if (kind && kind.IsScalar() && kind.Scalar() == "HostState") {
+  const YamlNode kind = root["kind"];
+  if (kind && kind.isScalar() && kind.scalar() == "HostState") {
     d.error(positionOf(kind),
             "this is a state file (kind: HostState, as `sriov-apply show` "
             "prints), not a spec; give it with --state FILE");

@@ -10,7 +10,6 @@
 #include "schema/pci_address.h"
 #include "schema/pci_id.h"
 #include "schema/text_check.h"
-#include "schema/text_position.h"
 #include "schema/yaml_tags.h"
 
 namespace sriov::schema {
@@ -21,8 +20,8 @@ std::string quoted(const std::string& text) {
 }
 
 // A string by its form (quotes: the non-specific tag "!") or by its tag (!!str).
-bool isQuoted(const YAML::Node& node) {
-  return node.Tag() == "!" || node.Tag() == kStrTag;
+bool isQuoted(const YamlNode& node) {
+  return node.tag() == "!" || node.tag() == kStrTag;
 }
 
 // "first-last" as two numbers, in whatever order they were written.
@@ -39,12 +38,12 @@ std::optional<std::pair<unsigned, unsigned>> splitRange(const std::string& s) {
 }
 
 // "a mapping", "a sequence", "null" or the scalar itself, for "got ..." in messages.
-std::string describe(const YAML::Node& node) {
-  if (node.IsMap()) return "a mapping";
-  if (node.IsSequence()) return "a sequence";
-  if (node.IsNull()) return "nothing";
-  if (isQuoted(node)) return "the string " + quoted(node.Scalar());
-  return quoted(node.Scalar());
+std::string describe(const YamlNode& node) {
+  if (node.isMap()) return "a mapping";
+  if (node.isSequence()) return "a sequence";
+  if (node.isNull()) return "nothing";
+  if (isQuoted(node)) return "the string " + quoted(node.scalar());
+  return quoted(node.scalar());
 }
 
 std::string joined(std::span<const std::string_view> words, std::string_view last) {
@@ -114,16 +113,16 @@ class ShapeChecker {
  public:
   explicit ShapeChecker(Diagnostics& diagnostics) : d_(diagnostics) {}
 
-  void object(const YAML::Node& node, const ObjectDef& def) {
-    if (!node.IsMap()) {
+  void object(const YamlNode& node, const ObjectDef& def) {
+    if (!node.isMap()) {
       d_.error(positionOf(node),
                std::string(def.noun) + " must be a mapping, got " + describe(node));
       return;
     }
     std::map<std::string, Position> seen;
-    for (const auto& entry : node) {
-      const YAML::Node& keyNode = entry.first;
-      std::string key = keyNode.IsScalar() ? keyNode.Scalar() : std::string();
+    for (const YamlNode::Entry& entry : node.entries()) {
+      const YamlNode& keyNode = entry.key;
+      std::string key = keyNode.isScalar() ? keyNode.scalar() : std::string();
       Position keyPos = positionOf(keyNode);
       auto [it, inserted] = seen.emplace(key, keyPos);
       if (!inserted) {
@@ -137,7 +136,7 @@ class ShapeChecker {
         unknownKey(keyPos, key, def);
         continue;
       }
-      value(entry.second, *k, keyPos);
+      value(entry.value, *k, keyPos);
     }
     for (const KeyDef& k : def.keys) {
       if (k.required == Required::yes && !seen.count(std::string(k.name))) {
@@ -170,11 +169,11 @@ class ShapeChecker {
     d_.error(pos, message);
   }
 
-  void value(const YAML::Node& node, const KeyDef& k, Position keyPos) {
+  void value(const YamlNode& node, const KeyDef& k, Position keyPos) {
     Position pos = positionOf(node);
     if (pos.line == 0) pos = keyPos;
     std::string name = "'" + std::string(k.name) + "'";
-    if (node.IsNull() && k.kind != ValueKind::object) {
+    if (node.isNull() && k.kind != ValueKind::object) {
       d_.error(keyPos, name + " has no value");
       return;
     }
@@ -213,18 +212,18 @@ class ShapeChecker {
         return;
       }
       case ValueKind::object:
-        if (node.IsNull()) {
+        if (node.isNull()) {
           d_.error(keyPos, name + " has no value");
         } else {
           object(node, *k.object);
         }
         return;
       case ValueKind::array:
-        if (!node.IsSequence()) {
+        if (!node.isSequence()) {
           d_.error(pos, name + " must be a sequence, got " + describe(node));
           return;
         }
-        for (const YAML::Node& item : node) {
+        for (const YamlNode& item : node.items()) {
           if (k.item.kind == ValueKind::object) {
             object(item, *k.item.object);
           } else if (k.item.kind == ValueKind::integer) {
@@ -242,7 +241,7 @@ class ShapeChecker {
         vfIndex(node, k, name, pos);
         return;
       case ValueKind::vlan:
-        if (node.IsMap()) {
+        if (node.isMap()) {
           object(node, *k.object);
         } else {
           integer(node, k, name, pos);
@@ -251,10 +250,10 @@ class ShapeChecker {
     }
   }
 
-  void integer(const YAML::Node& node, const KeyDef& k, const std::string& name, Position pos) {
-    if (node.IsScalar() && isQuoted(node) && readInteger(YAML::Node(node.Scalar()))) {
-      d_.error(pos, name + " must be an integer, got the string " + quoted(node.Scalar()) +
-                        (node.Tag() == kStrTag ? "; remove the !!str tag" : "; remove the quotes"));
+  void integer(const YamlNode& node, const KeyDef& k, const std::string& name, Position pos) {
+    if (node.isScalar() && isQuoted(node) && readIntegerText(node.scalar())) {
+      d_.error(pos, name + " must be an integer, got the string " + quoted(node.scalar()) +
+                        (node.tag() == kStrTag ? "; remove the !!str tag" : "; remove the quotes"));
       return;
     }
     std::optional<int64_t> v = readInteger(node);
@@ -266,7 +265,7 @@ class ShapeChecker {
     }
   }
 
-  void vfIndex(const YAML::Node& node, const KeyDef& k, const std::string& name, Position pos) {
+  void vfIndex(const YamlNode& node, const KeyDef& k, const std::string& name, Position pos) {
     if (std::optional<int64_t> v = readInteger(node)) {
       if (*v < k.min || *v > k.max) {
         d_.error(pos, name + " must be between " + std::to_string(k.min) + " and " +
@@ -290,26 +289,20 @@ class ShapeChecker {
 
 }  // namespace
 
-Position positionOf(const YAML::Node& node) {
-  const YAML::Mark mark = node.Mark();
-  if (mark.is_null() || mark.line < 0) return {};
-  const int line = mark.line + 1;
-  const TextColumns* columns = CharacterColumnsScope::current();
-  return {line, columns ? columns->characterColumn(line, mark.column + 1) : mark.column + 1};
+Position positionOf(const YamlNode& node) {
+  return node.position();
 }
 
-void checkShape(const YAML::Node& node, const ObjectDef& def, Diagnostics& diagnostics) {
+void checkShape(const YamlNode& node, const ObjectDef& def, Diagnostics& diagnostics) {
   ShapeChecker(diagnostics).object(node, def);
 }
 
-std::optional<std::string> readString(const YAML::Node& node) {
-  if (!node.IsScalar()) return std::nullopt;
-  return node.Scalar();
+std::optional<std::string> readString(const YamlNode& node) {
+  if (!node.isScalar()) return std::nullopt;
+  return node.scalar();
 }
 
-std::optional<int64_t> readInteger(const YAML::Node& node) {
-  if (!node.IsScalar() || isQuoted(node)) return std::nullopt;
-  const std::string& s = node.Scalar();
+std::optional<int64_t> readIntegerText(const std::string& s) {
   const char* begin = s.data();
   if (!s.empty() && s[0] == '+') ++begin;
   int64_t value = 0;
@@ -319,15 +312,23 @@ std::optional<int64_t> readInteger(const YAML::Node& node) {
   return value;
 }
 
-std::optional<bool> readBoolean(const YAML::Node& node) {
-  if (!node.IsScalar() || isQuoted(node)) return std::nullopt;
-  const std::string& s = node.Scalar();
+std::optional<bool> readBooleanText(const std::string& s) {
   if (s == "true" || s == "True" || s == "TRUE") return true;
   if (s == "false" || s == "False" || s == "FALSE") return false;
   return std::nullopt;
 }
 
-std::optional<std::pair<unsigned, unsigned>> readVfIndex(const YAML::Node& node) {
+std::optional<int64_t> readInteger(const YamlNode& node) {
+  if (!node.isScalar() || isQuoted(node)) return std::nullopt;
+  return readIntegerText(node.scalar());
+}
+
+std::optional<bool> readBoolean(const YamlNode& node) {
+  if (!node.isScalar() || isQuoted(node)) return std::nullopt;
+  return readBooleanText(node.scalar());
+}
+
+std::optional<std::pair<unsigned, unsigned>> readVfIndex(const YamlNode& node) {
   if (std::optional<int64_t> v = readInteger(node)) {
     if (*v < 0 || *v > 65534) return std::nullopt;
     return std::make_pair(static_cast<unsigned>(*v), static_cast<unsigned>(*v));

@@ -3,8 +3,6 @@
 // with, so a value is judged valid by exactly one piece of code.
 #pragma once
 
-#include <yaml-cpp/yaml.h>
-
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -12,21 +10,25 @@
 
 #include "schema/diagnostic.h"
 #include "schema/keys.h"
+#include "schema/yaml_tree.h"
 
 namespace sriov::schema {
 
-// 1-based position of a node (yaml-cpp marks are 0-based); {0, 0} when the node has none.
-Position positionOf(const YAML::Node& node);
+// 1-based position of a node, columns in characters; {0, 0} when the node has none.
+Position positionOf(const YamlNode& node);
 
 // Reports every problem of node (expected to be an object of kind def) into diagnostics,
 // descending into nested objects and arrays.
-void checkShape(const YAML::Node& node, const ObjectDef& def, Diagnostics& diagnostics);
+void checkShape(const YamlNode& node, const ObjectDef& def, Diagnostics& diagnostics);
 
 // Scalar readers: the value when node is a valid value of that kind, else nullopt.
-std::optional<std::string> readString(const YAML::Node& node);
-std::optional<int64_t> readInteger(const YAML::Node& node);  // plain (unquoted) decimal
-std::optional<bool> readBoolean(const YAML::Node& node);     // true / false (YAML 1.2 core)
+std::optional<std::string> readString(const YamlNode& node);
+std::optional<int64_t> readInteger(const YamlNode& node);  // plain (unquoted) decimal
+std::optional<bool> readBoolean(const YamlNode& node);     // true / false (YAML 1.2 core)
+// The same, of a scalar's text as if written plain.
+std::optional<int64_t> readIntegerText(const std::string& text);
+std::optional<bool> readBooleanText(const std::string& text);
 // A VF index (an integer) or a range "first-last" with first <= last.
-std::optional<std::pair<unsigned, unsigned>> readVfIndex(const YAML::Node& node);
+std::optional<std::pair<unsigned, unsigned>> readVfIndex(const YamlNode& node);
 
 }  // namespace sriov::schema

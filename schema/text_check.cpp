@@ -1,4 +1,5 @@
-// Decodes UTF-8 strictly (no overlongs, no surrogates) and finds control characters.
+// Decodes UTF-8 strictly (no overlongs, no surrogates) and finds control and invisible
+// characters.
 #include "schema/text_check.h"
 
 #include <cstdint>
@@ -29,6 +30,21 @@ bool control(uint32_t cp) {
   return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F);
 }
 
+// Characters that print as nothing or as a plain space, or turn the text around: a name with
+// one reads as another name ("web\u00A0" as "web"). Spaces other than U+0020, the soft hyphen,
+// zero-width and direction marks, bidi embeddings and isolates, invisible operators, the BOM.
+bool invisible(uint32_t cp) {
+  return cp == 0xA0 || cp == 0xAD || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200F) ||
+         (cp >= 0x2028 && cp <= 0x202F) || (cp >= 0x205F && cp <= 0x206F) || cp == 0x3000 ||
+         cp == 0xFEFF;
+}
+
+std::string codePoint(uint32_t cp) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "U+%04X", static_cast<unsigned>(cp));
+  return buf;
+}
+
 std::string hex(unsigned char b) {
   char buf[8];
   std::snprintf(buf, sizeof buf, "\\x%02X", b);
@@ -48,6 +64,9 @@ std::optional<std::string> textProblem(std::string_view text) {
       return "contains a control character (" +
              (cp < 0x100 ? hex(static_cast<unsigned char>(cp)) : std::to_string(cp)) +
              " at character " + std::to_string(chars + 1) + "); names and values must be printable";
+    if (invisible(cp))
+      return "contains an invisible or direction character (" + codePoint(cp) + " at character " +
+             std::to_string(chars + 1) + "); write names with visible characters and plain spaces";
     i += n;
   }
   return std::nullopt;

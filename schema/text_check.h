@@ -7,7 +7,8 @@
 
 namespace sriov::schema {
 
-// Why text is not valid UTF-8 without control characters (C0, DEL, C1; tab included), or
+// Why text is not valid UTF-8 without control characters (C0, DEL, C1; tab included) and
+// invisible ones (no-break and other Unicode spaces, zero-width and direction marks), or
 // nullopt. The message names the first bad byte's offset, counted in characters.
 std::optional<std::string> textProblem(std::string_view text);
 

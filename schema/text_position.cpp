@@ -4,12 +4,6 @@
 #include <algorithm>
 
 namespace sriov::schema {
-namespace {
-
-thread_local const TextColumns* activeColumns = nullptr;
-
-}  // namespace
-
 std::string normaliseLineBreaks(std::string_view text) {
   std::string out;
   out.reserve(text.size());
@@ -41,19 +35,6 @@ int TextColumns::characterColumn(int line, int byteColumn) const {
   for (size_t i = start; i < end; ++i)
     if ((static_cast<unsigned char>(text_[i]) & 0xC0) != 0x80) ++characters;
   return characters;
-}
-
-CharacterColumnsScope::CharacterColumnsScope(const TextColumns& columns)
-    : previous_(activeColumns) {
-  activeColumns = &columns;
-}
-
-CharacterColumnsScope::~CharacterColumnsScope() {
-  activeColumns = previous_;
-}
-
-const TextColumns* CharacterColumnsScope::current() {
-  return activeColumns;
 }
 
 }  // namespace sriov::schema

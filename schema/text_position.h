@@ -12,7 +12,8 @@ namespace sriov::schema {
 // parsers read this, so lines are counted as a person counts them.
 std::string normaliseLineBreaks(std::string_view text);
 
-// Turns the byte columns yaml-cpp reports into character columns, for one (normalised) text.
+// Turns the byte columns yaml-cpp reports into character columns, for one (normalised) text
+// (libyaml's marks count characters already: yaml_tree.h).
 class TextColumns {
  public:
   explicit TextColumns(std::string_view normalisedText);
@@ -23,21 +24,6 @@ class TextColumns {
  private:
   std::string_view text_;
   std::vector<size_t> lineStarts_;
-};
-
-// While one exists (on this thread), positionOf() (shape.h) reports the columns of nodes of
-// that text in characters: the loader opens one for the text it loads.
-class CharacterColumnsScope {
- public:
-  explicit CharacterColumnsScope(const TextColumns& columns);
-  ~CharacterColumnsScope();
-  CharacterColumnsScope(const CharacterColumnsScope&) = delete;
-  CharacterColumnsScope& operator=(const CharacterColumnsScope&) = delete;
-  // The innermost scope's columns, or nullptr.
-  static const TextColumns* current();
-
- private:
-  const TextColumns* previous_;
 };
 
 }  // namespace sriov::schema

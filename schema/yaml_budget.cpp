@@ -95,9 +95,14 @@ class Budget {
 };
 
 // yaml-cpp's events, with its marks and messages: what every finding reports.
+// With a tree, also builds it from yaml-cpp's events (marks in bytes: columns converts them).
 class Counter : public YAML::EventHandler {
  public:
-  explicit Counter(const YamlLimits& limits) : budget_(limits) {}
+  explicit Counter(const YamlLimits& limits, YamlTree* tree = nullptr,
+                   const TextColumns* columns = nullptr)
+      : budget_(limits), tree_(tree), columns_(columns) {}
+
+  bool built = true;  // every event fitted the tree
 
   size_t documents = 0;
 
@@ -111,26 +116,51 @@ class Counter : public YAML::EventHandler {
   void OnDocumentEnd() override {}
   void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
     check(mark, budget_.leaf(anchored(anchor), 0));
+    if (tree_) built = built && tree_->scalar(at(mark), "", true, "", name(anchor));
   }
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
     check(mark, budget_.alias(anchor));
+    if (tree_) built = built && tree_->alias(name(anchor));
   }
-  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                 const std::string& value) override {
     check(mark, budget_.leaf(anchored(anchor), value.size()));
+    // yaml-cpp's "?" is an untagged plain scalar, its "!" an untagged quoted one.
+    if (tree_) {
+      built = built && tree_->scalar(at(mark), value, tag == "?",
+                                     tag == "?" || tag == "!" ? "" : tag, name(anchor));
+    }
   }
-  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+  void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                        YAML::EmitterStyle::value) override {
     check(mark, budget_.open(anchored(anchor)));
+    if (tree_)
+      built = built && tree_->open(YamlKind::sequence, at(mark), untagged(tag), name(anchor));
   }
-  void OnSequenceEnd() override { budget_.close(); }
-  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+  void OnSequenceEnd() override {
+    budget_.close();
+    if (tree_) built = built && tree_->close();
+  }
+  void OnMapStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                   YAML::EmitterStyle::value) override {
     check(mark, budget_.open(anchored(anchor)));
+    if (tree_) built = built && tree_->open(YamlKind::map, at(mark), untagged(tag), name(anchor));
   }
-  void OnMapEnd() override { budget_.close(); }
+  void OnMapEnd() override {
+    budget_.close();
+    if (tree_) built = built && tree_->close();
+  }
 
  private:
+  Position at(const YAML::Mark& mark) const {
+    if (mark.is_null() || mark.line < 0) return {};
+    return {mark.line + 1,
+            columns_ ? columns_->characterColumn(mark.line + 1, mark.column + 1) : mark.column + 1};
+  }
+  static std::string name(YAML::anchor_t anchor) { return anchor ? std::to_string(anchor) : ""; }
+  static std::string_view untagged(const std::string& tag) {
+    return tag == "?" ? std::string_view() : std::string_view(tag);
+  }
   // yaml-cpp numbers anchors from 1; 0 is none.
   const YAML::anchor_t* anchored(const YAML::anchor_t& anchor) const {
     return anchor ? &anchor : nullptr;
@@ -141,13 +171,17 @@ class Counter : public YAML::EventHandler {
   }
 
   Budget<YAML::anchor_t> budget_;
+  YamlTree* tree_;
+  const TextColumns* columns_;
 };
 
 // libyaml's event parser (C, several times faster than yaml-cpp's scanner) over the same
 // budget: the number of documents (0 or 1) when the text is YAML within every limit. Anything
 // else (a second document, a limit broken, text libyaml refuses) is left to yaml-cpp's scan,
 // which reports it with yaml-cpp's marks and messages, so findings read the same either way.
-std::optional<size_t> documentsWithinLimits(const std::string& text, const YamlLimits& limits) {
+// With a tree, also builds it; the tree is whole only when the result is 1 and tree->complete().
+std::optional<size_t> documentsWithinLimits(const std::string& text, const YamlLimits& limits,
+                                            YamlTree* tree = nullptr) {
   yaml_parser_t parser;
   if (!yaml_parser_initialize(&parser)) return std::nullopt;
   yaml_parser_set_input_string(&parser, reinterpret_cast<const unsigned char*>(text.data()),
@@ -166,6 +200,12 @@ std::optional<size_t> documentsWithinLimits(const std::string& text, const YamlL
     };
     std::optional<std::string> anchor;
     std::optional<std::string> problem;
+    auto text = [](const yaml_char_t* name) {
+      return name ? std::string_view(reinterpret_cast<const char*>(name)) : std::string_view();
+    };
+    const Position at{static_cast<int>(event.start_mark.line) + 1,
+                      static_cast<int>(event.start_mark.column) + 1};
+    bool built = true;
     switch (event.type) {
       case YAML_STREAM_END_EVENT:
         done = true;
@@ -176,42 +216,53 @@ std::optional<size_t> documentsWithinLimits(const std::string& text, const YamlL
       case YAML_SCALAR_EVENT:
         anchor = anchorOf(event.data.scalar.anchor);
         problem = budget.leaf(anchor ? &*anchor : nullptr, event.data.scalar.length);
+        if (tree && !problem) {
+          const auto& e = event.data.scalar;
+          built = tree->scalar(at, std::string(reinterpret_cast<const char*>(e.value), e.length),
+                               e.style == YAML_PLAIN_SCALAR_STYLE, text(e.tag), text(e.anchor));
+        }
         break;
       case YAML_ALIAS_EVENT:
         problem = budget.alias(*anchorOf(event.data.alias.anchor));
+        if (tree && !problem) built = tree->alias(text(event.data.alias.anchor));
         break;
       case YAML_SEQUENCE_START_EVENT:
         anchor = anchorOf(event.data.sequence_start.anchor);
         problem = budget.open(anchor ? &*anchor : nullptr);
+        if (tree && !problem) {
+          built = tree->open(YamlKind::sequence, at, text(event.data.sequence_start.tag),
+                             text(event.data.sequence_start.anchor));
+        }
         break;
       case YAML_MAPPING_START_EVENT:
         anchor = anchorOf(event.data.mapping_start.anchor);
         problem = budget.open(anchor ? &*anchor : nullptr);
+        if (tree && !problem) {
+          built = tree->open(YamlKind::map, at, text(event.data.mapping_start.tag),
+                             text(event.data.mapping_start.anchor));
+        }
         break;
       case YAML_SEQUENCE_END_EVENT:
       case YAML_MAPPING_END_EVENT:
         budget.close();
+        if (tree) built = tree->close();
         break;
       default:
         break;
     }
-    if (problem) clean = false;
+    if (problem || !built) clean = false;
     yaml_event_delete(&event);
   }
   yaml_parser_delete(&parser);
   return clean ? std::optional<size_t>(documents) : std::nullopt;
 }
 
-}  // namespace
-
-YamlScan scanYaml(const std::string& text, const YamlLimits& limits) {
+// yaml-cpp's scan of text (building tree, when given, from its events).
+YamlScan scanWithYamlCpp(const std::string& text, const YamlLimits& limits, YamlTree* tree,
+                         const TextColumns* columns) {
   YamlScan scan;
-  if (std::optional<size_t> documents = documentsWithinLimits(text, limits)) {
-    scan.documents = *documents;  // yaml-cpp's scan would count the same events
-    return scan;
-  }
   std::istringstream in(text);
-  Counter counter(limits);
+  Counter counter(limits, tree, columns);
   try {
     YAML::Parser parser(in);
     while (parser.HandleNextDocument(counter)) {
@@ -237,7 +288,46 @@ YamlScan scanYaml(const std::string& text, const YamlLimits& limits) {
     scan.secondDocumentLine = counter.secondStart.line + 1;
     scan.secondDocumentColumn = counter.secondStart.column + 1;
   }
+  if (tree && !scan.error && scan.documents == 1 && !(counter.built && tree->complete())) {
+    scan.error =
+        "the YAML cannot be read as one tree of nodes";  // not seen: yaml-cpp refuses first
+  }
   return scan;
+}
+
+// Line breaks libyaml counts (YAML 1.1: NEL, LS, PS) and yaml-cpp does not, and a byte order
+// mark: positions would differ, so such text is read through yaml-cpp, as it always was.
+bool libyamlCountsDifferently(const std::string& text) {
+  if (text.rfind("\xEF\xBB\xBF", 0) == 0) return true;
+  return text.find("\xC2\x85") != std::string::npos ||
+         text.find("\xE2\x80\xA8") != std::string::npos ||
+         text.find("\xE2\x80\xA9") != std::string::npos;
+}
+
+}  // namespace
+
+YamlScan scanYaml(const std::string& text, const YamlLimits& limits) {
+  if (std::optional<size_t> documents = documentsWithinLimits(text, limits)) {
+    YamlScan scan;
+    scan.documents = *documents;  // yaml-cpp's scan would count the same events
+    return scan;
+  }
+  return scanWithYamlCpp(text, limits, nullptr, nullptr);
+}
+
+YamlRead readYaml(const std::string& text, const YamlLimits& limits, const TextColumns& columns) {
+  YamlRead read;
+  if (!libyamlCountsDifferently(text)) {
+    std::optional<size_t> documents = documentsWithinLimits(text, limits, &read.tree);
+    if (documents && (*documents == 0 || read.tree.complete())) {
+      read.scan.documents = *documents;
+      return read;
+    }
+  }
+  // What libyaml refuses or counts differently: yaml-cpp's findings, or its reading.
+  read.tree = YamlTree();
+  read.scan = scanWithYamlCpp(text, limits, &read.tree, &columns);
+  return read;
 }
 
 }  // namespace sriov::schema

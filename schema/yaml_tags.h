@@ -3,16 +3,15 @@
 // does not fit its node) is refused at its position.
 #pragma once
 
-#include <yaml-cpp/yaml.h>
-
 #include "schema/diagnostic.h"
+#include "schema/yaml_tree.h"
 
 namespace sriov::schema {
 
-// The tag yaml-cpp gives `!!str` (also what makes a scalar a string, as quotes do).
+// The tag `!!str` resolves to (also what makes a scalar a string, as quotes do).
 inline constexpr const char* kStrTag = "tag:yaml.org,2002:str";
 
 // Reports every tag of root and below (keys included) that a spec cannot have.
-void checkTags(const YAML::Node& root, Diagnostics& diagnostics);
+void checkTags(const YamlNode& root, Diagnostics& diagnostics);
 
 }  // namespace sriov::schema

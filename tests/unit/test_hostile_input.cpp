@@ -189,7 +189,13 @@ TEST_CASE("defect 5: control characters, NUL and invalid UTF-8 in names are refu
   CHECK(sriov::schema::textProblem(std::string("a\0b", 3)).has_value());
   CHECK(sriov::schema::textProblem("a\x1b[31m").has_value());
   CHECK(sriov::schema::textProblem("a\x7f").has_value());
-  CHECK(sriov::schema::textProblem("\xc2\x85").has_value());      // C1 NEL
+  CHECK(sriov::schema::textProblem("\xc2\x85").has_value());  // C1 NEL
+  CHECK(sriov::schema::textProblem("web\xc2\xa0") ==          // no-break space
+        "contains an invisible or direction character (U+00A0 at character 4); write names with "
+        "visible characters and plain spaces");
+  CHECK(sriov::schema::textProblem("a\xe2\x80\x8b").has_value());  // zero-width space
+  CHECK(sriov::schema::textProblem("a\xe2\x80\xae").has_value());  // right-to-left override
+  CHECK(sriov::schema::textProblem("a b").has_value() == false);
   CHECK(sriov::schema::textProblem("\xff").has_value());          // not UTF-8
   CHECK(sriov::schema::textProblem("\xc0\xaf").has_value());      // overlong '/'
   CHECK(sriov::schema::textProblem("\xed\xa0\x80").has_value());  // surrogate
@@ -205,8 +211,9 @@ TEST_CASE("defect 5: control characters, NUL and invalid UTF-8 in names are refu
                            "t.yaml:3:11: error: 'name' contains a control character"));
   CHECK(hasErrorContaining(diagnosticsOf(kHeader + "guests:\n  - name: \"w\\e[2J\"\n"),
                            "control character (\\x1B"));
+  // libyaml decodes "\N" to NEL (U+0085), a C1 control character; yaml-cpp gave a lone 0x85.
   CHECK(hasErrorContaining(diagnosticsOf(kHeader + "guests:\n  - name: \"w\\N\"\n"),
-                           "is not valid UTF-8 (byte \\x85"));
+                           "control character (\\x85 at character 2)"));
   CHECK(hasErrorContaining(diagnosticsOf(kHeader + "guests:\n  - name: \"plan\\n    1. fake\"\n"),
                            "control character (\\x0A"));
   CHECK(hasErrorContaining(
