@@ -289,8 +289,10 @@ std::vector<std::pair<size_t, std::string>> restoreNetworkInterfaces(
     if (!twin) continue;
     restored.emplace_back(i, device.pci);
     std::string alias = device.alias;
+    std::string pci = device.pci;
     device = *twin;
     device.alias = alias;
+    device.leasedPci = pci;
   }
   return restored;
 }

@@ -111,6 +111,9 @@ struct GuestDevice {
   // <boot>, the guest-side <address>, <teaming>).
   std::string element;
   std::string keep;
+  // Not compared. A pool interface's VF as libvirt's live XML shows it (a hostdev interface
+  // there: restoreNetworkInterfaces); empty when the live XML does not say.
+  std::string leasedPci;
   friend bool operator==(const GuestDevice& a, const GuestDevice& b) {
     return a.kind == b.kind && a.pci == b.pci && a.network == b.network && a.mac == b.mac &&
            a.vlan == b.vlan && a.vlanForm == b.vlanForm && a.virtualport == b.virtualport &&

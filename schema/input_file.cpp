@@ -36,6 +36,7 @@ Result<std::string> readInputFile(const std::string& path, size_t maxBytes,
   // One read loop, whatever the file is: a pipe or /dev/stdin can be read only once, and a
   // device such as /dev/zero never ends, so at most maxBytes + 1 bytes are read.
   std::string text;
+  if (S_ISREG(st.st_mode)) text.reserve(static_cast<size_t>(st.st_size) + 1);
   char buffer[65536];
   while (text.size() <= maxBytes) {
     size_t want = std::min(sizeof buffer, maxBytes + 1 - text.size());

@@ -4,28 +4,32 @@
 #include <algorithm>
 
 namespace sriov::schema {
+
 std::string normaliseLineBreaks(std::string_view text) {
   std::string out;
   out.reserve(text.size());
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '\r') {
-      out += text[i];
-    } else if (i + 1 < text.size() && text[i + 1] == '\n') {
-      // CRLF: the LF that follows ends the line.
-    } else {
-      out += '\n';
-    }
+  // Whole runs between CRs: most texts have none, and are one copy.
+  for (size_t i = 0; i < text.size();) {
+    size_t cr = text.find('\r', i);
+    if (cr == std::string_view::npos) cr = text.size();
+    out.append(text.data() + i, cr - i);
+    if (cr == text.size()) break;
+    // CRLF: the LF that follows ends the line; a lone CR is one.
+    if (cr + 1 >= text.size() || text[cr + 1] != '\n') out += '\n';
+    i = cr + 1;
   }
   return out;
 }
 
-TextColumns::TextColumns(std::string_view normalisedText) : text_(normalisedText) {
-  lineStarts_.push_back(0);
-  for (size_t i = 0; i < text_.size(); ++i)
-    if (text_[i] == '\n') lineStarts_.push_back(i + 1);
-}
+TextColumns::TextColumns(std::string_view normalisedText) : text_(normalisedText) {}
 
 int TextColumns::characterColumn(int line, int byteColumn) const {
+  // The lines are found when a position is first asked for: most texts are read without one.
+  if (lineStarts_.empty()) {
+    lineStarts_.push_back(0);
+    for (size_t i = 0; i < text_.size(); ++i)
+      if (text_[i] == '\n') lineStarts_.push_back(i + 1);
+  }
   if (line < 1 || byteColumn < 1 || static_cast<size_t>(line) > lineStarts_.size())
     return byteColumn;
   const size_t start = lineStarts_[static_cast<size_t>(line) - 1];

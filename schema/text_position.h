@@ -23,7 +23,7 @@ class TextColumns {
 
  private:
   std::string_view text_;
-  std::vector<size_t> lineStarts_;
+  mutable std::vector<size_t> lineStarts_;  // found on the first call
 };
 
 }  // namespace sriov::schema

@@ -74,24 +74,19 @@ std::optional<std::string> freeVf(const SimulatedWorld& world, const ObservedNet
 
 void deriveLeases(SimulatedWorld& world) {
   world.leases.clear();
-  // What libvirt's live XML says (the VF each pool interface got, restoreNetworkInterfaces);
-  // for a live XML that keeps type='network' (state files written before sriov-apply modelled
-  // this), the first free VF, in a second pass.
+  // What libvirt's live XML says (the VF each pool interface got: leasedPci, set by
+  // restoreNetworkInterfaces when the devices were read); for a live XML that keeps
+  // type='network' (state files written before sriov-apply modelled this), the first free VF,
+  // in a second pass.
   std::vector<std::pair<std::string, GuestDevice>> unknown;
   for (const ObservedDomain& domain : world.state.domains) {
     if (!active(domain)) continue;
-    Result<std::vector<GuestDevice>> live = parseGuestDevices(domain.xml);
-    if (!live) continue;
-    std::vector<std::pair<size_t, std::string>> held =
-        restoreNetworkInterfaces(*live, domain.configDevices);
-    for (size_t i = 0; i < live->size(); ++i) {
-      const GuestDevice& device = (*live)[i];
+    for (const GuestDevice& device : domain.liveDevices) {
       if (device.kind != GuestDevice::Kind::networkInterface) continue;
       const ObservedNetwork* network = world.state.findNetwork(device.network);
       if (!network) continue;
-      auto it = std::find_if(held.begin(), held.end(), [i](const auto& h) { return h.first == i; });
-      if (it != held.end())
-        world.leases[it->second] = {domain.name, leaseKey(device), network->managed};
+      if (!device.leasedPci.empty())
+        world.leases[device.leasedPci] = {domain.name, leaseKey(device), network->managed};
       else
         unknown.emplace_back(domain.name, device);
     }
