@@ -61,7 +61,9 @@ int apply(const ApplyOptions& options) {
 int readOnly(const CommandLine& line) {
   bool show = line.command == Command::show;
   // show observes what plan would (line.apply holds the defaults then): the rules file too.
-  Result<HostHandle> host = makeHost(show ? line.show.host : line.apply.host, tuningOf(line.apply));
+  HostTuning tuning = tuningOf(line.apply);
+  tuning.observeOnce = true;  // one observe, no change
+  Result<HostHandle> host = makeHost(show ? line.show.host : line.apply.host, tuning);
   if (!host) {
     bool json = (show ? line.show.output : line.apply.output) == OutputFormat::json;
     return printFailure(failureOf(host.error()), json, std::cout, std::cerr,

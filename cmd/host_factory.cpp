@@ -23,6 +23,7 @@ Result<HostHandle> makeHost(const HostOptions& options, const HostTuning& tuning
     if (!loaded) return loaded.error();
     auto simulated = std::make_unique<reconcile::SimulatedHost>(std::move(loaded).value());
     if (!tuning.libvirt) simulated->hideLibvirt();
+    if (tuning.observeOnce) simulated->observeOnce();
     reconcile::SimulatedHost* raw = simulated.get();
     std::string path = options.stateFile;
     // A run that changed nothing (no changes, refused, a plan) leaves the file as it was, its

@@ -28,6 +28,7 @@ struct HostTuning {
   std::chrono::seconds settleTimeout{120};
   std::chrono::seconds detachTimeout{30};            // a live detach waits this long for the guest
   std::function<void(const std::string&)> progress;  // "waiting for VFs of ..." lines
+  bool observeOnce = false;  // read once, never changed: a state file's host is handed over
 };
 
 // The one mapping from plan / apply options to the host's tuning (progress is the caller's).

@@ -42,7 +42,7 @@ nlohmann::json toStateJson(const ObservedState& state);
 
 // Errors read "FILE:LINE:COL: message" (1-based), naming what is wrong and where, e.g.
 // "lab.yaml:7:5: missing key 'pci' in pfs[0]".
-Result<ObservedState> parseStateYaml(const std::string& text, const std::string& fileName);
+Result<ObservedState> parseStateYaml(std::string text, const std::string& fileName);
 Result<ObservedState> loadStateFile(const std::string& path);
 
 // The state in its canonical order (PFs by PCI address, networks and domains by name).

@@ -21,6 +21,11 @@ std::string normaliseLineBreaks(std::string_view text) {
   return out;
 }
 
+std::string normaliseLineBreaks(std::string&& text) {
+  if (text.find('\r') == std::string::npos) return std::move(text);
+  return normaliseLineBreaks(std::string_view(text));
+}
+
 TextColumns::TextColumns(std::string_view normalisedText) : text_(normalisedText) {}
 
 int TextColumns::characterColumn(int line, int byteColumn) const {

@@ -11,6 +11,8 @@ namespace sriov::schema {
 // text with every CRLF and lone CR turned into LF, as YAML 1.2 normalises line breaks (5.4); the
 // parsers read this, so lines are counted as a person counts them.
 std::string normaliseLineBreaks(std::string_view text);
+// The same, in place when there is nothing to change (most texts: no copy).
+std::string normaliseLineBreaks(std::string&& text);
 
 // Turns the byte columns yaml-cpp reports into character columns, for one (normalised) text
 // (libyaml's marks count characters already: yaml_tree.h).

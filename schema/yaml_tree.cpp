@@ -97,6 +97,12 @@ YamlNode YamlTree::root() const {
   return YamlNode(this, root_);
 }
 
+std::string YamlTree::takeScalar(const YamlNode& node) {
+  if (node.tree_ != this || nodes_[node.index_].kind != YamlKind::scalar) return "";
+  Node& n = nodes_[node.index_];
+  return n.aliased ? n.value : std::move(n.value);
+}
+
 uint32_t YamlTree::tagIndex(std::string_view tag, bool plainScalarOrCollection) {
   if (tag.empty()) return plainScalarOrCollection ? 0 : 1;
   for (uint32_t i = 0; i < tags_.size(); ++i)
@@ -166,6 +172,7 @@ bool YamlTree::close() {
 bool YamlTree::alias(std::string_view anchor) {
   auto it = anchors_.find(std::string(anchor));
   if (it == anchors_.end()) return false;
+  nodes_[it->second].aliased = true;
   return attach(it->second);
 }
 

@@ -74,6 +74,11 @@ class YamlTree {
   // The document's root; a null node at {0, 0} for an empty stream.
   YamlNode root() const;
 
+  // The scalar's text, moved out (for a large scalar read for the last time): the node reads
+  // "" after, unless an alias also names it (then a copy). "" for anything that is not a
+  // scalar of this tree.
+  std::string takeScalar(const YamlNode& node);
+
   // ---- building, in event order ----
   // A scalar, as the parser reports it: plain (no quotes, no block indicator) and its tag, ""
   // when it has none. Returns false (and the build fails) on a broken event order.
@@ -90,7 +95,8 @@ class YamlTree {
   friend class YamlNode;
   struct Node {
     YamlKind kind = YamlKind::null;
-    uint32_t tag = 0;  // into tags_: 0 "?", 1 "!", else a tag as written, resolved
+    bool aliased = false;  // an alias names it too
+    uint32_t tag = 0;      // into tags_: 0 "?", 1 "!", else a tag as written, resolved
     Position position;
     std::string value;
     uint32_t first = 0;  // children in children_: items, or key, value, key, value, ...

@@ -79,7 +79,9 @@ std::optional<Error> SimulatedHost::fault(std::string description) {
 
 Result<ObservedState> SimulatedHost::observe() {
   std::unique_lock<std::mutex> lock(*mutex_);
-  ObservedState state = world_.state;
+  if (handedOver_) return Error{"the simulated host was read once and handed over its state", 0};
+  ObservedState state = observeOnce_ ? std::move(world_.state) : world_.state;
+  handedOver_ = observeOnce_;
   lock.unlock();
   sortState(state);
   if (libvirtHidden_) {

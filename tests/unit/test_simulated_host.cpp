@@ -111,6 +111,17 @@ TEST_CASE("SimulatedHost observes the state it was given, sorted") {
   CHECK(host.mutationCount() == 0);
 }
 
+TEST_CASE("SimulatedHost::observeOnce hands over the state once, then refuses") {
+  SimulatedHost host(labState());
+  host.observeOnce();
+  Result<ObservedState> observed = host.observe();
+  REQUIRE(observed.ok());
+  CHECK(*observed == labState());
+  Result<ObservedState> again = host.observe();
+  REQUIRE_FALSE(again.ok());
+  CHECK(again.error().message == "the simulated host was read once and handed over its state");
+}
+
 TEST_CASE("setNumVfs follows sriov_numvfs_store") {
   SimulatedHost host(labState());
   const ObservedState before = host.state();

@@ -125,6 +125,22 @@ TEST_CASE("a state file loads with derived fields recomputed from the XML") {
   CHECK(d.configDevices.empty());
 }
 
+TEST_CASE("a domain's XML given once and aliased for inactiveXml loads as both") {
+  // The loader moves each XML out of the tree; one an alias also names is copied.
+  auto loaded = parseStateYaml(
+      replaced(replaced(kSmall, "    xml: |\n      <domain type='kvm' id='3'>",
+                        "    xml: &live |\n      <domain type='kvm' id='3'>"),
+               "    inactiveXml: |\n      <domain type='kvm'>\n        <name>g1</name>\n"
+               "      </domain>\n",
+               "    inactiveXml: *live\n"),
+      "s.yaml");
+  REQUIRE_MESSAGE(loaded.ok(), loaded.error().message);
+  const auto& d = loaded->domains[0];
+  CHECK(d.xml.find("<name>g1</name>") != std::string::npos);
+  CHECK(d.inactiveXml == d.xml);
+  CHECK(d.configDevices.size() == 1);
+}
+
 TEST_CASE("toStateYaml writes the fixed layout, and loading it reproduces it byte for byte") {
   auto loaded = parseStateYaml(kSmall, "s.yaml");
   REQUIRE(loaded.ok());

@@ -173,3 +173,17 @@ TEST_CASE("readYaml: no tree for text that is not one document within the limits
   REQUIRE(bomb.scan.error);
   CHECK(bomb.scan.error->find("more than 9 nodes") != std::string::npos);
 }
+
+TEST_CASE("YamlTree::takeScalar moves a scalar out, and copies one an alias also names") {
+  YamlRead r = read("a: long text\nb: &x shared\nc: *x\nd: [1]\n");
+  const YamlNode root = r.tree.root();
+  CHECK(r.tree.takeScalar(root["a"]) == "long text");
+  CHECK(root["a"].scalar().empty());
+  CHECK(r.tree.takeScalar(root["b"]) == "shared");
+  CHECK(root["c"].scalar() == "shared");
+  CHECK(r.tree.takeScalar(root["d"]).empty());
+  CHECK(r.tree.takeScalar(root["missing"]).empty());
+  YamlRead other = read("a: x\n");
+  CHECK(r.tree.takeScalar(other.tree.root()["a"]).empty());  // not this tree's node
+  CHECK(other.tree.root()["a"].scalar() == "x");
+}
