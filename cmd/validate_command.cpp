@@ -2,7 +2,6 @@
 #include "cmd/validate_command.h"
 
 #include <unistd.h>
-#include <yaml-cpp/yaml.h>
 
 #include <fstream>
 
@@ -21,15 +20,11 @@ std::string counted(size_t n, const char* what) {
 
 // A state file (kind: HostState, as `show` prints) rather than a spec.
 bool isStateFile(const std::string& text) {
-  schema::YamlScan scan = schema::scanYaml(text, schema::YamlLimits{});
-  if (scan.error || scan.documents != 1) return false;  // the spec loader reports it
-  try {
-    YAML::Node root = YAML::Load(text);
-    return root.IsMap() && root["kind"] && root["kind"].IsScalar() &&
-           root["kind"].Scalar() == reconcile::kStateKind;
-  } catch (const YAML::Exception&) {
-    return false;  // the spec loader reports it
-  }
+  schema::TextColumns columns(text);
+  schema::YamlRead read = schema::readYaml(text, schema::YamlLimits{}, columns);
+  if (read.scan.error || read.scan.documents != 1) return false;  // the spec loader reports it
+  schema::YamlNode kind = read.tree.root()["kind"];
+  return kind.isScalar() && kind.scalar() == reconcile::kStateKind;
 }
 
 // The state file's first problem as a diagnostic, at its place when it has one.

@@ -179,9 +179,9 @@ class Counter : public YAML::EventHandler {
 // budget: the number of documents (0 or 1) when the text is YAML within every limit. Anything
 // else (a second document, a limit broken, text libyaml refuses) is left to yaml-cpp's scan,
 // which reports it with yaml-cpp's marks and messages, so findings read the same either way.
-// With a tree, also builds it; the tree is whole only when the result is 1 and tree->complete().
+// Builds tree as it goes: whole only when the result is 1 and tree.complete().
 std::optional<size_t> documentsWithinLimits(const std::string& text, const YamlLimits& limits,
-                                            YamlTree* tree = nullptr) {
+                                            YamlTree& tree) {
   yaml_parser_t parser;
   if (!yaml_parser_initialize(&parser)) return std::nullopt;
   yaml_parser_set_input_string(&parser, reinterpret_cast<const unsigned char*>(text.data()),
@@ -216,36 +216,36 @@ std::optional<size_t> documentsWithinLimits(const std::string& text, const YamlL
       case YAML_SCALAR_EVENT:
         anchor = anchorOf(event.data.scalar.anchor);
         problem = budget.leaf(anchor ? &*anchor : nullptr, event.data.scalar.length);
-        if (tree && !problem) {
+        if (!problem) {
           const auto& e = event.data.scalar;
-          built = tree->scalar(at, std::string(reinterpret_cast<const char*>(e.value), e.length),
-                               e.style == YAML_PLAIN_SCALAR_STYLE, text(e.tag), text(e.anchor));
+          built = tree.scalar(at, std::string(reinterpret_cast<const char*>(e.value), e.length),
+                              e.style == YAML_PLAIN_SCALAR_STYLE, text(e.tag), text(e.anchor));
         }
         break;
       case YAML_ALIAS_EVENT:
         problem = budget.alias(*anchorOf(event.data.alias.anchor));
-        if (tree && !problem) built = tree->alias(text(event.data.alias.anchor));
+        if (!problem) built = tree.alias(text(event.data.alias.anchor));
         break;
       case YAML_SEQUENCE_START_EVENT:
         anchor = anchorOf(event.data.sequence_start.anchor);
         problem = budget.open(anchor ? &*anchor : nullptr);
-        if (tree && !problem) {
-          built = tree->open(YamlKind::sequence, at, text(event.data.sequence_start.tag),
-                             text(event.data.sequence_start.anchor));
+        if (!problem) {
+          built = tree.open(YamlKind::sequence, at, text(event.data.sequence_start.tag),
+                            text(event.data.sequence_start.anchor));
         }
         break;
       case YAML_MAPPING_START_EVENT:
         anchor = anchorOf(event.data.mapping_start.anchor);
         problem = budget.open(anchor ? &*anchor : nullptr);
-        if (tree && !problem) {
-          built = tree->open(YamlKind::map, at, text(event.data.mapping_start.tag),
-                             text(event.data.mapping_start.anchor));
+        if (!problem) {
+          built = tree.open(YamlKind::map, at, text(event.data.mapping_start.tag),
+                            text(event.data.mapping_start.anchor));
         }
         break;
       case YAML_SEQUENCE_END_EVENT:
       case YAML_MAPPING_END_EVENT:
         budget.close();
-        if (tree) built = tree->close();
+        built = tree.close();
         break;
       default:
         break;
@@ -306,19 +306,10 @@ bool libyamlCountsDifferently(const std::string& text) {
 
 }  // namespace
 
-YamlScan scanYaml(const std::string& text, const YamlLimits& limits) {
-  if (std::optional<size_t> documents = documentsWithinLimits(text, limits)) {
-    YamlScan scan;
-    scan.documents = *documents;  // yaml-cpp's scan would count the same events
-    return scan;
-  }
-  return scanWithYamlCpp(text, limits, nullptr, nullptr);
-}
-
 YamlRead readYaml(const std::string& text, const YamlLimits& limits, const TextColumns& columns) {
   YamlRead read;
   if (!libyamlCountsDifferently(text)) {
-    std::optional<size_t> documents = documentsWithinLimits(text, limits, &read.tree);
+    std::optional<size_t> documents = documentsWithinLimits(text, limits, read.tree);
     if (documents && (*documents == 0 || read.tree.complete())) {
       read.scan.documents = *documents;
       return read;

@@ -29,16 +29,14 @@ struct YamlScan {
   int column = 1;
 };
 
-// Parses text with an event parser only (no tree), so that nothing the text says can cost more
-// than the limits: yaml-cpp 0.7's LoadAll never ends on a leading ',' (every call returns a new
-// empty document), and an alias bomb expands to billions of nodes when walked. libyaml's parser
-// first (fast); yaml-cpp's whenever there is something to report, for its marks and messages.
-YamlScan scanYaml(const std::string& text, const YamlLimits& limits);
-
 // The document of text (normalised: text_position.h) as a tree, built from libyaml's events in
-// the same pass as the scan: the tree when scan has no error and at most one document (an empty
-// stream: the tree's root is null). Text libyaml refuses is read from yaml-cpp's events, so what
-// yaml-cpp read before still reads the same; its findings are yaml-cpp's, as scanYaml's are.
+// the same pass that checks the limits: the tree when scan has no error and at most one document
+// (an empty stream: the tree's root is null). Nothing the text says can cost more than the
+// limits: the parsers are event parsers and the tree is built within the budget (yaml-cpp 0.7's
+// LoadAll never ends on a leading ',', and an alias bomb expands to billions of nodes when
+// walked). Text libyaml refuses is read from yaml-cpp's events, so what yaml-cpp read before
+// still reads the same, and every finding (syntax, limit, second document) is yaml-cpp's, with
+// its marks and messages.
 // libyaml is the C parser Debian ships (0.2.5); at 4,000 VFs its pass over an 8 MB state file
 // costs a tenth of yaml-cpp's YAML::Load, and its tree a fraction of the memory.
 struct YamlRead {

@@ -1,15 +1,22 @@
-// The YAML budget scan: libyaml's quick pass and yaml-cpp's reporting pass find the same.
+// The YAML limits as readYaml checks them: libyaml's pass and yaml-cpp's reporting pass find the
+// same documents, limits and syntax errors.
 #include <doctest/doctest.h>
 
 #include <string>
 
+#include "schema/text_position.h"
 #include "schema/yaml_budget.h"
 
-using sriov::schema::scanYaml;
+using sriov::schema::TextColumns;
 using sriov::schema::YamlLimits;
 using sriov::schema::YamlScan;
 
 namespace {
+
+YamlScan scanYaml(const std::string& text, const YamlLimits& limits) {
+  TextColumns columns(text);
+  return sriov::schema::readYaml(text, limits, columns).scan;
+}
 
 YamlScan scanWithNodes(const std::string& text, size_t maxNodes) {
   YamlLimits limits;
@@ -19,7 +26,7 @@ YamlScan scanWithNodes(const std::string& text, size_t maxNodes) {
 
 }  // namespace
 
-TEST_CASE("scanYaml counts the documents libyaml and yaml-cpp agree on") {
+TEST_CASE("readYaml counts the documents libyaml and yaml-cpp agree on") {
   CHECK(scanYaml("", {}).documents == 0);
   CHECK(scanYaml("# only a comment\n", {}).documents == 0);
   CHECK(scanYaml("---\n", {}).documents == 1);
@@ -31,7 +38,7 @@ TEST_CASE("scanYaml counts the documents libyaml and yaml-cpp agree on") {
   CHECK(two.secondDocumentColumn == 1);
 }
 
-TEST_CASE("scanYaml's quick pass counts an alias as its anchor's whole size") {
+TEST_CASE("readYaml's quick pass counts an alias as its anchor's whole size") {
   // map, a, [, 1, 2, b, and *x as the three nodes of [1, 2]: 9 nodes.
   const std::string text = "a: &x [1, 2]\nb: *x\n";
   const YamlScan within = scanWithNodes(text, 9);
@@ -44,7 +51,7 @@ TEST_CASE("scanYaml's quick pass counts an alias as its anchor's whole size") {
   CHECK(over.column == 4);
 }
 
-TEST_CASE("scanYaml reports what libyaml refuses with yaml-cpp's message and position") {
+TEST_CASE("readYaml reports what libyaml refuses with yaml-cpp's message and position") {
   const YamlScan tab = scanYaml("a:\n\t- 1\n", {});
   REQUIRE(tab.error);
   CHECK(tab.syntax);
