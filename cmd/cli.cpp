@@ -61,16 +61,15 @@ int apply(const ApplyOptions& options) {
 int readOnly(const CommandLine& line) {
   bool show = line.command == Command::show;
   // show observes what plan would (line.apply holds the defaults then): the rules file too.
-  HostTuning tuning = tuningOf(line.apply);
-  tuning.observeOnce = true;  // one observe, no change
-  Result<HostHandle> host = makeHost(show ? line.show.host : line.apply.host, tuning);
+  Result<std::unique_ptr<reconcile::HostReader>> host =
+      makeReader(show ? line.show.host : line.apply.host, tuningOf(line.apply));
   if (!host) {
     bool json = (show ? line.show.output : line.apply.output) == OutputFormat::json;
     return printFailure(failureOf(host.error()), json, std::cout, std::cerr,
                         colorWanted(line.apply.color, STDERR_FILENO));
   }
-  if (show) return runShow(line.show, *host->host, std::cout, std::cerr);
-  return runPlan(line.apply, *host->host, std::cout, std::cerr);
+  if (show) return runShow(line.show, **host, std::cout, std::cerr);
+  return runPlan(line.apply, **host, std::cout, std::cerr);
 }
 
 int dispatch(const CommandLine& line) {

@@ -28,12 +28,16 @@ struct HostTuning {
   std::chrono::seconds settleTimeout{120};
   std::chrono::seconds detachTimeout{30};            // a live detach waits this long for the guest
   std::function<void(const std::string&)> progress;  // "waiting for VFs of ..." lines
-  bool observeOnce = false;  // read once, never changed: a state file's host is handed over
 };
 
 // The one mapping from plan / apply options to the host's tuning (progress is the caller's).
 HostTuning tuningOf(const ApplyOptions& options);
 
 Result<HostHandle> makeHost(const HostOptions& options, const HostTuning& tuning);
+
+// A host that is observed once and never changed (plan, show): the real host, or a state file's
+// host whose state is handed over to that one observe rather than copied (SimulatedHost::handOver).
+Result<std::unique_ptr<reconcile::HostReader>> makeReader(const HostOptions& options,
+                                                          const HostTuning& tuning);
 
 }  // namespace sriov::cmd

@@ -79,10 +79,16 @@ std::optional<Error> SimulatedHost::fault(std::string description) {
 
 Result<ObservedState> SimulatedHost::observe() {
   std::unique_lock<std::mutex> lock(*mutex_);
-  if (handedOver_) return Error{"the simulated host was read once and handed over its state", 0};
-  ObservedState state = observeOnce_ ? std::move(world_.state) : world_.state;
-  handedOver_ = observeOnce_;
+  ObservedState state = world_.state;
   lock.unlock();
+  return shown(std::move(state));
+}
+
+ObservedState SimulatedHost::handOver() && {
+  return shown(std::move(world_.state));
+}
+
+ObservedState SimulatedHost::shown(ObservedState state) const {
   sortState(state);
   if (libvirtHidden_) {
     for (const ObservedDomain& d : state.domains)

@@ -88,10 +88,10 @@ class SimulatedHost : public Host {
   // the running domains and active networks are named in libvirtActive, as LinuxHost reads them
   // from libvirt's runtime folder. The planner asks libvirt for nothing then.
   void hideLibvirt() { libvirtHidden_ = true; }
-  // For a host that is read once and never changed (plan, show, apply --dry-run): the first
-  // observe() hands over the world's state instead of a copy, which at 4,000 VFs is a third of
-  // the memory; a later observe() is an error, and the host has nothing left to change.
-  void observeOnce() { observeOnce_ = true; }
+  // What observe() would return, with the world's state moved rather than copied (at 4,000 VFs
+  // the copy is a third of a plan's memory): for a host that is read once and never changed
+  // (plan and show on a state file); the host is left empty.
+  ObservedState handOver() &&;
   unsigned mutationCount() const { return mutationCount_; }
   // Every mutation call in order, e.g. "setNumVfs 0000:01:00.0 3", whether it succeeded or not.
   const std::vector<std::string>& mutations() const { return mutations_; }
@@ -114,6 +114,8 @@ class SimulatedHost : public Host {
   Result<void> mutateChecked(std::string description, Change change);
   template <typename Change>
   Result<void> mutateGuest(std::string description, const std::string& domain, Change change);
+  // A state of the world as observe() shows it: sorted, libvirt hidden when it is.
+  ObservedState shown(ObservedState state) const;
   // The injected faults of the mutation just counted, if one applies.
   std::optional<Error> fault(std::string description);
   // Runs change in place; on failure undo() puts the world back; with checkUndo_ compares.
@@ -125,8 +127,6 @@ class SimulatedHost : public Host {
   std::chrono::milliseconds settleDelay_{0};
   unsigned mutationCount_ = 0;
   bool libvirtHidden_ = false;
-  bool observeOnce_ = false;
-  bool handedOver_ = false;
   std::vector<std::string> mutations_;
   std::optional<std::pair<unsigned, Error>> failAt_;
   std::optional<unsigned> stopAfter_;

@@ -111,15 +111,19 @@ TEST_CASE("SimulatedHost observes the state it was given, sorted") {
   CHECK(host.mutationCount() == 0);
 }
 
-TEST_CASE("SimulatedHost::observeOnce hands over the state once, then refuses") {
-  SimulatedHost host(labState());
-  host.observeOnce();
-  Result<ObservedState> observed = host.observe();
-  REQUIRE(observed.ok());
-  CHECK(*observed == labState());
-  Result<ObservedState> again = host.observe();
-  REQUIRE_FALSE(again.ok());
-  CHECK(again.error().message == "the simulated host was read once and handed over its state");
+TEST_CASE("SimulatedHost::handOver gives what observe() would, moved, libvirt hidden or not") {
+  ObservedState shuffled = labState();
+  std::swap(shuffled.pfs[0], shuffled.pfs[2]);
+  SimulatedHost host(shuffled);
+  const ObservedState observed = *host.observe();
+  CHECK(std::move(host).handOver() == observed);
+
+  REQUIRE_FALSE(labState().domains.empty());
+  SimulatedHost hidden(labState());
+  hidden.hideLibvirt();
+  const ObservedState hiddenObserved = *hidden.observe();
+  CHECK(hiddenObserved.domains.empty());
+  CHECK(std::move(hidden).handOver() == hiddenObserved);
 }
 
 TEST_CASE("setNumVfs follows sriov_numvfs_store") {
