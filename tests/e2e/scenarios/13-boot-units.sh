@@ -27,6 +27,20 @@ timeline() {
   v=$(prop sriov-apply-libvirt.service ExecMainExitTimestampMonotonic)
   echo "timeline (s since boot): sriov-apply.service $(secs "$k") -> $(secs "$e"), libvirtd start $(secs "$l"), sriov-apply-libvirt.service end $(secs "$v")"
 }
+# ledger: each phase appends its number, boot and boot id to $KEEP/phases and checks that the
+# phase before it ran, once, on an earlier boot: a boot run twice (the harness retries a boot
+# that hangs early) or a reboot whose disk lost the last phase's writes shows here by name.
+ledger() {
+  id=$(cat /proc/sys/kernel/random/boot_id)
+  echo "phases so far (phase boot boot-id uptime):"; cat "$KEEP/phases" 2>/dev/null || true
+  if [ "$E2E_PHASE" -gt 1 ]; then
+    check "phase $((E2E_PHASE - 1)) was the last to run, on an earlier boot" \
+      sh -c "tail -1 '$KEEP/phases' | awk -v p=$((E2E_PHASE - 1)) -v id=$id '\$1 == p && \$3 != id { ok = 1 } END { exit !ok }'"
+    check "... and this phase has not run before" sh -c "! awk '\$1 == $E2E_PHASE' '$KEEP/phases' | grep -q ."
+  fi
+  echo "$E2E_PHASE $E2E_BOOT $id $(cut -d' ' -f1 /proc/uptime)" >> "$KEEP/phases"
+  sync
+}
 unit_report() {
   for u in sriov-apply.service sriov-apply-libvirt.service; do
     echo "--- systemctl status $u"; systemctl status --no-pager "$u" || true
@@ -38,7 +52,8 @@ case $E2E_PHASE in
 1)
   set -- $PFS; A=${1:-}; B=${2:-}
   check "two igb PFs on this boot ($PFS)" [ -n "$B" ]
-  mkdir -p "$KEEP"; echo "$A $B" > "$KEEP/pfs"
+  mkdir -p "$KEEP"; echo "$A $B" > "$KEEP/pfs"; : > "$KEEP/phases"
+  ledger
   check "PID 1 is systemd" [ "$(cat /proc/1/comm)" = systemd ]
   check "the .deb of this run is in the share" [ -f /share/sriov-apply.deb ]
   dpkg-deb -I /share/sriov-apply.deb | sed -n '/Package/,/Description/p'
@@ -90,6 +105,7 @@ YAML
 2)
   read -r A B < "$KEEP/pfs"
   unit_report
+  ledger
   timeline | tee "$KEEP/timeline-sd1"; cp "$KEEP/timeline-sd1" /share/logs/boot-timeline.txt
   check "sriov-apply.service succeeded at boot" [ "$(prop sriov-apply.service Result)/$(prop sriov-apply.service ExecMainStatus)" = success/0 ]
   check "sriov-apply-libvirt.service succeeded at boot" [ "$(prop sriov-apply-libvirt.service Result)/$(prop sriov-apply-libvirt.service ExecMainStatus)" = success/0 ]
@@ -116,10 +132,14 @@ YAML
   # The next boot's spec is broken: numVfs is not a number.
   cp "$SPEC" "$KEEP/host.yaml"
   sed -i 's/numVfs: 3/numVfs: three/' "$SPEC"
+  sync
+  check "the broken spec is written" grep -q 'numVfs: three' "$SPEC"
   ;;
 3)
   read -r A B < "$KEEP/pfs"
   unit_report
+  ledger
+  check "the spec is the one broken on the last boot" grep -q 'numVfs: three' "$SPEC"
   check "sriov-apply.service failed with exit 3 (invalid spec)" [ "$(systemctl is-failed sriov-apply.service)/$(prop sriov-apply.service Result)/$(prop sriov-apply.service ExecMainStatus)" = failed/exit-code/3 ]
   check "the journal names the spec's line and column" sh -c "journalctl -b -u sriov-apply.service -o cat | grep -qE '^$SPEC:[0-9]+:[0-9]+: error'"
   check "libvirtd started anyway" [ "$(prop libvirtd.service ExecMainStartTimestampMonotonic)" -gt 0 ]
@@ -128,10 +148,12 @@ YAML
   # The next boot: the spec is right again, but the cards are gone; wait 15 s for them.
   cp "$KEEP/host.yaml" "$SPEC"
   echo "SRIOV_APPLY_WAIT_FOR_PFS=15" > /etc/default/sriov-apply
+  sync
   ;;
 4)
   read -r A B < "$KEEP/pfs"
   unit_report
+  ledger
   check "no igb PF on this boot" [ ! -e "/sys/class/net/$A" ]
   start=$(prop sriov-apply.service ExecMainStartTimestampMonotonic); end=$(prop sriov-apply.service ExecMainExitTimestampMonotonic)
   echo "sriov-apply.service ran $(secs $((end - start))) s"
