@@ -60,9 +60,9 @@ void addVirtualport(pugi::xml_node parent, const std::optional<Virtualport>& vp)
 }
 
 std::string print(const pugi::xml_document& doc) {
-  std::ostringstream out;
+  StringXmlWriter out;
   doc.save(out, "  ", pugi::format_indent | pugi::format_no_declaration);
-  return out.str();
+  return std::move(out.text);
 }
 
 std::string freshDeviceXml(const GuestDevice& dev) {

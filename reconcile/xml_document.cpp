@@ -2,8 +2,8 @@
 #include "reconcile/xml_document.h"
 
 #include <algorithm>
-#include <sstream>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace sriov::reconcile {
@@ -20,6 +20,10 @@ struct DepthWalker : pugi::xml_tree_walker {
 };
 
 }  // namespace
+
+void StringXmlWriter::write(const void* data, size_t size) {
+  text.append(static_cast<const char*>(data), size);
+}
 
 Result<void> loadXml(pugi::xml_document& doc, std::string_view text, const char* what,
                      unsigned options) {
@@ -45,10 +49,10 @@ Result<void> loadXml(pugi::xml_document& doc, std::string_view text, const char*
 }
 
 std::string writeXml(const pugi::xml_node& node) {
-  std::ostringstream out;
+  StringXmlWriter out;
   node.print(out, "",
              pugi::format_raw | pugi::format_attribute_single_quote | pugi::format_no_declaration);
-  std::string text = out.str();
+  std::string text = std::move(out.text);
   // A document ends with a newline, as libvirt writes one (the parser drops the text after the
   // root element).
   if (node.type() == pugi::node_document && (text.empty() || text.back() != '\n')) text += '\n';
@@ -56,12 +60,12 @@ std::string writeXml(const pugi::xml_node& node) {
 }
 
 std::string writeIndentedXml(const pugi::xml_node& node, unsigned depth) {
-  std::ostringstream out;
+  StringXmlWriter out;
   node.print(
       out, "  ",
       pugi::format_indent | pugi::format_attribute_single_quote | pugi::format_no_declaration,
       pugi::encoding_auto, depth);
-  return out.str();
+  return std::move(out.text);
 }
 
 unsigned xmlDepthOf(pugi::xml_node node) {
