@@ -60,9 +60,7 @@ void addVirtualport(pugi::xml_node parent, const std::optional<Virtualport>& vp)
 }
 
 std::string print(const pugi::xml_document& doc) {
-  StringXmlWriter out;
-  doc.save(out, "  ", pugi::format_indent | pugi::format_no_declaration);
-  return std::move(out.text);
+  return printXml(doc, "  ", pugi::format_indent | pugi::format_no_declaration);
 }
 
 std::string freshDeviceXml(const GuestDevice& dev) {

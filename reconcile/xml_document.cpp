@@ -19,11 +19,16 @@ struct DepthWalker : pugi::xml_tree_walker {
   }
 };
 
-}  // namespace
+// pugixml's output appended to a string (a std::ostringstream per element costs a locale set-up,
+// 5% of a no-op plan over 4,000 guest devices).
+struct StringXmlWriter : pugi::xml_writer {
+  std::string text;
+  void write(const void* data, size_t size) override {
+    text.append(static_cast<const char*>(data), size);
+  }
+};
 
-void StringXmlWriter::write(const void* data, size_t size) {
-  text.append(static_cast<const char*>(data), size);
-}
+}  // namespace
 
 Result<void> loadXml(pugi::xml_document& doc, std::string_view text, const char* what,
                      unsigned options) {
@@ -49,10 +54,9 @@ Result<void> loadXml(pugi::xml_document& doc, std::string_view text, const char*
 }
 
 std::string writeXml(const pugi::xml_node& node) {
-  StringXmlWriter out;
-  node.print(out, "",
-             pugi::format_raw | pugi::format_attribute_single_quote | pugi::format_no_declaration);
-  std::string text = std::move(out.text);
+  std::string text = printXml(
+      node, "",
+      pugi::format_raw | pugi::format_attribute_single_quote | pugi::format_no_declaration);
   // A document ends with a newline, as libvirt writes one (the parser drops the text after the
   // root element).
   if (node.type() == pugi::node_document && (text.empty() || text.back() != '\n')) text += '\n';
@@ -60,11 +64,16 @@ std::string writeXml(const pugi::xml_node& node) {
 }
 
 std::string writeIndentedXml(const pugi::xml_node& node, unsigned depth) {
-  StringXmlWriter out;
-  node.print(
-      out, "  ",
+  return printXml(
+      node, "  ",
       pugi::format_indent | pugi::format_attribute_single_quote | pugi::format_no_declaration,
-      pugi::encoding_auto, depth);
+      depth);
+}
+
+std::string printXml(const pugi::xml_node& node, const char* indent, unsigned flags,
+                     unsigned depth) {
+  StringXmlWriter out;
+  node.print(out, indent, flags, pugi::encoding_auto, depth);
   return std::move(out.text);
 }
 
