@@ -8,6 +8,10 @@
 #                    E2E_BIN, else built in build/)
 #        E2E_SKIP_HOST_DEPS=1  do not check or install host packages
 #        E2E_TIMEOUT  seconds each boot of the VM may run (default 900)
+#        E2E_STALL    seconds without the guest runner's heartbeat after which a boot counts as
+#                     frozen (default 240)
+#        E2E_PHASE_TIMEOUT  seconds a scenario phase may run in the guest before its watchdog
+#                     kills it and it fails with where it hung (default 300)
 # Needs root (apt, debootstrap, chroot). Exit 0 only if every scenario printed RESULT PASS.
 #
 # Boots: a scenario says on which boots of the VM it runs with a line "# e2e-boot: NAME..."
@@ -99,6 +103,7 @@ cp "$BIN" "$SHARE/sriov-apply.bin"
 cp "$HERE/guest/sriov-apply-json.sh" "$SHARE/sriov-apply"
 cp "$CHECK" "$SHARE/sriov-netlink-check"
 cp "$HERE/guest/run-scenarios.sh" "$SHARE/"
+echo "${E2E_PHASE_TIMEOUT:-300}" > "$SHARE/phase-timeout"
 if [ -n "${E2E_DEB:-}" ]; then
   [ -f "$E2E_DEB" ] || die "E2E_DEB $E2E_DEB is not a file"
   cp "$E2E_DEB" "$SHARE/sriov-apply.deb"
@@ -118,6 +123,13 @@ for kind in halt acpi-off hotplug; do
   truncate -s 1M "$SHARE/disks/$kind.img"
 done
 boots_of() { sed -n 's/^# e2e-boot: *//p' "$1" | head -1 | grep . || echo plain; }
+# missing_on BOOT: the chosen scenarios that run on BOOT and have no RESULT line yet.
+missing_on() {
+  for s in $expected; do
+    boots_of "$SHARE/scenarios/$s.sh" | tr ' ' '\n' | grep -qx "$1" || continue
+    grep -q "^RESULT [A-Z]* $s " "$SHARE/results.txt" 2>/dev/null || echo "$s"
+  done
+}
 needed=""
 for b in $BOOTS; do
   for s in $expected; do
@@ -148,7 +160,7 @@ for b in $needed; do
   # boots) never reaches the scenario runner, which writes logs/guest-BOOT.log first thing: such
   # a boot is killed after E2E_START_TIMEOUT seconds and tried again (3 tries). The disk is
   # untouched then: the runner, the first to write to it, never ran.
-  attempt=1
+  attempt=1; hung=0
   while :; do
     echo "e2e: booting the VM ($b, TCG, try $attempt), serial log: $CACHE/serial-$b.log"
     rc=0
@@ -175,7 +187,52 @@ for b in $needed; do
       attempt=$((attempt + 1))
       continue
     fi
-    wait $qemu || rc=$?
+    # The runner touches heartbeat-BOOT every 10 s: a guest silent for E2E_STALL seconds froze,
+    # and is stopped then rather than at E2E_TIMEOUT.
+    while [ $started = 1 ] && kill -0 $qemu 2>/dev/null; do
+      sleep 5
+      hb=$(stat -c %Y "$SHARE/heartbeat-$b" 2>/dev/null || echo "")
+      if [ -n "$hb" ] && [ $(( $(date +%s) - hb )) -gt "${E2E_STALL:-240}" ]; then
+        echo "e2e: boot $b: no heartbeat from the guest for ${E2E_STALL:-240} s; stopping it" >&2
+        kill $qemu 2>/dev/null; wait $qemu 2>/dev/null || true
+        rc=124; why="went silent for ${E2E_STALL:-240} s"
+        break
+      fi
+    done
+    [ $rc = 124 ] || { wait $qemu || rc=$?; why="ran out of ${E2E_TIMEOUT:-900} s"; }
+    # A boot that ran out of E2E_TIMEOUT or went silent froze (a scenario phase that hangs is
+    # killed by the runner's own watchdog after 300 s and fails, with where it hung, in its
+    # log: the guest's heartbeat goes on meanwhile). Show where it
+    # stopped; when every scenario it left without a result starts clean on this boot (phase 1,
+    # or independent), boot it once more: the runner skips the scenarios that have a result.
+    if [ $rc = 124 ]; then
+      echo "e2e: boot $b $why; the serial log's last lines:" >&2
+      tail -40 "$CACHE/serial-$b.log" >&2
+      cp "$CACHE/serial-$b.log" "$CACHE/serial-$b-hung$attempt.log"
+      rerun=""; retry=1
+      for s in $(missing_on "$b"); do
+        echo "e2e: $s has no result; its log's last lines:" >&2
+        tail -30 "$SHARE/logs/$s.log" >&2 2>/dev/null
+        first=$(boots_of "$SHARE/scenarios/$s.sh" | awk '{print $1}')
+        if [ "$first" = "$b" ] || grep -q '^# e2e-independent' "$SHARE/scenarios/$s.sh"; then
+          rerun="$rerun $s"
+        else
+          retry=0
+        fi
+      done
+      if [ $retry = 1 ] && [ -n "$rerun" ] && [ $hung = 0 ]; then
+        hung=1
+        for s in $rerun; do
+          grep -v "^PHASE [A-Z]* $s " "$SHARE/results.txt" > "$SHARE/results.new" || true
+          mv "$SHARE/results.new" "$SHARE/results.txt"
+        done
+        mv "$SHARE/logs/guest-$b.log" "$SHARE/logs/guest-$b-hung.log"
+        rm -f "$SHARE/heartbeat-$b"
+        echo "e2e: boot $b froze; booting it once more for$rerun" >&2
+        attempt=$((attempt + 1))
+        continue
+      fi
+    fi
     break
   done
   step "boot $b and its scenarios"
@@ -194,7 +251,8 @@ for s in $expected; do
   case $line in
     "RESULT PASS "*) ;;
     "RESULT FAIL "*) fail=1; echo "---- $s failed; its log:"; cat "$SHARE/logs/$s.log" ;;
-    *) fail=1; echo "e2e: FAIL: no result for scenario $s" >&2 ;;
+    *) fail=1; echo "e2e: FAIL: no result for scenario $s; its log's last lines:" >&2
+       tail -30 "$SHARE/logs/$s.log" >&2 2>/dev/null ;;
   esac
 done
 [ $fail = 0 ] || die "some scenarios failed (see above)"

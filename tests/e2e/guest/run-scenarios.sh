@@ -23,6 +23,10 @@ if [ -z "${E2E_TEED:-}" ]; then
   exit 0
 fi
 echo "guest: boot $BOOT, kernel $(uname -r), uptime $(up) s"
+# The host stops a boot whose heartbeat file is older than E2E_STALL (run.sh): a frozen guest.
+# (Its output is not the tee's pipe, which must close for the boot to end.)
+( while :; do up > "$S/heartbeat-$BOOT"; sleep 10; done ) < /dev/null > /dev/null 2>&1 &
+HEARTBEAT=$!
 boots_of() { sed -n 's/^# e2e-boot: *//p' "$1" | head -1 | grep . || echo plain; }
 independent() { grep -q '^# e2e-independent' "$1"; }
 
@@ -89,6 +93,30 @@ clean() {
   rm -rf /etc/udev/rules.d/70-sriov-apply.rules /var/lib/sriov-apply /tmp/e2e
 }
 
+# watchdog PID LOG: once the scenario phase PID has run PHASE_TIMEOUT seconds (run.sh's
+# E2E_PHASE_TIMEOUT), writes to LOG why it is stuck (every process's state, wait channel and
+# kernel stack, the blocked tasks and the kernel's last words) and kills its whole session (its
+# id in /run/e2e-phase.sid).
+PHASE_TIMEOUT=$(cat "$S/phase-timeout" 2>/dev/null || echo 300)
+watchdog() {
+  i=0
+  while [ $i -lt $PHASE_TIMEOUT ]; do sleep 1; i=$((i + 1)); kill -0 "$1" 2>/dev/null || return 0; done
+  {
+    echo "guest: WATCHDOG: phase still running after $PHASE_TIMEOUT s (uptime $(up) s); killing it"
+    ps -eo pid,ppid,sid,stat,etimes,wchan:30,args | awk '$1 != 2 && $2 != 2'
+    sid=$(cat /run/e2e-phase.sid 2>/dev/null)
+    for p in $(ps -eo pid= -o sid= | awk -v s="$sid" '$2 == s { print $1 }'); do
+      echo "-- kernel stack of $p ($(tr '\0' ' ' < /proc/$p/cmdline 2>/dev/null)):"
+      cat "/proc/$p/stack" 2>/dev/null
+    done
+    echo w > /proc/sysrq-trigger 2>/dev/null
+    echo "-- dmesg (last 60 lines):"; dmesg | tail -60
+  } >> "$2" 2>&1
+  echo "guest: WATCHDOG killed $(basename "$2" .log) after $PHASE_TIMEOUT s"
+  [ -n "$sid" ] || sid=$1
+  kill -TERM -- "-$sid" 2>/dev/null; sleep 5; kill -KILL -- "-$sid" 2>/dev/null; kill -KILL "$1" 2>/dev/null
+}
+
 # run NAME PHASE PHASES: one phase of a scenario; its result line once it failed or is complete.
 run() {
   name=$1; phase=$2; phases=$3; f=$S/scenarios/$name.sh
@@ -98,7 +126,16 @@ run() {
   echo "guest: == $name, phase $phase of $phases (uptime $(up) s)"
   echo "==== $name phase $phase of $phases, boot $BOOT" >> "$S/logs/$name.log"
   t0=$(date +%s.%N)
-  ( cd /tmp/e2e && E2E_BOOT=$BOOT E2E_PHASE=$phase sh -e "$f" ) >> "$S/logs/$name.log" 2>&1; rc=$?
+  # The phase runs in its own session (setsid) under a watchdog: a phase that hangs is killed
+  # after PHASE_TIMEOUT seconds and fails with what every process was waiting on, and the
+  # boot's other scenarios still run (the host's E2E_TIMEOUT is then left for a frozen guest).
+  rm -f /run/e2e-phase.sid
+  ( cd /tmp/e2e && E2E_BOOT=$BOOT E2E_PHASE=$phase exec setsid -w sh -c 'echo $$ > /run/e2e-phase.sid; exec sh -e "$0"' "$f" ) >> "$S/logs/$name.log" 2>&1 &
+  pid=$!
+  watchdog "$pid" "$S/logs/$name.log" &
+  dog=$!
+  wait "$pid"; rc=$?
+  kill "$dog" 2>/dev/null; wait "$dog" 2>/dev/null
   secs=$(echo "$t0 $(date +%s.%N)" | awk '{printf "%.1f", $2-$1}')
   before=$(awk -v n="$name" '$1 == "PHASE" && $3 == n { s += $5 } END { printf "%.1f", s }' "$R")
   total=$(echo "$before $secs" | awk '{printf "%.1f", $1+$2}')
@@ -134,4 +171,5 @@ else
   cp /var/log/libvirt/libvirtd.log "$S/logs/libvirtd-$BOOT.log" 2>/dev/null
   kill "$(cat /run/libvirtd.pid)" 2>/dev/null
 fi
+kill $HEARTBEAT 2>/dev/null
 echo "guest: boot $BOOT done at $(up) s"
