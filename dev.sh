@@ -128,7 +128,7 @@ test_all() {
 
 # The libFuzzer targets of tests/fuzz, each for SECONDS, seeded from examples/, tests/golden and
 # tests/fuzz/corpus/TARGET (the reproducers); the corpus grows in build-fuzz/corpus/TARGET.
-FUZZ_TARGETS=(spec_loader state_file domain_xml network_xml udev_rules)
+FUZZ_TARGETS=(spec_loader state_file domain_xml network_xml udev_rules canonical_yaml)
 fuzz() {
   local seconds=${1:-60}
   install_packages "${PACKAGES[@]}"
@@ -140,6 +140,7 @@ fuzz() {
     case $t in
       spec_loader) seeds=(examples examples/invalid) ;;
       state_file) seeds=(tests/golden) ;;
+      canonical_yaml) seeds=(tests/golden examples) ;;
       *) seeds=() ;;
     esac
     [ -d "tests/fuzz/corpus/$t" ] && seeds+=("tests/fuzz/corpus/$t")

@@ -120,6 +120,8 @@ void writeComments(std::string& out, const Json& comments, size_t indent) {
     out.append(indent, ' ').append("# ").append(comments.get<std::string>()) += '\n';
     return;
   }
+  // (Iterating any other value would yield the value itself, for ever.)
+  if (!comments.is_array()) return;
   for (const Json& line : comments) writeComments(out, line, indent);
 }
 

@@ -11,6 +11,8 @@
 #include <sstream>
 #include <vector>
 
+#include "schema/canonical_yaml.h"
+
 namespace sriov::schema {
 namespace {
 
@@ -307,6 +309,16 @@ bool libyamlCountsDifferently(const std::string& text) {
 }  // namespace
 
 YamlRead readYaml(const std::string& text, const YamlLimits& limits, const TextColumns& columns) {
+  YamlRead read;
+  if (readCanonicalYaml(text, limits, read.tree)) {
+    read.scan.documents = 1;
+    return read;
+  }
+  return readYamlGeneral(text, limits, columns);
+}
+
+YamlRead readYamlGeneral(const std::string& text, const YamlLimits& limits,
+                         const TextColumns& columns) {
   YamlRead read;
   if (!libyamlCountsDifferently(text)) {
     std::optional<size_t> documents = documentsWithinLimits(text, limits, read.tree);
