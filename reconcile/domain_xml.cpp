@@ -10,6 +10,7 @@
 #include <pugixml.hpp>
 #include <string_view>
 
+#include "reconcile/hotplug_slots.h"
 #include "reconcile/xml_document.h"
 #include "schema/mac_address.h"
 #include "schema/pci_address.h"
@@ -251,10 +252,10 @@ std::string namespaceOf(const pugi::xml_node& element) {
 
 }  // namespace
 
-Result<std::vector<GuestDevice>> parseGuestDevices(const std::string& domainXml) {
-  const Context context{"domain"};
-  pugi::xml_document doc;
-  if (Result<void> r = load(doc, domainXml, context); !r) return r.error();
+namespace {
+
+Result<std::vector<GuestDevice>> guestDevicesOf(const pugi::xml_document& doc,
+                                                const Context& context) {
   pugi::xml_node domain = doc.document_element();
   if (std::string_view(domain.name()) != "domain") {
     return context.fail(std::string("root element is <") + domain.name() + ">, expected <domain>");
@@ -267,6 +268,15 @@ Result<std::vector<GuestDevice>> parseGuestDevices(const std::string& domainXml)
     if (*device) devices.push_back(std::move(**device));
   }
   return devices;
+}
+
+}  // namespace
+
+Result<std::vector<GuestDevice>> parseGuestDevices(const std::string& domainXml) {
+  const Context context{"domain"};
+  pugi::xml_document doc;
+  if (Result<void> r = load(doc, domainXml, context); !r) return r.error();
+  return guestDevicesOf(doc, context);
 }
 
 std::vector<std::pair<size_t, std::string>> restoreNetworkInterfaces(
@@ -336,6 +346,23 @@ std::vector<GuestDevice> readDomainDevices(ObservedDomain& domain, const std::st
   if (!devices) domain.markUnreadable(what + ": " + devices.error().message);
   if (!devices || !domain.unreadable.empty()) return {};
   return std::move(devices.value());
+}
+
+void readLiveDomain(ObservedDomain& domain) {
+  const Context context{"domain"};
+  pugi::xml_document doc;
+  Result<void> loaded = load(doc, domain.xml, context);
+  domain.liveDevices.clear();
+  std::optional<std::string> problem;
+  if (!loaded) {
+    problem = loaded.error().message;
+  } else if (Result<std::vector<GuestDevice>> devices = guestDevicesOf(doc, context); !devices) {
+    problem = devices.error().message;
+  } else if (domain.unreadable.empty()) {
+    domain.liveDevices = std::move(devices.value());
+  }
+  if (problem) domain.markUnreadable("its live XML: " + *problem);
+  if (domain.running()) domain.freeHotplugSlots = loaded ? freeHotplugSlots(doc) : std::nullopt;
 }
 
 bool hasOwnerMark(const pugi::xml_node& network) {

@@ -43,6 +43,9 @@ Result<std::vector<GuestDevice>> parseGuestDevices(const std::string& domainXml)
 // or when domain is unreadable already.
 std::vector<GuestDevice> readDomainDevices(ObservedDomain& domain, const std::string& what,
                                            const std::string& xml);
+// An active domain's live XML (domain.xml), parsed once: its liveDevices as readDomainDevices
+// reads them ("its live XML"), and when it runs, its freeHotplugSlots (hotplug_slots.h).
+void readLiveDomain(ObservedDomain& domain);
 
 // libvirt shows a running guest's <interface type='network'> on a hostdev network, in its live
 // XML, as what the network gave it: an <interface type='hostdev'> on that VF, the network's name

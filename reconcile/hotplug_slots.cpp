@@ -32,6 +32,10 @@ bool hotplugOff(const pugi::xml_node& controller) {
 std::optional<unsigned> freeHotplugSlots(const std::string& domainXml) {
   pugi::xml_document doc;
   if (!loadXml(doc, domainXml, "domain")) return std::nullopt;
+  return freeHotplugSlots(doc);
+}
+
+std::optional<unsigned> freeHotplugSlots(const pugi::xml_document& doc) {
   std::set<std::pair<unsigned, unsigned>> occupied;  // (bus, slot)
   std::vector<HotplugBus> buses;
   bool root = false;  // a pcie-root or pci-root: a machine whose topology this knows

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <optional>
+#include <pugixml.hpp>
 #include <string>
 
 namespace sriov::reconcile {
@@ -19,5 +20,7 @@ namespace sriov::reconcile {
 // A controller with <target hotplug='off'/> offers none. dmi-to-pci-bridge, pcie-root and
 // switch upstream ports are not hot-pluggable.
 std::optional<unsigned> freeHotplugSlots(const std::string& domainXml);
+// The same of a live domain XML parsed already.
+std::optional<unsigned> freeHotplugSlots(const pugi::xml_document& domainXml);
 
 }  // namespace sriov::reconcile

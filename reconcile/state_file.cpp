@@ -12,7 +12,6 @@
 #include <vector>
 
 #include "reconcile/domain_xml.h"
-#include "reconcile/hotplug_slots.h"
 #include "reconcile/state_keys.h"
 #include "schema/input_file.h"
 #include "schema/mac_address.h"
@@ -240,10 +239,7 @@ ObservedDomain loadDomain(const schema::YamlNode& node, const std::string& path,
   domain.persistent = map.boolean("persistent", true);
   domain.xml = tree.takeScalar(map.at("xml"));
   domain.inactiveXml = map.has("inactiveXml") ? tree.takeScalar(map.at("inactiveXml")) : domain.xml;
-  if (domain.state != DomainState::shutoff) {
-    domain.liveDevices = readDomainDevices(domain, "its live XML", domain.xml);
-    if (domain.running()) domain.freeHotplugSlots = freeHotplugSlots(domain.xml);
-  }
+  if (domain.state != DomainState::shutoff) readLiveDomain(domain);
   // A transient domain has no persistent definition: an empty inactiveXml, no config devices.
   // Each XML is parsed once: without its own inactiveXml, a running domain's config devices
   // are those of its one XML.

@@ -12,7 +12,6 @@
 #include <utility>
 
 #include "reconcile/domain_xml.h"
-#include "reconcile/hotplug_slots.h"
 
 namespace sriov::reconcile {
 namespace {
@@ -123,10 +122,7 @@ Result<std::optional<ObservedDomain>> readDomain(virDomainPtr domain, DomainFlag
   observed.xml = adoptString(xml);
   bool active = state != VIR_DOMAIN_SHUTOFF && state != VIR_DOMAIN_CRASHED;
 
-  if (active) {
-    observed.liveDevices = readDomainDevices(observed, "its live XML", observed.xml);
-    if (observed.running()) observed.freeHotplugSlots = freeHotplugSlots(observed.xml);
-  }
+  if (active) readLiveDomain(observed);
   if (!observed.persistent) return std::optional<ObservedDomain>(std::move(observed));
   // Below: a running guest's network interfaces on hostdev networks, shown live as the hostdev
   // interface they got, are turned back (restoreNetworkInterfaces) once the config is read.
