@@ -246,7 +246,7 @@ LoadResult loadSpec(const std::string& rawText, const std::string& fileName) {
             "prints), not a spec; give it with --state FILE");
     return result;
   }
-  checkTags(root, d);
+  if (read.tree.anyTag()) checkTags(root, d);  // (a walk of every node otherwise for nothing)
   checkShape(root, specRoot(), d);
   result.spec = Builder().build(root, fileName);
   validateReferences(result.spec, d);

@@ -90,6 +90,8 @@ class YamlTree {
   bool alias(std::string_view anchor);
   // Every collection closed and one root: the tree is whole.
   bool complete() const { return open_.empty() && hasRoot_; }
+  // Whether any node carries a tag of its own (not only "?" and "!").
+  bool anyTag() const { return tags_.size() > 2; }
 
  private:
   friend class YamlNode;
