@@ -1,6 +1,7 @@
 // The fuzz reproducers (tests/fuzz/corpus/TARGET: what the fuzzers, tests/hostile/run.sh and
 // issue 11 found) as regression tests: each is refused with a clear error by the reader its
-// fuzz target drives, or (udev rules) cannot add a line or a key to the rules file.
+// fuzz target drives, or (udev rules) cannot add a line or a key to the rules file; and the
+// canonical YAML reader's seeds, read as libyaml reads them.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -12,6 +13,7 @@
 #include "reconcile/domain_xml.h"
 #include "reconcile/state_file.h"
 #include "schema/loader.h"
+#include "tests/fuzz/canonical_yaml_property.h"
 #include "tests/fuzz/udev_rules_property.h"
 #include "tests/unit/test_helpers.h"
 
@@ -80,5 +82,16 @@ TEST_CASE("fuzz reproducers: an observed name cannot add a line or a key to the 
     std::optional<std::string> problem =
         sriov::fuzz::udevRulesProblem(sriov::test::readText(f.string()));
     CHECK_MESSAGE(!problem, problem.value_or(""));
+  }
+}
+
+TEST_CASE("fuzz seeds: the canonical YAML reader takes each, as libyaml reads it") {
+  // tests/fuzz/corpus/canonical_yaml holds the layout's corners (seeds, not reproducers).
+  for (const fs::path& f : reproducers("canonical_yaml")) {
+    CAPTURE(f.filename().string());
+    sriov::fuzz::CanonicalCheck check =
+        sriov::fuzz::checkCanonicalYaml(sriov::test::readText(f.string()));
+    CHECK(check.canonical);
+    CHECK_FALSE(check.broken);
   }
 }
