@@ -151,7 +151,7 @@ class Reader {
         return false;  // "- - x"
       } else if (keyAhead()) {
         if (!map(static_cast<int>(p_ - lineStart_))) return false;
-      } else if (!inlineScalar() || !endLine() || !seekContent()) {
+      } else if (!value() || !endLine() || !seekContent()) {
         return false;
       }
       Next next = after(column);
@@ -183,8 +183,8 @@ class Reader {
       const char* keyStart = p_;
       Position keyAt = here();
       std::string key;
-      bool plainKey = !at('"');
-      if (plainKey ? !plain(key) : !doubleQuoted(key)) return false;
+      bool plainKey = true;
+      if (!scalarText(key, plainKey)) return false;
       if (p_ - keyStart > 1000 || !at(':') || !blankAt(1)) return false;
       if (!scalar(keyAt, std::move(key), plainKey)) return false;
       ++p_;
@@ -193,7 +193,7 @@ class Reader {
         if (!endLine() || !seekContent() || atEnd_ || !blockNode(column)) return false;
       } else if (at('|')) {
         if (!literal(column)) return false;
-      } else if (!inlineScalar() || !endLine() || !seekContent()) {
+      } else if (!value() || !endLine() || !seekContent()) {
         return false;
       }
       Next next = after(column);
@@ -202,14 +202,22 @@ class Reader {
     }
   }
 
-  // A value on the rest of the line: double-quoted, plain, or a flow collection.
-  bool inlineScalar() {
+  // A plain or double-quoted scalar's text at p_; isPlain says which.
+  bool scalarText(std::string& text, bool& isPlain) {
+    isPlain = !at('"');
+    return isPlain ? plain(text) : doubleQuoted(text);
+  }
+
+  // A value: a flow collection, or a scalar ending where a block line may go on (a space, the
+  // line's end) or, in a flow collection, where an entry ends (',', ']', '}').
+  bool value(bool inFlow = false) {
     if (at('[') || at('{')) return flow();
     Position position = here();
-    std::string value;
-    bool isPlain = !at('"');
-    if (isPlain ? !plain(value) : !doubleQuoted(value)) return false;
-    return blankAt(0) && scalar(position, std::move(value), isPlain);
+    std::string text;
+    bool isPlain = true;
+    if (!scalarText(text, isPlain)) return false;
+    bool ends = blankAt(0) || (inFlow && (at(',') || at(']') || at('}')));
+    return ends && scalar(position, std::move(text), isPlain);
   }
 
   // A flow collection on one line: "[a, b]", "{k: v, k: [x]}" (", " or "," between entries,
@@ -228,13 +236,13 @@ class Reader {
       if (!isSequence) {
         Position keyAt = here();
         std::string key;
-        bool plainKey = !at('"');
-        if (plainKey ? !plain(key) : !doubleQuoted(key)) return false;
+        bool plainKey = true;
+        if (!scalarText(key, plainKey)) return false;
         if (!at(':') || !at(' ', 1) || !scalar(keyAt, std::move(key), plainKey)) return false;
         p_ += 2;
         while (at(' ')) ++p_;
       }
-      if (!flowValue()) return false;
+      if (!value(true)) return false;
       while (at(' ')) ++p_;
       if (at(closing)) {
         ++p_;
@@ -245,15 +253,6 @@ class Reader {
       while (at(' ')) ++p_;
       if (at(closing) || at(',')) return false;
     }
-  }
-  bool flowValue() {
-    if (at('[') || at('{')) return flow();
-    Position position = here();
-    std::string value;
-    bool isPlain = !at('"');
-    if (isPlain ? !plain(value) : !doubleQuoted(value)) return false;
-    if (!at(' ') && !at(',') && !at(']') && !at('}')) return false;
-    return scalar(position, std::move(value), isPlain);
   }
 
   bool plain(std::string& value) {
