@@ -132,10 +132,10 @@ void checkNetwork(const schema::Network& n, const schema::Spec& spec, const Obse
   }
 }
 
-// A spec guest: defined; and when paused, not one a VF count change needs restarted.
 // The observed domains by name (a lookup per spec guest; ObservedState::findDomain is a scan).
 using DomainsByName = std::unordered_map<std::string_view, const ObservedDomain*>;
 
+// A spec guest: defined; and when paused, not one a VF count change needs restarted.
 void checkGuest(const schema::Guest& g, const schema::Spec& spec, const ObservedState& obs,
                 const DomainsByName& domains, FindingList& f) {
   auto found = domains.find(g.name);
