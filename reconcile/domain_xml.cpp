@@ -340,28 +340,31 @@ Result<ObservedNetwork> parseNetworkXml(const std::string& networkXml) {
   return network;
 }
 
-std::vector<GuestDevice> readDomainDevices(ObservedDomain& domain, const std::string& what,
-                                           const std::string& xml) {
-  Result<std::vector<GuestDevice>> devices = parseGuestDevices(xml);
+namespace {
+
+// The devices read, or none when they could not be (domain.markUnreadable, saying why) or the
+// domain is unreadable already.
+std::vector<GuestDevice> devicesOrUnreadable(ObservedDomain& domain, const std::string& what,
+                                             Result<std::vector<GuestDevice>> devices) {
   if (!devices) domain.markUnreadable(what + ": " + devices.error().message);
   if (!devices || !domain.unreadable.empty()) return {};
   return std::move(devices.value());
+}
+
+}  // namespace
+
+std::vector<GuestDevice> readDomainDevices(ObservedDomain& domain, const std::string& what,
+                                           const std::string& xml) {
+  return devicesOrUnreadable(domain, what, parseGuestDevices(xml));
 }
 
 void readLiveDomain(ObservedDomain& domain) {
   const Context context{"domain"};
   pugi::xml_document doc;
   Result<void> loaded = load(doc, domain.xml, context);
-  domain.liveDevices.clear();
-  std::optional<std::string> problem;
-  if (!loaded) {
-    problem = loaded.error().message;
-  } else if (Result<std::vector<GuestDevice>> devices = guestDevicesOf(doc, context); !devices) {
-    problem = devices.error().message;
-  } else if (domain.unreadable.empty()) {
-    domain.liveDevices = std::move(devices.value());
-  }
-  if (problem) domain.markUnreadable("its live XML: " + *problem);
+  domain.liveDevices = devicesOrUnreadable(
+      domain, "its live XML",
+      loaded ? guestDevicesOf(doc, context) : Result<std::vector<GuestDevice>>(loaded.error()));
   if (domain.running()) domain.freeHotplugSlots = loaded ? freeHotplugSlots(doc) : std::nullopt;
 }
 
