@@ -10,9 +10,11 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstdint>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <utility>
 
@@ -40,6 +42,17 @@ long long msSince(std::chrono::steady_clock::time_point begin) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
                                                                begin)
       .count();
+}
+
+// A netdev's speed in Mb/s from its sysfs folder's speed file; nullopt when the kernel does not
+// know it (no carrier: the read fails, or "-1").
+std::optional<std::uint32_t> linkSpeed(const std::string& netdevDir) {
+  Result<std::optional<std::string>> text =
+      sysfs::readFile(netdevDir + "/speed", sysfs::Missing::isAbsent);
+  if (!text || !*text) return std::nullopt;
+  Result<unsigned> speed = sysfs::parseNumber(netdevDir + "/speed", sysfs::trim(**text), 10);
+  if (!speed || *speed == 0) return std::nullopt;
+  return *speed;
 }
 
 // "guest NAME" for each running domain (qemu/NAME.xml) and "network NAME" for each active
@@ -183,7 +196,7 @@ Result<void> LinuxHost::setVf(const std::string& pfPci, unsigned index, const Vf
         if (!reader) return reader.error();
         Result<PfNetlink> read = reader->readPf(*netdev);
         if (!read) return read.error();
-        return PfLink{read->linkUp, read->carrier};
+        return PfLink{read->linkUp, read->carrier, linkSpeed(pfDir + "/net/" + *netdev)};
       },
       options_.linkWait);
 }
