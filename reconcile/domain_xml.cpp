@@ -203,6 +203,11 @@ Result<void> readInterfaceCommon(const pugi::xml_node& node, const std::string& 
 Result<std::optional<GuestDevice>> readDevice(const pugi::xml_node& node, const Context& context) {
   std::string_view element = node.name();
   std::string_view type = node.attribute("type").as_string();
+  bool hostdevPci = element == "hostdev" &&
+                    std::string_view(node.attribute("mode").as_string()) == "subsystem" &&
+                    type == "pci";
+  bool sriovInterface = element == "interface" && (type == "hostdev" || type == "network");
+  if (!hostdevPci && !sriovInterface) return std::optional<GuestDevice>();
   GuestDevice device;
   device.alias = node.child("alias").attribute("name").as_string();
   device.element = writeXml(node);
@@ -226,16 +231,12 @@ Result<std::optional<GuestDevice>> readDevice(const pugi::xml_node& node, const 
     if (Result<void> r = readInterfaceCommon(node, where, context, device); !r) return r.error();
     return std::optional<GuestDevice>(std::move(device));
   }
-  if (element == "hostdev" && std::string_view(node.attribute("mode").as_string()) == "subsystem" &&
-      type == "pci") {
-    const std::string where = "<hostdev type='pci'>";
-    device.kind = GuestDevice::Kind::hostdev;
-    Result<std::string> pci = readPciAddress(node.child("source").child("address"), where, context);
-    if (!pci) return pci.error();
-    device.pci = *pci;
-    return std::optional<GuestDevice>(std::move(device));
-  }
-  return std::optional<GuestDevice>();
+  const std::string where = "<hostdev type='pci'>";
+  device.kind = GuestDevice::Kind::hostdev;
+  Result<std::string> pci = readPciAddress(node.child("source").child("address"), where, context);
+  if (!pci) return pci.error();
+  device.pci = *pci;
+  return std::optional<GuestDevice>(std::move(device));
 }
 
 // The namespace URI an element's prefix (or the default namespace) resolves to, "" when none.

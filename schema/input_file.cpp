@@ -35,17 +35,20 @@ Result<std::string> readInputFile(const std::string& path, size_t maxBytes,
     return failure(tooLarge + " (" + std::to_string(st.st_size) + " bytes)", EFBIG);
   // One read loop, whatever the file is: a pipe or /dev/stdin can be read only once, and a
   // device such as /dev/zero never ends, so at most maxBytes + 1 bytes are read.
+  // Read straight into the string: a regular file's size plus one byte (to see it grew), else
+  // 64 KiB more at a time.
   std::string text;
-  if (S_ISREG(st.st_mode)) text.reserve(static_cast<size_t>(st.st_size) + 1);
-  char buffer[65536];
-  while (text.size() <= maxBytes) {
-    size_t want = std::min(sizeof buffer, maxBytes + 1 - text.size());
-    ssize_t n = ::read(fd, buffer, want);
+  size_t used = 0;
+  size_t chunk = S_ISREG(st.st_mode) ? static_cast<size_t>(st.st_size) + 1 : 65536;
+  while (used <= maxBytes) {
+    if (text.size() == used) text.resize(std::min(used + std::max<size_t>(chunk, 65536), maxBytes + 1));
+    ssize_t n = ::read(fd, text.data() + used, text.size() - used);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return failure(std::strerror(errno), errno);
     if (n == 0) break;
-    text.append(buffer, static_cast<size_t>(n));
+    used += static_cast<size_t>(n);
   }
+  text.resize(used);
   if (text.size() > maxBytes) return failure(tooLarge, EFBIG);
   if (!standardInput) ::close(fd);
   return text;
