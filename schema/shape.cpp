@@ -1,8 +1,10 @@
 // Table-driven checking of the YAML tree: the part of validation that needs no cross-references.
 #include "schema/shape.h"
 
+#include <array>
 #include <charconv>
 #include <map>
+#include <optional>
 #include <vector>
 
 #include "schema/mac_address.h"
@@ -109,6 +111,32 @@ std::optional<std::string> formatProblem(Format format, const std::string& value
   return std::nullopt;
 }
 
+const std::string kNoKey;  // the key of an entry whose key is not a scalar
+
+// The first position of each key of an object's definition, by index; on the stack for the
+// definitions there are (a few dozen keys at most).
+class Seen {
+ public:
+  explicit Seen(size_t keys) : heap_(keys > kInline ? keys : 0) {}
+  // Marks key i seen at at; returns where it was seen first when it was already.
+  std::optional<Position> mark(size_t i, Position at) {
+    Slot& slot = heap_.empty() ? inline_[i] : heap_[i];
+    if (slot.seen) return slot.at;
+    slot = {true, at};
+    return std::nullopt;
+  }
+  bool has(size_t i) const { return heap_.empty() ? inline_[i].seen : heap_[i].seen; }
+
+ private:
+  struct Slot {
+    bool seen = false;
+    Position at;
+  };
+  static constexpr size_t kInline = 48;
+  std::array<Slot, kInline> inline_{};
+  std::vector<Slot> heap_;
+};
+
 class ShapeChecker {
  public:
   explicit ShapeChecker(Diagnostics& diagnostics) : d_(diagnostics) {}
@@ -119,37 +147,48 @@ class ShapeChecker {
                std::string(def.noun) + " must be a mapping, got " + describe(node));
       return;
     }
-    std::map<std::string, Position> seen;
+    // Where each of def's keys was first seen, by its index in def.keys; other keys by name
+    // (only ever filled on a mistake).
+    Seen seen(def.keys.size());
+    std::map<std::string, Position, std::less<>> unknown;
     for (const YamlNode::Entry& entry : node.entries()) {
       const YamlNode& keyNode = entry.key;
-      std::string key = keyNode.isScalar() ? keyNode.scalar() : std::string();
+      const std::string& key = keyNode.isScalar() ? keyNode.scalar() : kNoKey;
       Position keyPos = positionOf(keyNode);
-      auto [it, inserted] = seen.emplace(key, keyPos);
-      if (!inserted) {
-        d_.error(keyPos, "duplicate key '" + key + "' (first at " +
-                             std::to_string(it->second.line) + ":" +
-                             std::to_string(it->second.col) + ")");
+      const KeyDef* k = def.find(key);
+      std::optional<Position> first;
+      if (k) {
+        first = seen.mark(static_cast<size_t>(k - def.keys.data()), keyPos);
+      } else if (auto [it, inserted] = unknown.emplace(key, keyPos); !inserted) {
+        first = it->second;
+      }
+      if (first) {
+        d_.error(keyPos, "duplicate key '" + key + "' (first at " + std::to_string(first->line) +
+                             ":" + std::to_string(first->col) + ")");
         continue;
       }
-      const KeyDef* k = def.find(key);
       if (!k) {
         unknownKey(keyPos, key, def);
         continue;
       }
       value(entry.value, *k, keyPos);
     }
+    auto present = [&](std::string_view name) -> bool {
+      const KeyDef* k = def.find(name);
+      return k ? seen.has(static_cast<size_t>(k - def.keys.data())) : unknown.count(name) > 0;
+    };
     for (const KeyDef& k : def.keys) {
-      if (k.required == Required::yes && !seen.count(std::string(k.name))) {
+      if (k.required == Required::yes && !present(k.name)) {
         d_.error(positionOf(node), std::string(def.noun) + " needs '" + std::string(k.name) + "'");
       }
     }
     for (const ChoiceDef& choice : def.choices) {
-      size_t present = 0;
-      for (std::string_view k : choice.keys) present += seen.count(std::string(k));
-      if (present == 0) {
+      size_t count = 0;
+      for (std::string_view k : choice.keys) count += present(k) ? 1 : 0;
+      if (count == 0) {
         d_.error(positionOf(node),
                  std::string(def.noun) + " needs " + quotedList(choice.keys, " or "));
-      } else if (present > 1 && choice.kind == ChoiceDef::Kind::oneOf) {
+      } else if (count > 1 && choice.kind == ChoiceDef::Kind::oneOf) {
         d_.error(positionOf(node), std::string(def.noun) + " takes only one of " +
                                        quotedList(choice.keys, " or ") + ", not both");
       }
@@ -172,37 +211,39 @@ class ShapeChecker {
   void value(const YamlNode& node, const KeyDef& k, Position keyPos) {
     Position pos = positionOf(node);
     if (pos.line == 0) pos = keyPos;
-    std::string name = "'" + std::string(k.name) + "'";
+    // The key's name for messages, made only for one.
+    auto name = [&k] { return "'" + std::string(k.name) + "'"; };
     if (node.isNull() && k.kind != ValueKind::object) {
-      d_.error(keyPos, name + " has no value");
+      d_.error(keyPos, name() + " has no value");
       return;
     }
     switch (k.kind) {
       case ValueKind::string: {
-        std::optional<std::string> s = readString(node);
-        if (!s) {
-          d_.error(pos, name + " must be a string, got " + describe(node));
-        } else if (std::optional<std::string> p = formatProblem(k.format, *s)) {
+        if (!node.isScalar()) {
+          d_.error(pos, name() + " must be a string, got " + describe(node));
+          return;
+        }
+        const std::string& s = node.scalar();
+        if (std::optional<std::string> p = formatProblem(k.format, s)) {
           d_.error(pos, *p);
         } else if (std::optional<std::string> bad =
-                       k.format == Format::anyText ? std::nullopt : textProblem(*s)) {
-          d_.error(pos, name + " " + *bad);
+                       k.format == Format::anyText ? std::nullopt : textProblem(s)) {
+          d_.error(pos, name() + " " + *bad);
         }
         return;
       }
       case ValueKind::integer:
-        integer(node, k, name, pos);
+        integer(node, k, "", pos);
         return;
       case ValueKind::boolean:
         if (!readBoolean(node))
-          d_.error(pos, name + " must be true or false, got " + describe(node));
+          d_.error(pos, name() + " must be true or false, got " + describe(node));
         return;
       case ValueKind::enumeration: {
-        std::optional<std::string> s = readString(node);
-        bool ok = false;
-        for (std::string_view v : k.values) ok = ok || (s && *s == v);
-        if (ok) return;
-        std::string message = name + " must be " + (k.values.size() == 1 ? "" : "one of ") +
+        const std::string* s = node.isScalar() ? &node.scalar() : nullptr;
+        for (std::string_view v : k.values)
+          if (s && *s == v) return;
+        std::string message = name() + " must be " + (k.values.size() == 1 ? "" : "one of ") +
                               joined(k.values, ", ") + "; got " + describe(node);
         if (s) {
           if (std::optional<std::string_view> near = closest(*s, k.values))
@@ -213,14 +254,14 @@ class ShapeChecker {
       }
       case ValueKind::object:
         if (node.isNull()) {
-          d_.error(keyPos, name + " has no value");
+          d_.error(keyPos, name() + " has no value");
         } else {
           object(node, *k.object);
         }
         return;
       case ValueKind::array:
         if (!node.isSequence()) {
-          d_.error(pos, name + " must be a sequence, got " + describe(node));
+          d_.error(pos, name() + " must be a sequence, got " + describe(node));
           return;
         }
         for (const YamlNode& item : node.items()) {
@@ -230,42 +271,45 @@ class ShapeChecker {
             KeyDef bounds = k;
             bounds.min = k.item.min;
             bounds.max = k.item.max;
-            integer(item, bounds, "items of " + name, positionOf(item));
-          } else if (!readString(item)) {
+            integer(item, bounds, "items of ", positionOf(item));
+          } else if (!item.isScalar()) {
             d_.error(positionOf(item),
-                     "items of " + name + " must be strings, got " + describe(item));
+                     "items of " + name() + " must be strings, got " + describe(item));
           }
         }
         return;
       case ValueKind::vfIndex:
-        vfIndex(node, k, name, pos);
+        vfIndex(node, k, pos);
         return;
       case ValueKind::vlan:
         if (node.isMap()) {
           object(node, *k.object);
         } else {
-          integer(node, k, name, pos);
+          integer(node, k, "", pos);
         }
         return;
     }
   }
 
-  void integer(const YamlNode& node, const KeyDef& k, const std::string& name, Position pos) {
+  // An integer within k's bounds; messages name it as prefix + 'key'.
+  void integer(const YamlNode& node, const KeyDef& k, std::string_view prefix, Position pos) {
+    auto name = [&] { return std::string(prefix) + "'" + std::string(k.name) + "'"; };
     if (node.isScalar() && isQuoted(node) && readIntegerText(node.scalar())) {
-      d_.error(pos, name + " must be an integer, got the string " + quoted(node.scalar()) +
+      d_.error(pos, name() + " must be an integer, got the string " + quoted(node.scalar()) +
                         (node.tag() == kStrTag ? "; remove the !!str tag" : "; remove the quotes"));
       return;
     }
     std::optional<int64_t> v = readInteger(node);
     if (!v) {
-      d_.error(pos, name + " must be an integer, got " + describe(node));
+      d_.error(pos, name() + " must be an integer, got " + describe(node));
     } else if (*v < k.min || *v > k.max) {
-      d_.error(pos, name + " must be between " + std::to_string(k.min) + " and " +
+      d_.error(pos, name() + " must be between " + std::to_string(k.min) + " and " +
                         std::to_string(k.max) + ", got " + std::to_string(*v));
     }
   }
 
-  void vfIndex(const YamlNode& node, const KeyDef& k, const std::string& name, Position pos) {
+  void vfIndex(const YamlNode& node, const KeyDef& k, Position pos) {
+    const std::string name = "'" + std::string(k.name) + "'";
     if (std::optional<int64_t> v = readInteger(node)) {
       if (*v < k.min || *v > k.max) {
         d_.error(pos, name + " must be between " + std::to_string(k.min) + " and " +
