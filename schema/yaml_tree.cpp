@@ -8,6 +8,7 @@ const std::string kEmpty;
 
 // What yaml-cpp makes null: a plain untagged scalar that says nothing.
 bool nullText(const std::string& s) {
+  if (s.size() > 4) return false;
   return s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL";
 }
 
@@ -120,6 +121,12 @@ bool YamlTree::attach(uint32_t index) {
   }
   pending_.push_back(index);
   return true;
+}
+
+void YamlTree::reserve(size_t nodes) {
+  nodes_.reserve(nodes);
+  children_.reserve(nodes);
+  pending_.reserve(nodes);
 }
 
 bool YamlTree::add(Node node, std::string_view anchor) {

@@ -80,6 +80,9 @@ class YamlTree {
   std::string takeScalar(const YamlNode& node);
 
   // ---- building, in event order ----
+  // Room for about this many nodes (a hint: a reader that can guess the count saves the
+  // vector's regrowth and its copies).
+  void reserve(size_t nodes);
   // A scalar, as the parser reports it: plain (no quotes, no block indicator) and its tag, ""
   // when it has none. Returns false (and the build fails) on a broken event order.
   bool scalar(Position at, std::string value, bool plain, std::string_view tag,
