@@ -73,11 +73,16 @@ Result<unsigned> readNumber(const std::string& path, int base) {
 }
 
 Result<std::optional<std::string>> readLinkBasename(const std::string& path) {
+  return readLinkBasename(AT_FDCWD, path, path);
+}
+
+Result<std::optional<std::string>> readLinkBasename(int dirfd, const std::string& relative,
+                                                    const std::string& shown) {
   char buf[PATH_MAX];
-  ssize_t n = ::readlink(path.c_str(), buf, sizeof buf - 1);
+  ssize_t n = ::readlinkat(dirfd, relative.c_str(), buf, sizeof buf - 1);
   if (n < 0) {
     if (errno == ENOENT) return std::optional<std::string>();
-    return readError(path, errno);
+    return readError(shown, errno);
   }
   std::string_view target(buf, static_cast<size_t>(n));
   size_t slash = target.rfind('/');
@@ -86,12 +91,19 @@ Result<std::optional<std::string>> readLinkBasename(const std::string& path) {
 }
 
 Result<std::optional<std::vector<std::string>>> listDir(const std::string& path, Missing missing) {
-  DIR* dir = ::opendir(path.c_str());
+  return listDir(AT_FDCWD, path, missing, path);
+}
+
+Result<std::optional<std::vector<std::string>>> listDir(int dirfd, const std::string& relative,
+                                                        Missing missing, const std::string& shown) {
+  int fd = ::openat(dirfd, relative.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  DIR* dir = fd < 0 ? nullptr : ::fdopendir(fd);
   if (!dir) {
     int err = errno;
+    if (fd >= 0) ::close(fd);
     if (err == ENOENT && missing == Missing::isAbsent)
       return std::optional<std::vector<std::string>>();
-    return readError(path, err);
+    return readError(shown, err);
   }
   std::vector<std::string> names;
   errno = 0;
@@ -101,7 +113,7 @@ Result<std::optional<std::vector<std::string>>> listDir(const std::string& path,
   }
   int err = errno;
   ::closedir(dir);
-  if (err != 0) return readError(path, err);
+  if (err != 0) return readError(shown, err);
   std::sort(names.begin(), names.end());
   return std::optional<std::vector<std::string>>(std::move(names));
 }
@@ -111,15 +123,24 @@ bool exists(const std::string& path) {
 }
 
 Result<std::string> netdevOf(const std::string& deviceDir) {
+  return netdevOf(AT_FDCWD, deviceDir, deviceDir);
+}
+
+Result<std::string> netdevOf(int dirfd, const std::string& relative, const std::string& shown) {
   Result<std::optional<std::vector<std::string>>> names =
-      listDir(deviceDir + "/net", Missing::isAbsent);
+      listDir(dirfd, relative + "/net", Missing::isAbsent, shown + "/net");
   if (!names) return names.error();
   if (!*names || (*names)->empty()) return std::string();
   return (*names)->front();
 }
 
 Result<std::string> driverOf(const std::string& deviceDir) {
-  Result<std::optional<std::string>> driver = readLinkBasename(deviceDir + "/driver");
+  return driverOf(AT_FDCWD, deviceDir, deviceDir);
+}
+
+Result<std::string> driverOf(int dirfd, const std::string& relative, const std::string& shown) {
+  Result<std::optional<std::string>> driver =
+      readLinkBasename(dirfd, relative + "/driver", shown + "/driver");
   if (!driver) return driver.error();
   return driver->value_or("");
 }

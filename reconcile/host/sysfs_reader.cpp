@@ -1,6 +1,7 @@
 // Reads SR-IOV PFs, VFs, IOMMU and SELinux facts from a sysfs tree into an ObservedState.
 #include "reconcile/host/sysfs_reader.h"
 
+#include <fcntl.h>
 #include <limits.h>
 #include <unistd.h>
 
@@ -9,6 +10,7 @@
 #include <cstring>
 #include <map>
 #include <optional>
+#include <set>
 #include <utility>
 #include <vector>
 
@@ -39,15 +41,29 @@ struct FoundPf {
   std::string netdev;
 };
 
+// The PF's VFs, read relative to its folder opened once (its path may go through links:
+// class/net/IFNAME/device).
+// A folder opened for the *at calls, closed at the end of the scope.
+struct OpenFolder {
+  int fd;
+  ~OpenFolder() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
 Result<std::vector<ObservedVf>> readVfs(const std::string& pfDir) {
-  Result<std::optional<std::vector<std::string>>> names = listDir(pfDir, Missing::isError);
+  const OpenFolder folder{::open(pfDir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC)};
+  if (folder.fd < 0) return sysfs::readError(pfDir, errno);
+  const int dirfd = folder.fd;
+  Result<std::optional<std::vector<std::string>>> names =
+      listDir(dirfd, ".", Missing::isError, pfDir);
   if (!names) return names.error();
   std::vector<ObservedVf> vfs;
   for (const std::string& name : **names) {
     std::optional<unsigned> index = virtfnIndex(name);
     if (!index) continue;
     std::string link = pfDir + "/" + name;
-    Result<std::optional<std::string>> target = readLinkBasename(link);
+    Result<std::optional<std::string>> target = readLinkBasename(dirfd, name, link);
     if (!target) return target.error();
     if (!*target) continue;  // gone between listing and reading: the VFs are being removed
     std::optional<std::string> pci = schema::normalisePci(**target);
@@ -56,10 +72,10 @@ Result<std::vector<ObservedVf>> readVfs(const std::string& pfDir) {
     ObservedVf vf;
     vf.index = *index;
     vf.pci = *pci;
-    Result<std::string> netdev = netdevOf(link);
+    Result<std::string> netdev = netdevOf(dirfd, name, link);
     if (!netdev) return netdev.error();
     vf.netdev = *netdev;
-    Result<std::string> driver = driverOf(link);
+    Result<std::string> driver = driverOf(dirfd, name, link);
     if (!driver) return driver.error();
     vf.driver = *driver;
     vfs.push_back(std::move(vf));
@@ -185,21 +201,29 @@ Result<ObservedState> SysfsReader::read() const {
     if (!pci) continue;  // not a PCI device
     found.emplace(*pci, FoundPf{*pci, dir, name});
   }
+  // A VF has no SR-IOV capability of its own (PCIe): the VFs of the PFs read so far are not
+  // looked at again, nor those of a PF found on the bus (its VFs' addresses come after its own).
+  std::set<std::string> vfs;
+  auto read = [&](const FoundPf& found) -> Result<void> {
+    Result<ObservedPf> observed = readPf(root_, found);
+    if (!observed) return observed.error();
+    for (const ObservedVf& vf : observed->vfs) vfs.insert(vf.pci);
+    state.pfs.push_back(std::move(*observed));
+    return {};
+  };
+  for (const auto& [pci, pf] : found)
+    if (Result<void> r = read(pf); !r) return r.error();
   std::string busDevices = root_ + "/bus/pci/devices";
   Result<std::optional<std::vector<std::string>>> devices = listDir(busDevices, Missing::isError);
   if (!devices) return devices.error();
   for (const std::string& name : **devices) {
     std::string dir = busDevices + "/" + name;
     std::optional<std::string> pci = schema::normalisePci(name);
-    if (!pci || found.count(*pci) || !exists(dir + "/sriov_totalvfs")) continue;
-    found.emplace(*pci, FoundPf{*pci, dir, ""});
+    if (!pci || found.count(*pci) || vfs.count(*pci) || !exists(dir + "/sriov_totalvfs")) continue;
+    if (Result<void> r = read(FoundPf{*pci, dir, ""}); !r) return r.error();
   }
-
-  for (const auto& [pci, pf] : found) {
-    Result<ObservedPf> observed = readPf(root_, pf);
-    if (!observed) return observed.error();
-    state.pfs.push_back(std::move(*observed));
-  }
+  std::sort(state.pfs.begin(), state.pfs.end(),
+            [](const ObservedPf& a, const ObservedPf& b) { return a.pci < b.pci; });
   return state;
 }
 
