@@ -51,7 +51,8 @@ size_t literalCharLength(const unsigned char* s, size_t n) {
 size_t printableAsciiPrefix(const char* s) {
   if constexpr (std::endian::native != std::endian::little) {
     size_t n = 0;
-    while (n < 8 && static_cast<unsigned char>(s[n]) >= 0x20 && static_cast<unsigned char>(s[n]) < 0x7f)
+    while (n < 8 && static_cast<unsigned char>(s[n]) >= 0x20 &&
+           static_cast<unsigned char>(s[n]) < 0x7f)
       ++n;
     return n;
   } else {

@@ -41,7 +41,8 @@ Result<std::string> readInputFile(const std::string& path, size_t maxBytes,
   size_t used = 0;
   size_t chunk = S_ISREG(st.st_mode) ? static_cast<size_t>(st.st_size) + 1 : 65536;
   while (used <= maxBytes) {
-    if (text.size() == used) text.resize(std::min(used + std::max<size_t>(chunk, 65536), maxBytes + 1));
+    if (text.size() == used)
+      text.resize(std::min(used + std::max<size_t>(chunk, 65536), maxBytes + 1));
     ssize_t n = ::read(fd, text.data() + used, text.size() - used);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return failure(std::strerror(errno), errno);

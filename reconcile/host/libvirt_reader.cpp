@@ -16,7 +16,9 @@
 namespace sriov::reconcile {
 namespace {
 
-constexpr size_t kReadThreads = 4;
+// As many XML reads in flight as libvirtd serves one client at once (max_client_requests,
+// 5 by default): measured against 2,000 domains, 5 threads beat 2, 4, 6 and 8.
+constexpr size_t kReadThreads = 5;
 
 // The array virConnectListAll* hands back, freed with every object it still holds.
 template <typename Handle, typename Raw>
@@ -210,8 +212,8 @@ Result<std::vector<ObservedDomain>> LibvirtReader::domains() const {
   if (!autostart) return autostart.error();
 
   // The XML reads of kReadThreads threads overlap on the one connection (libvirt's client
-  // sends calls of several threads at once; the daemon serves 5 per client by default), each
-  // thread reading every kReadThreads-th domain. libvirt's last error is per thread.
+  // sends calls of several threads at once), each thread reading every kReadThreads-th domain.
+  // libvirt's last error is per thread.
   const std::vector<std::pair<DomainHandle, int>>& all = *listed;
   std::vector<std::optional<Result<std::optional<ObservedDomain>>>> read(all.size());
   auto readFrom = [&](size_t first) {

@@ -32,8 +32,8 @@ Result<void> setVfWaitingForLink(const VfChange& change, const std::string& pfNa
                                      "set it up");
   if (state->carrier && state->speedMbps && change.maxTxRate &&
       *change.maxTxRate > *state->speedMbps)
-    return because(last.error(), "max_tx_rate " + std::to_string(*change.maxTxRate) +
-                                     " is above " + pfName + "'s link speed, " +
+    return because(last.error(), "max_tx_rate " + std::to_string(*change.maxTxRate) + " is above " +
+                                     pfName + "'s link speed, " +
                                      std::to_string(*state->speedMbps) + " Mb/s");
   spdlog::info("retry: {} refused a VF tx rate ({}carrier); trying again for up to {}", pfName,
                state->carrier ? "" : "no ", secondsText(wait.timeout));
@@ -63,8 +63,8 @@ Result<void> setVfWaitingForLink(const VfChange& change, const std::string& pfNa
     if (last || last.error().code != EINVAL) return last;
     withLink += wait.interval;
     if (withLink >= wait.settle)
-      return because(last.error(),
-                     pfName + " has had link for " + secondsText(withLink) + " and still refuses it");
+      return because(last.error(), pfName + " has had link for " + secondsText(withLink) +
+                                       " and still refuses it");
   }
   if (hadLink)
     return because(last.error(), pfName + "'s link did not stay up for " +

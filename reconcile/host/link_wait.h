@@ -23,8 +23,8 @@
 namespace sriov::reconcile {
 
 struct PfLink {
-  bool adminUp = false;                   // IFF_UP
-  bool carrier = false;                   // IFLA_CARRIER
+  bool adminUp = false;                    // IFF_UP
+  bool carrier = false;                    // IFLA_CARRIER
   std::optional<std::uint32_t> speedMbps;  // the netdev's speed file; nullopt when unknown
 };
 

@@ -107,9 +107,8 @@ Result<ObservedState> LinuxHost::observe() {
   // error of 1-3 comes first, as when they ran one after the other.
   std::future<Result<LibvirtObjects>> libvirtRead;
   if (options_.libvirt == UseLibvirt::yes)
-    libvirtRead = std::async(std::launch::async, [uri = options_.connectUri] {
-      return readLibvirtObjects(uri);
-    });
+    libvirtRead = std::async(std::launch::async,
+                             [uri = options_.connectUri] { return readLibvirtObjects(uri); });
 
   // 1. PFs, VFs and host facts from sysfs.
   std::chrono::steady_clock::time_point begin = std::chrono::steady_clock::now();

@@ -322,7 +322,8 @@ TEST_CASE("canonical YAML: the layout's corners read as libyaml reads them") {
   }
 }
 
-TEST_CASE("canonical YAML: every byte at every offset of a literal line reads as libyaml reads it") {
+TEST_CASE(
+    "canonical YAML: every byte at every offset of a literal line reads as libyaml reads it") {
   // The literal reader takes printable ASCII 8 bytes at a time: a byte outside it, at any
   // position of a word and next to any other, must still send the text to libyaml or be read as
   // libyaml reads it (a tab, UTF-8).
@@ -332,9 +333,9 @@ TEST_CASE("canonical YAML: every byte at every offset of a literal line reads as
       for (const char* around : {"x", "\x7f", "\xff", "\x1f"}) {
         std::string line(static_cast<size_t>(offset), 'a');
         line += static_cast<char>(byte);
-        line += std::string_view(around).size() == 1 ? std::string(around)
-                                                     : std::string(1, static_cast<char>(std::stoi(
-                                                                          around + 2, nullptr, 16)));
+        line += std::string_view(around).size() == 1
+                    ? std::string(around)
+                    : std::string(1, static_cast<char>(std::stoi(around + 2, nullptr, 16)));
         line += "<domain type='kvm'>";
         std::string text = "a: |\n  " + line + "\n  b\nc: 1\n";
         auto check = checkCanonicalYaml(text);

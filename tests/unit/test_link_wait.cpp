@@ -91,8 +91,8 @@ TEST_CASE("with carrier, a refused rate is tried again for the settle time") {
   }
   SUBCASE("never: the error says how long it had link") {
     pf.lagSets = -1;
-    Result<void> r = pf.run(rate(100), LinkWait{milliseconds(15000), milliseconds(2000),
-                                                milliseconds(100)});
+    Result<void> r =
+        pf.run(rate(100), LinkWait{milliseconds(15000), milliseconds(2000), milliseconds(100)});
     REQUIRE(!r);
     CHECK(r.error().code == EINVAL);
     CHECK(r.error().message ==
@@ -112,8 +112,8 @@ TEST_CASE("with carrier, a refused rate is tried again for the settle time") {
 TEST_CASE("without carrier within the timeout, the error says why") {
   FakePf pf;
   pf.carrierAfter = -1;
-  Result<void> r = pf.run(rate(100), LinkWait{milliseconds(2000), milliseconds(4000),
-                                              milliseconds(100)});
+  Result<void> r =
+      pf.run(rate(100), LinkWait{milliseconds(2000), milliseconds(4000), milliseconds(100)});
   REQUIRE(!r);
   CHECK(r.error().code == EINVAL);
   CHECK(r.error().message ==
@@ -133,7 +133,9 @@ TEST_CASE("a link that comes and goes within the timeout: the error says it did 
         ++sets;
         return Result<void>(Error{"cannot set tx rate: Invalid", EINVAL});
       },
-      [&] { return Result<PfLink>(PfLink{true, ++looks % 2 == 0, 1000}); },
+      [&] {
+        return Result<PfLink>(PfLink{true, ++looks % 2 == 0, 1000});
+      },
       LinkWait{milliseconds(3000), milliseconds(500), milliseconds(100)}, [](milliseconds) {});
   REQUIRE(!r);
   CHECK(r.error().message ==
@@ -172,23 +174,25 @@ struct NoRetry {
 TEST_CASE("a rate above the link speed, other errors and changes without a rate fail at once") {
   NoRetry once;
   SUBCASE("the rate is above the link speed the PF has") {
-    Result<void> r = once.run(rate(5000),
-                              Error{"cannot set tx rate of VF 0 of enp1s0: Invalid", EINVAL},
-                              {true, true, 1000});
+    Result<void> r =
+        once.run(rate(5000), Error{"cannot set tx rate of VF 0 of enp1s0: Invalid", EINVAL},
+                 {true, true, 1000});
     CHECK(!r);
     CHECK(r.error().message ==
           "cannot set tx rate of VF 0 of enp1s0: Invalid (max_tx_rate 5000 is above enp1s0's "
           "link speed, 1000 Mb/s)");
   }
   SUBCASE("another errno") {
-    Result<void> r = once.run(
-        rate(100), Error{"cannot set tx rate: Operation not supported", EOPNOTSUPP}, {true, false, 1000});
+    Result<void> r =
+        once.run(rate(100), Error{"cannot set tx rate: Operation not supported", EOPNOTSUPP},
+                 {true, false, 1000});
     CHECK(r.error().code == EOPNOTSUPP);
   }
   SUBCASE("no rate in the change: EINVAL is about something else") {
     VfChange change;
     change.vlan = 5000;
-    Result<void> r = once.run(change, Error{"cannot set VLAN: Invalid", EINVAL}, {true, false, 1000});
+    Result<void> r =
+        once.run(change, Error{"cannot set VLAN: Invalid", EINVAL}, {true, false, 1000});
     CHECK(r.error().message == "cannot set VLAN: Invalid");
   }
   CHECK(once.calls == 1);
