@@ -1,6 +1,8 @@
 // Lookups and names for the observed state.
 #include "reconcile/observed_state.h"
 
+#include <algorithm>
+
 #include "schema/pci_address.h"
 
 namespace sriov::reconcile {
@@ -41,9 +43,10 @@ void ObservedDomain::markUnreadable(const std::string& why) {
 }
 
 const ObservedDomain* ObservedState::findDomain(const std::string& name) const {
-  for (const ObservedDomain& d : domains)
-    if (d.name == name) return &d;
-  return nullptr;
+  auto at = std::lower_bound(
+      domains.begin(), domains.end(), name,
+      [](const ObservedDomain& d, const std::string& wanted) { return d.name < wanted; });
+  return at != domains.end() && at->name == name ? &*at : nullptr;
 }
 
 }  // namespace sriov::reconcile

@@ -175,6 +175,8 @@ struct ObservedState {
   // Lookups by netdev name or PCI address (any form); nullptr when absent.
   const ObservedPf* findPf(const std::string& ref) const;
   const ObservedNetwork* findNetwork(const std::string& name) const;
+  // By binary search: domains must be sorted by name, as every reader leaves them (a state
+  // file's load sorts them, LibvirtReader sorts them, the simulated host keeps them so).
   const ObservedDomain* findDomain(const std::string& name) const;
 };
 

@@ -2,8 +2,6 @@
 #include "reconcile/preflight.h"
 
 #include <algorithm>
-#include <string_view>
-#include <unordered_map>
 
 #include "reconcile/planning/doctor_checks.h"
 #include "reconcile/planning/pf_identity.h"
@@ -132,14 +130,10 @@ void checkNetwork(const schema::Network& n, const schema::Spec& spec, const Obse
   }
 }
 
-// The observed domains by name (a lookup per spec guest; ObservedState::findDomain is a scan).
-using DomainsByName = std::unordered_map<std::string_view, const ObservedDomain*>;
-
 // A spec guest: defined; and when paused, not one a VF count change needs restarted.
 void checkGuest(const schema::Guest& g, const schema::Spec& spec, const ObservedState& obs,
-                const DomainsByName& domains, FindingList& f) {
-  auto found = domains.find(g.name);
-  const ObservedDomain* d = found == domains.end() ? nullptr : found->second;
+                FindingList& f) {
+  const ObservedDomain* d = obs.findDomain(g.name);
   if (!d) {
     f.error("guest/" + g.name, "guest '" + g.name +
                                    "' is not defined in libvirt; sriov-apply never creates "
@@ -195,11 +189,7 @@ std::vector<Finding> preflight(const schema::Spec& spec, const ObservedState& ob
   checkHostName(spec, obs, f);
   for (const schema::Pf& pf : spec.pfs) checkPf(pf, obs, f);
   for (const schema::Network& n : spec.networks) checkNetwork(n, spec, obs, networks, f);
-  DomainsByName domains;
-  domains.reserve(obs.domains.size());
-  for (const ObservedDomain& d : obs.domains)
-    domains.emplace(d.name, &d);  // the first, as findDomain
-  for (const schema::Guest& g : spec.guests) checkGuest(g, spec, obs, domains, f);
+  for (const schema::Guest& g : spec.guests) checkGuest(g, spec, obs, f);
   checkPassthrough(spec, obs, f);
   return f.out;
 }

@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <vector>
 
 #include "reconcile/state_file.h"
 #include "tests/unit/lab_state.h"
@@ -160,6 +161,27 @@ TEST_CASE("toStateYaml sorts PFs by PCI address and networks and domains by name
   std::swap(shuffled.pfs[0], shuffled.pfs[3]);
   std::swap(shuffled.domains[0], shuffled.domains[2]);
   CHECK(toStateYaml(shuffled) == toStateYaml(lab));
+}
+
+TEST_CASE("a state file's domains, listed in any order, load sorted: findDomain finds each") {
+  // findDomain searches by halves: it relies on the load sorting the domains by name.
+  std::string text = "apiVersion: sriov-apply/v1\nkind: HostState\nhostname: h\ndomains:\n";
+  const std::vector<std::string> names = {"web-3", "db", "web-10", "a", "zz", "m"};
+  for (const std::string& name : names) {
+    text += "  - name: " + name + "\n    state: shutoff\n    xml: |\n      <domain><name>" + name +
+            "</name></domain>\n";
+  }
+  auto loaded = parseStateYaml(text, "s.yaml");
+  REQUIRE(loaded.ok());
+  std::vector<std::string> order;
+  for (const auto& d : loaded->domains) order.push_back(d.name);
+  CHECK(order == std::vector<std::string>{"a", "db", "m", "web-10", "web-3", "zz"});
+  for (const std::string& name : names) {
+    const sriov::reconcile::ObservedDomain* d = loaded->findDomain(name);
+    REQUIRE(d);
+    CHECK(d->name == name);
+  }
+  for (const char* missing : {"", "0", "b", "web-2", "zzz"}) CHECK(!loaded->findDomain(missing));
 }
 
 TEST_CASE("a minimal state file: defaults for everything optional") {
