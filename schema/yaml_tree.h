@@ -93,8 +93,9 @@ class YamlTree {
   bool alias(std::string_view anchor);
   // Every collection closed and one root: the tree is whole.
   bool complete() const { return open_.empty() && hasRoot_; }
-  // Whether any node carries a tag of its own (not only "?" and "!").
-  bool anyTag() const { return tags_.size() > 2; }
+  // Whether any node carries a tag of its own (not only "?" and "!"): tags_ starts with those
+  // two (kBuiltInTags) and tagIndex adds every other tag once.
+  bool anyTag() const { return tags_.size() > kBuiltInTags; }
 
  private:
   friend class YamlNode;
@@ -113,6 +114,7 @@ class YamlTree {
 
   std::vector<Node> nodes_;
   std::vector<uint32_t> children_;
+  static constexpr size_t kBuiltInTags = 2;
   std::vector<std::string> tags_{"?", "!"};
   std::unordered_map<std::string, uint32_t> anchors_;  // an anchor's latest definition
   std::vector<uint32_t> open_;                         // open collections

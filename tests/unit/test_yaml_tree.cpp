@@ -61,6 +61,24 @@ TEST_CASE("readYaml: null, scalars and their tags read as yaml-cpp read them") {
   CHECK(root["a"].scalar().empty());
 }
 
+TEST_CASE(
+    "readYaml: anyTag says whether some node has a tag of its own, whichever reader read it") {
+  // The spec loader checks tags only when anyTag() is true: it must never miss one.
+  for (const char* text : {"a: 1\nb: \"q\"\nc: 'q'\nd: |\n  t\ne: [x, {f: g}]\n",
+                           "a: 1  # a comment sends the text to libyaml\nb: \"q\"\n"}) {
+    YamlRead r = read(text);
+    REQUIRE_FALSE(r.scan.error);
+    CHECK_FALSE(r.tree.anyTag());
+  }
+  for (const char* text : {"a: !!str 1\n", "a: !custom x\n", "a: [!!int 1]\n", "!!map {a: 1}\n",
+                           "a: !!str 1  # libyaml\n", "- !<tag:yaml.org,2002:str> x\n"}) {
+    YamlRead r = read(text);
+    REQUIRE_FALSE(r.scan.error);
+    INFO(text);
+    CHECK(r.tree.anyTag());
+  }
+}
+
 TEST_CASE("readYaml: a missing key or item is undefined, positioned at its map or sequence") {
   YamlRead r = read("x: 1\npfs:\n  - name: a\n");
   const YamlNode pf = r.tree.root()["pfs"][0];
