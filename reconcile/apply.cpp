@@ -1,6 +1,9 @@
 // The apply sequence, step by step, as the architecture's flow describes it.
 #include "reconcile/apply.h"
 
+#include <chrono>
+#include <thread>
+
 #include "reconcile/rollback.h"
 
 namespace sriov::reconcile {
@@ -70,6 +73,22 @@ void rollBack(ApplyReport& report, Host& host, const ApplySettings& settings) {
     return;
   }
   report.differences = stateDifferences(report.before, *after);
+  // Only VF netdev names differ: udev may still be renaming the re-created VFs' netdevs (its
+  // rename comes after the VF settled, rollback.h). Look again, every 250 ms, for renameWait.
+  constexpr std::chrono::milliseconds kLookEvery{250};
+  for (std::chrono::milliseconds waited{0};
+       waited < settings.renameWait && report.rollback->ok() && !report.differences.empty() &&
+       stateDifferences(report.before, *after, VfNetdevNames::ignored).empty();
+       waited += kLookEvery) {
+    std::this_thread::sleep_for(kLookEvery);
+    after = host.observe();
+    if (!after) {
+      report.status = ApplyStatus::rollbackFailed;
+      report.differences = {"cannot observe the host after the rollback: " + after.error().message};
+      return;
+    }
+    report.differences = stateDifferences(report.before, *after);
+  }
   bool ok = report.rollback->ok() && report.differences.empty();
   report.status = ok ? ApplyStatus::rolledBack : ApplyStatus::rollbackFailed;
   if (ok)

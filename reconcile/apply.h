@@ -2,6 +2,7 @@
 // it is now to the host as it was, and executing that. No printing: a report comes back.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
@@ -29,6 +30,9 @@ struct ApplySettings {
   std::function<std::vector<Finding>(const ObservedState&, const Plan&)> vetPlan;
   // Hears the plan, each step and each action as it goes (and is handed to the executor).
   ApplyReporter* reporter = nullptr;
+  // After a rollback whose only differences are VF netdev names: how long to look again (every
+  // 250 ms) while udev may still be renaming them (rollback.h).
+  std::chrono::milliseconds renameWait{5000};
 };
 
 enum class ApplyStatus {

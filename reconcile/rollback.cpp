@@ -29,7 +29,8 @@ void field(std::vector<std::string>& out, const std::string& what, const std::st
 
 }  // namespace
 
-std::vector<std::string> stateDifferences(const ObservedState& before, const ObservedState& after) {
+std::vector<std::string> stateDifferences(const ObservedState& before, const ObservedState& after,
+                                          VfNetdevNames names) {
   std::vector<std::string> out;
   for (const ObservedPf& b : before.pfs) {
     const ObservedPf* a = after.findPf(b.pci);
@@ -48,7 +49,14 @@ std::vector<std::string> stateDifferences(const ObservedState& before, const Obs
       std::string vf = what + " vf " + std::to_string(i);
       field(out, vf, "pci", a->vfs[i].pci, b.vfs[i].pci);
       field(out, vf, "driver", a->vfs[i].driver, b.vfs[i].driver);
-      field(out, vf, "netdev", a->vfs[i].netdev, b.vfs[i].netdev);
+      const std::string& netdev = a->vfs[i].netdev;
+      const std::string& was = b.vfs[i].netdev;
+      if (names == VfNetdevNames::compared && netdev != was)
+        out.push_back(vf + ": netdev " + (netdev.empty() ? "none" : netdev) + ", was " +
+                      (was.empty() ? "none" : was));
+      else if (netdev.empty() != was.empty())
+        out.push_back(vf + ": netdev " + (netdev.empty() ? "none" : "there") + ", was " +
+                      (was.empty() ? "none" : "there"));
       field(out, vf, "settings", a->vfs[i].settings, b.vfs[i].settings);
     }
   }

@@ -270,3 +270,73 @@ TEST_CASE("every golden plan that is not refused: a failure at any action rolls 
   CHECK(plans >= 20);
   MESSAGE(plans << " golden plans, " << faults << " injected failures");
 }
+
+namespace {
+
+// A simulated host whose VFs' netdevs udev has not renamed yet for the first `unrenamed`
+// observes after `armedAfter` observes: the first VF with a netdev shows the kernel's name.
+class RenamingHost : public rc::SimulatedHost {
+ public:
+  using SimulatedHost::SimulatedHost;
+  int armedAfter = 0;
+  int unrenamed = 0;
+  int observes = 0;
+  sriov::Result<rc::ObservedState> observe() override {
+    sriov::Result<rc::ObservedState> state = SimulatedHost::observe();
+    if (!state || ++observes <= armedAfter || unrenamed == 0) return state;
+    if (unrenamed > 0) --unrenamed;
+    for (rc::ObservedPf& pf : state->pfs)
+      for (rc::ObservedVf& vf : pf.vfs)
+        if (!vf.netdev.empty()) {
+          vf.netdev = "eth9";
+          return state;
+        }
+    return state;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("after a rollback, VF netdevs udev has not renamed yet are looked at again") {
+  RenamingHost host(sriov::testing::labState());
+  host.failAt(6, sriov::Error{"injected", 5});
+  host.armedAfter = 2;  // before the apply, before the rollback
+  rc::ApplySettings s = settings(1);
+  s.renameWait = std::chrono::milliseconds(2000);
+  SUBCASE("renamed within the wait: rolled back") {
+    host.unrenamed = 3;
+    rc::ApplyReport r = rc::apply(specFor("hotplug"), host, s);
+    CHECK(std::string(toString(r.status)) == "rolled-back");
+    CHECK(r.differences.empty());
+    CHECK(host.observes == 2 + 4);  // 3 with eth9, then the renamed one
+  }
+  SUBCASE("never renamed: the rollback failed, and the message names both names") {
+    host.unrenamed = -1;
+    rc::ApplyReport r = rc::apply(specFor("hotplug"), host, s);
+    CHECK(std::string(toString(r.status)) == "rollback-failed");
+    REQUIRE(r.differences.size() == 1);
+    CHECK(r.differences[0].find(": netdev eth9, was ") != std::string::npos);
+    CHECK(host.observes == 2 + 1 + 8);  // every 250 ms for 2 s
+  }
+}
+
+TEST_CASE("stateDifferences: VF netdev names compared, or only whether there is one") {
+  rc::ObservedState before = sriov::testing::labState();
+  rc::ObservedVf* vf = nullptr;
+  for (rc::ObservedPf& pf : before.pfs)
+    for (rc::ObservedVf& v : pf.vfs)
+      if (!vf && !v.netdev.empty()) vf = &v;
+  REQUIRE(vf);
+  const std::string name = vf->netdev;
+  rc::ObservedState renamed = before;
+  rc::ObservedState gone = before;
+  for (rc::ObservedState* s : {&renamed, &gone})
+    for (rc::ObservedPf& pf : s->pfs)
+      for (rc::ObservedVf& v : pf.vfs)
+        if (v.netdev == name) v.netdev = s == &renamed ? "eth9" : "";
+  CHECK(joined(rc::stateDifferences(before, renamed)).find("netdev eth9, was " + name) !=
+        std::string::npos);
+  CHECK(rc::stateDifferences(before, renamed, rc::VfNetdevNames::ignored).empty());
+  CHECK(joined(rc::stateDifferences(before, gone, rc::VfNetdevNames::ignored))
+            .find("netdev none, was there") != std::string::npos);
+}
