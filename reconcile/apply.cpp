@@ -65,14 +65,19 @@ void rollBack(ApplyReport& report, Host& host, const ApplySettings& settings) {
   exec.stop = nullptr;  // an interrupt stopped the apply; the rollback runs to the end
   if (settings.reporter) settings.reporter->executing(*report.rollbackPlan);
   report.rollback = execute(*report.rollbackPlan, host, exec);
-  Result<ObservedState> after = host.observe();
-  if (!after) {
-    report.status = ApplyStatus::rollbackFailed;
-    report.differences.push_back("cannot observe the host after the rollback: " +
-                                 after.error().message);
-    return;
-  }
-  report.differences = stateDifferences(report.before, *after);
+  // The host after the rollback, compared with the one before; false when it cannot be read.
+  Result<ObservedState> after = Error{"", 0};
+  auto look = [&]() -> bool {
+    after = host.observe();
+    if (!after) {
+      report.status = ApplyStatus::rollbackFailed;
+      report.differences = {"cannot observe the host after the rollback: " + after.error().message};
+      return false;
+    }
+    report.differences = stateDifferences(report.before, *after);
+    return true;
+  };
+  if (!look()) return;
   // Only VF netdev names differ: udev may still be renaming the re-created VFs' netdevs (its
   // rename comes after the VF settled, rollback.h). Look again, every 250 ms, for renameWait.
   constexpr std::chrono::milliseconds kLookEvery{250};
@@ -81,13 +86,7 @@ void rollBack(ApplyReport& report, Host& host, const ApplySettings& settings) {
        stateDifferences(report.before, *after, VfNetdevNames::ignored).empty();
        waited += kLookEvery) {
     std::this_thread::sleep_for(kLookEvery);
-    after = host.observe();
-    if (!after) {
-      report.status = ApplyStatus::rollbackFailed;
-      report.differences = {"cannot observe the host after the rollback: " + after.error().message};
-      return;
-    }
-    report.differences = stateDifferences(report.before, *after);
+    if (!look()) return;
   }
   bool ok = report.rollback->ok() && report.differences.empty();
   report.status = ok ? ApplyStatus::rolledBack : ApplyStatus::rollbackFailed;
